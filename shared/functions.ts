@@ -1,0 +1,51 @@
+/**
+ * Every Lambda function of the service, defined once. The CDK service stack builds one function per entry
+ * and grants exactly its bindings; the local stack imports the same entry files and calls the same
+ * exported `handler`.
+ */
+export type Binding =
+  | "table:read"
+  | "table:readwrite"
+  | "letters:write"
+  | "uploads:readwrite"
+  | "sms:publish"
+  | "email:send"
+  | "partBKey:encrypt"
+  | "partBKey:decrypt"
+  | "signingKey:sign"
+  | "signingKey:verify";
+
+export interface FunctionDefinition {
+  /** Entry file, relative to the repository root; it exports `handler`. */
+  entry: string;
+  /** @default 512 */
+  memorySize?: number;
+  /** @default 10 */
+  timeoutSeconds?: number;
+  /** What the function may touch; each binding sets its env var and its IAM grant together. */
+  bindings: readonly Binding[];
+  /** Invoked asynchronously (jobs): failures go to the dead-letter queue. */
+  async?: boolean;
+}
+
+export const functionDefinitions = {
+  health: { entry: "functions/http/health.ts", bindings: [] },
+  openapi: { entry: "functions/http/openapi.ts", bindings: [] },
+  notFound: { entry: "functions/http/not-found.ts", bindings: [] },
+  letterBatch: {
+    entry: "functions/jobs/letter-batch.ts",
+    memorySize: 1536,
+    timeoutSeconds: 900,
+    bindings: ["table:readwrite", "letters:write", "partBKey:decrypt"],
+    async: true,
+  },
+  expiryReminders: {
+    entry: "functions/jobs/expiry-reminders.ts",
+    memorySize: 512,
+    timeoutSeconds: 900,
+    bindings: ["table:readwrite", "sms:publish", "email:send"],
+    async: true,
+  },
+} as const satisfies Record<string, FunctionDefinition>;
+
+export type FunctionName = keyof typeof functionDefinitions;

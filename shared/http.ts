@@ -1,0 +1,187 @@
+import middy from "@middy/core";
+import httpCors from "@middy/http-cors";
+import httpHeaderNormalizer from "@middy/http-header-normalizer";
+import httpSecurityHeaders from "@middy/http-security-headers";
+import type {
+  APIGatewayProxyEventV2,
+  APIGatewayProxyStructuredResultV2,
+  Context,
+} from "aws-lambda";
+import type { z } from "zod";
+import { config } from "./config.ts";
+import { AppError, type FieldError, ValidationError } from "./errors.ts";
+import { logger } from "./logger.ts";
+
+export const MAX_BODY_BYTES = 64 * 1024;
+
+export type HttpEvent = APIGatewayProxyEventV2;
+export type HttpResult = APIGatewayProxyStructuredResultV2;
+
+export interface HttpRequest<Body> {
+  body: Body;
+  event: HttpEvent;
+  context: Context;
+  headers: Record<string, string | undefined>;
+  pathParameters: Record<string, string | undefined>;
+  query: Record<string, string | undefined>;
+  requestId: string;
+}
+
+/** What a handler returns: JSON by default, or raw bytes with their content type. */
+export interface HttpResponse {
+  statusCode: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+type HandlerFn<Body> = (request: HttpRequest<Body>) => Promise<HttpResponse>;
+
+interface HttpHandlerOptions<S extends z.ZodType | undefined> {
+  /** zod schema of the JSON body; when given, the body must be JSON, at most 64 KiB, and valid. */
+  body?: S;
+}
+
+type BodyOf<S> = S extends z.ZodType ? z.infer<S> : undefined;
+
+/**
+ * The one middy chain of every HTTP function: header normalisation → CORS → security headers →
+ * problem+json rendering → JSON body parsing and zod validation → the handler.
+ * Middy runs `onError` in reverse order, so the problem renderer turns any error into a response before
+ * CORS and security headers decorate it.
+ */
+export function httpHandler<S extends z.ZodType | undefined = undefined>(
+  options: HttpHandlerOptions<S>,
+  fn: HandlerFn<BodyOf<S>>,
+) {
+  const cfg = config();
+  return middy<HttpEvent, HttpResult>()
+    .use(httpHeaderNormalizer())
+    .use(
+      httpCors({
+        origins: [cfg.WEB_ORIGIN],
+        headers: "content-type,authorization,idempotency-key",
+        methods: "GET,POST,DELETE,OPTIONS",
+        maxAge: 600,
+      }),
+    )
+    .use(httpSecurityHeaders())
+    .use(problemJson())
+    .handler(async (event, context) => {
+      const requestId = event.requestContext?.requestId ?? context.awsRequestId;
+      logger.appendKeys({ requestId });
+      const body = options.body ? parseJsonBody(event, options.body) : undefined;
+      const response = await fn({
+        body: body as BodyOf<S>,
+        event,
+        context,
+        headers: event.headers ?? {},
+        pathParameters: event.pathParameters ?? {},
+        query: event.queryStringParameters ?? {},
+        requestId,
+      });
+      return toResult(response, requestId);
+    });
+}
+
+function toResult(response: HttpResponse, requestId: string): HttpResult {
+  return {
+    statusCode: response.statusCode,
+    headers: {
+      "content-type": "application/json",
+      "cache-control": "no-store",
+      "x-request-id": requestId,
+      ...response.headers,
+    },
+    body: response.body === undefined ? "" : JSON.stringify(response.body),
+  };
+}
+
+/** Reads, limits, parses and validates a JSON body; every failure is a 4xx AppError. */
+export function parseJsonBody<S extends z.ZodType>(event: HttpEvent, schema: S): z.infer<S> {
+  const contentType = (event.headers?.["content-type"] ?? "").split(";")[0]?.trim().toLowerCase() ?? "";
+  if (contentType !== "application/json" && !/^application\/[a-z0-9.+-]+\+json$/.test(contentType)) {
+    throw new AppError(
+      415,
+      "unsupported-media-type",
+      "Unsupported media type",
+      "Send the body as application/json.",
+    );
+  }
+  const raw = event.body ?? "";
+  const bytes = event.isBase64Encoded ? Buffer.from(raw, "base64") : Buffer.from(raw, "utf8");
+  if (bytes.byteLength > MAX_BODY_BYTES) {
+    throw new AppError(413, "payload-too-large", "Payload too large", `The body may be at most ${MAX_BODY_BYTES} bytes.`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(bytes.toString("utf8"));
+  } catch {
+    throw new AppError(400, "malformed-json", "Malformed JSON", "The body is not valid JSON.");
+  }
+  const result = schema.safeParse(json);
+  if (!result.success) throw new ValidationError(toFieldErrors(result.error));
+  return result.data;
+}
+
+/** zod issues as `{path, message}`; unknown keys are reported one per key, at their own path. */
+export function toFieldErrors(error: z.ZodError): FieldError[] {
+  return error.issues.flatMap((issue) => {
+    const base = issue.path.map(String).join(".");
+    if (issue.code === "unrecognized_keys") {
+      return issue.keys.map((key) => ({ path: base ? `${base}.${key}` : key, message: "Unknown field" }));
+    }
+    return [{ path: base, message: issue.message }];
+  });
+}
+
+/** Renders any error as RFC 9457 problem+json; unexpected ones become a bare 500 with no detail. */
+function problemJson(): middy.MiddlewareObj<HttpEvent, HttpResult> {
+  return {
+    onError: async (request) => {
+      const error = request.error;
+      const requestId = request.event.requestContext?.requestId ?? request.context.awsRequestId;
+      const problem =
+        error instanceof AppError
+          ? error
+          : new AppError(500, "internal-error", "Internal error", "Something went wrong on our side.", {
+              expose: false,
+            });
+      if (problem.statusCode >= 500) {
+        logger.error("request failed", { code: problem.code, error: describeError(error) });
+      } else {
+        logger.info("request refused", { code: problem.code, status: problem.statusCode });
+      }
+      request.response = {
+        statusCode: problem.statusCode,
+        headers: {
+          "content-type": "application/problem+json",
+          "cache-control": "no-store",
+          "x-request-id": requestId,
+          ...problem.options.headers,
+        },
+        body: JSON.stringify({
+          type: "about:blank",
+          code: problem.code,
+          title: problem.title,
+          status: problem.statusCode,
+          detail: problem.expose ? problem.message : "Something went wrong on our side.",
+          instance: request.event.rawPath,
+          ...(problem.options.errors ? { errors: problem.options.errors } : {}),
+          ...problem.options.extra,
+        }),
+      };
+    },
+  };
+}
+
+/** The error's name and stack frames; its message may quote input, so only our own errors keep it. */
+function describeError(error: unknown): Record<string, unknown> {
+  if (error instanceof AppError) return { name: error.name, message: error.message };
+  if (error instanceof Error) return { name: error.name, stack: error.stack?.split("\n").slice(1, 6).join("\n") };
+  return { name: typeof error };
+}
+
+/** A JSON response. */
+export function json(statusCode: number, body: unknown, headers?: Record<string, string>): HttpResponse {
+  return { statusCode, body, headers };
+}

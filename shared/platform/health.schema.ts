@@ -1,0 +1,7 @@
+import { z } from "zod";
+
+export const healthResponseSchema = z.object({
+  status: z.literal("ok"),
+  stage: z.string(),
+  time: z.iso.datetime(),
+});

@@ -1,0 +1,84 @@
+import { z } from "zod";
+import type { FunctionName } from "./functions.ts";
+import { healthResponseSchema } from "./platform/health.schema.ts";
+
+/** Operator groups, as Cognito groups in AWS and as the `role` of local operator tokens. */
+export const operatorGroups = ["contact-center", "branch", "back-office", "auditor"] as const;
+export type OperatorGroup = (typeof operatorGroups)[number];
+
+/** Who may call a route. */
+export type Access =
+  | { kind: "public" }
+  | { kind: "citizen" }
+  | { kind: "identity" }
+  | { kind: "citizen-or-identity" }
+  | { kind: "operator"; groups: readonly OperatorGroup[] };
+
+export type HttpMethod = "GET" | "POST" | "PUT" | "DELETE" | "PATCH";
+
+export interface RouteDefinition {
+  method: HttpMethod;
+  /** API Gateway path syntax: `/v1/conversion-requests/{id}`. */
+  path: string;
+  functionName: FunctionName;
+  access: Access;
+  summary: string;
+  /** Request body schema, also used for validation by the handler and for the OpenAPI document. */
+  body?: z.ZodType;
+  /** Successful responses by status. */
+  responses: Record<number, { description: string; schema?: z.ZodType; contentType?: string }>;
+}
+
+/** The route table, defined once: read by the CDK service stack, the local gateway and the OpenAPI document. */
+export const routes: readonly RouteDefinition[] = [
+  {
+    method: "GET",
+    path: "/v1/health",
+    functionName: "health",
+    access: { kind: "public" },
+    summary: "Liveness check",
+    responses: { 200: { description: "The service is up", schema: healthResponseSchema } },
+  },
+  {
+    method: "GET",
+    path: "/v1/openapi.json",
+    functionName: "openapi",
+    access: { kind: "public" },
+    summary: "This OpenAPI 3.1 document",
+    responses: { 200: { description: "OpenAPI document", schema: z.record(z.string(), z.unknown()) } },
+  },
+];
+
+/** Function behind API Gateway's `$default` route: answers 404/405 as problem+json. */
+export const fallbackFunction: FunctionName = "notFound";
+
+/** Turns `/v1/x/{id}` into a matcher that yields path parameters. */
+export function matchPath(template: string, path: string): Record<string, string> | undefined {
+  const names: string[] = [];
+  const pattern = template.replace(/[.*+?^$()|[\]\\]/g, "\\$&").replace(/\\?\{([^}]+)\\?\}/g, (_m, name: string) => {
+    names.push(name);
+    return "([^/]+)";
+  });
+  const match = new RegExp(`^${pattern}$`).exec(path);
+  if (!match) return undefined;
+  const params: Record<string, string> = {};
+  names.forEach((name, i) => {
+    params[name] = decodeURIComponent(match[i + 1] ?? "");
+  });
+  return params;
+}
+
+/** Finds the route for a request: `route` when method and path match, `allowed` methods when only the path does. */
+export function findRoute(
+  method: string,
+  path: string,
+): { route: RouteDefinition; pathParameters: Record<string, string> } | { route?: undefined; allowed: HttpMethod[] } {
+  const allowed: HttpMethod[] = [];
+  for (const route of routes) {
+    const pathParameters = matchPath(route.path, path);
+    if (!pathParameters) continue;
+    if (route.method === method.toUpperCase()) return { route, pathParameters };
+    allowed.push(route.method);
+  }
+  return { allowed };
+}
