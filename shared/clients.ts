@@ -13,7 +13,12 @@ export const dynamodb = DynamoDBDocumentClient.from(new DynamoDBClient({}), {
   marshallOptions: { removeUndefinedValues: true },
 });
 // s3rver and most local S3 emulators only speak path-style addressing.
-export const s3 = new S3Client({ forcePathStyle: process.env.AWS_ENDPOINT_URL_S3 !== undefined });
+// Checksums only where S3 requires them: emulators do not all understand the SDK's default aws-chunked CRC.
+export const s3 = new S3Client({
+  forcePathStyle: process.env.AWS_ENDPOINT_URL_S3 !== undefined,
+  requestChecksumCalculation: "WHEN_REQUIRED",
+  responseChecksumValidation: "WHEN_REQUIRED",
+});
 export const ses = new SESv2Client({});
 export const sns = new SNSClient({});
 export const kms = new KMSClient({});

@@ -32,6 +32,24 @@ export const functionDefinitions = {
   health: { entry: "functions/http/health.ts", bindings: [] },
   openapi: { entry: "functions/http/openapi.ts", bindings: [] },
   notFound: { entry: "functions/http/not-found.ts", bindings: [] },
+  jwks: { entry: "functions/http/jwks.ts", bindings: ["signingKey:verify"] },
+  pinRequests: {
+    entry: "functions/http/pin-requests.ts",
+    memorySize: 1024,
+    timeoutSeconds: 15,
+    bindings: ["table:readwrite", "sms:publish", "email:send", "partBKey:encrypt"],
+  },
+  sessions: {
+    entry: "functions/http/sessions.ts",
+    memorySize: 1024,
+    bindings: ["table:readwrite", "sms:publish", "email:send", "signingKey:sign"],
+  },
+  pinChanges: {
+    entry: "functions/http/pin-changes.ts",
+    memorySize: 1024,
+    bindings: ["table:readwrite", "sms:publish", "email:send", "signingKey:verify"],
+  },
+  me: { entry: "functions/http/me.ts", bindings: ["table:read", "signingKey:verify"] },
   letterBatch: {
     entry: "functions/jobs/letter-batch.ts",
     memorySize: 1536,

@@ -1,6 +1,8 @@
 import { z } from "zod";
 import type { FunctionName } from "./functions.ts";
+import { pinRequestAcceptedSchema, pinRequestSchema } from "./pin-requests/pin-request.schema.ts";
 import { healthResponseSchema } from "./platform/health.schema.ts";
+import { loginResultSchema, loginSchema, pinChangedSchema, pinChangeSchema, profileSchema } from "./sessions/session.schema.ts";
 
 /** Operator groups, as Cognito groups in AWS and as the `role` of local operator tokens. */
 export const operatorGroups = ["contact-center", "branch", "back-office", "auditor"] as const;
@@ -46,6 +48,49 @@ export const routes: readonly RouteDefinition[] = [
     access: { kind: "public" },
     summary: "This OpenAPI 3.1 document",
     responses: { 200: { description: "OpenAPI document", schema: z.record(z.string(), z.unknown()) } },
+  },
+  {
+    method: "GET",
+    path: "/.well-known/jwks.json",
+    functionName: "jwks",
+    access: { kind: "public" },
+    summary: "Public keys of citizen access tokens",
+    responses: { 200: { description: "JWKS", schema: z.object({ keys: z.array(z.record(z.string(), z.unknown())) }) } },
+  },
+  {
+    method: "POST",
+    path: "/v1/pin-requests",
+    functionName: "pinRequests",
+    access: { kind: "public" },
+    summary: "Request a PIN (F1): part A now by SMS, e-mail or PEC, part B by post. Supports Idempotency-Key.",
+    body: pinRequestSchema,
+    responses: { 202: { description: "Request accepted", schema: pinRequestAcceptedSchema } },
+  },
+  {
+    method: "POST",
+    path: "/v1/sessions",
+    functionName: "sessions",
+    access: { kind: "public" },
+    summary: "Log in with codice fiscale and PIN (F3, F4)",
+    body: loginSchema,
+    responses: { 200: { description: "Authenticated, or a PIN change is required", schema: loginResultSchema } },
+  },
+  {
+    method: "POST",
+    path: "/v1/pin-changes",
+    functionName: "pinChanges",
+    access: { kind: "public" },
+    summary: "Choose a new 8-character PIN with a change token, or with the current PIN and an access token",
+    body: pinChangeSchema,
+    responses: { 200: { description: "PIN changed", schema: pinChangedSchema } },
+  },
+  {
+    method: "GET",
+    path: "/v1/me",
+    functionName: "me",
+    access: { kind: "citizen" },
+    summary: "The holder's profile, PIN type, expiry and masked contacts",
+    responses: { 200: { description: "Profile", schema: profileSchema } },
   },
 ];
 

@@ -1,0 +1,13 @@
+import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
+import middy from "@middy/core";
+import { sendExpiryReminders } from "#shared/expiry/expiry-reminders.service";
+import { logger } from "#shared/logger";
+
+/** Scheduled daily (Europe/Rome) by EventBridge Scheduler; locally by the local stack's scheduler. */
+export const handler = middy()
+  .use(injectLambdaContext(logger))
+  .handler(async () => {
+    const summary = await sendExpiryReminders();
+    logger.info("expiry reminders done", { ...summary });
+    return summary;
+  });

@@ -1,0 +1,57 @@
+import { PutCommand } from "@aws-sdk/lib-dynamodb";
+import { dynamodb } from "../clients.ts";
+import { now } from "../clock.ts";
+import { required } from "../config.ts";
+import { randomId } from "../random.ts";
+
+/** Event types of the credential lifecycle (F16). */
+export type AuditEventType =
+  | "pin-requested"
+  | "pin-request-duplicate"
+  | "pin-request-failed"
+  | "part-a-sent"
+  | "letter-queued"
+  | "letter-printed"
+  | "login-succeeded"
+  | "login-failed"
+  | "login-refused-locked"
+  | "pin-change-required"
+  | "pin-changed"
+  | "pin-activated"
+  | "pin-locked"
+  | "pin-blocked"
+  | "expiry-reminder-sent";
+
+export interface AuditEvent {
+  codiceFiscale: string;
+  type: AuditEventType;
+  /** Where it happened: `web`, `contact-center`, `branch`, `back-office`, `post`, `system`. */
+  channel: string;
+  /** Who did it: `citizen`, `operator:<id>`, `job:<name>`. */
+  actor: string;
+  outcome: "success" | "failure" | "refused";
+  /** Non-secret facts only: channel names, masked contacts, ids. Never a PIN, code, token or full contact. */
+  details?: Record<string, string | number | boolean>;
+}
+
+export const auditKeys = {
+  pk: (codiceFiscale: string) => `CF#${codiceFiscale}`,
+  skPrefix: "EVENT#",
+};
+
+/** Appends one audit record to the holder's history (pk = the holder, sk = time-ordered). */
+export async function recordAuditEvent(event: AuditEvent): Promise<void> {
+  const at = now().toISOString();
+  await dynamodb.send(
+    new PutCommand({
+      TableName: required("TABLE_NAME"),
+      Item: {
+        pk: auditKeys.pk(event.codiceFiscale),
+        sk: `${auditKeys.skPrefix}${at}#${randomId()}`,
+        kind: "audit-event",
+        at,
+        ...event,
+      },
+    }),
+  );
+}

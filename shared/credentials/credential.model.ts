@@ -1,0 +1,81 @@
+import type { Contacts } from "../notifications/sender.ts";
+
+export type PinType = "ordinario" | "dispositivo";
+export type HolderKind = "citizen" | "intermediary";
+
+/**
+ * `issuing`: created, part A not yet confirmed sent — not usable, replaced by the next request.
+ * `pending-first-access`: the 16-character initial PIN is live. `active`: the holder chose an 8-character PIN.
+ * `revoked`: dead; a new request may replace it.
+ */
+export type CredentialStatus = "issuing" | "pending-first-access" | "active" | "revoked";
+
+export interface Residence {
+  countryCode: string;
+  addressLines: string[];
+  city: string;
+  postalCode: string;
+  region?: string;
+}
+
+export interface HolderIdentity {
+  surname: string;
+  givenName: string;
+  birthDate: string;
+  sex: "M" | "F";
+  birthPlaceCode: string;
+}
+
+/** The one credential item of a holder: pk `CF#<codiceFiscale>`, sk `CREDENTIAL`. */
+export interface Credential {
+  credentialId: string;
+  codiceFiscale: string;
+  holder: HolderIdentity;
+  residence: Residence;
+  contacts: Contacts;
+  healthCard?: { number: string; expiryDate: string };
+  holderKind: HolderKind;
+  pinType: PinType;
+  status: CredentialStatus;
+  /** Salted slow hash of the 16-character initial PIN while it is live. */
+  initialPinHash?: string;
+  initialPinExpiresAt?: string;
+  initialPinDelivery?: "post" | "electronic" | "branch";
+  /** Salted slow hash of the 8-character PIN the holder chose. */
+  pinHash?: string;
+  pinSetAt?: string;
+  pinExpiresAt?: string;
+  /** The holder completed first access at least once (recovery needs it). */
+  everUsed: boolean;
+  /** Consecutive failed checks, lock and block (SPEC §3 "Attempts"). */
+  failures: number;
+  lockedUntil?: number;
+  blocked?: boolean;
+  /** Expiry reminders already sent for the current `pinExpiresAt` (days before). */
+  remindersSent?: number[];
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export const credentialKey = (codiceFiscale: string) => ({ pk: `CF#${codiceFiscale}`, sk: "CREDENTIAL" });
+
+/** PIN validity by holder kind (SPEC §3 "Expiry"). */
+export function pinValidityDays(kind: HolderKind): number {
+  return kind === "intermediary" ? 90 : 180;
+}
+
+/** Is the credential one a new request must not replace? */
+export function isLive(credential: Credential, nowMs: number): boolean {
+  switch (credential.status) {
+    case "active":
+      return true;
+    case "pending-first-access":
+      return credential.initialPinExpiresAt !== undefined && Date.parse(credential.initialPinExpiresAt) > nowMs;
+    case "issuing":
+      // Another request is between its write and its part-A delivery; it settles in seconds.
+      return nowMs - Date.parse(credential.updatedAt) < 120_000;
+    default:
+      return false;
+  }
+}

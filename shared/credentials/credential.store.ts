@@ -1,0 +1,69 @@
+import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
+import { GetCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { dynamodb } from "../clients.ts";
+import { required } from "../config.ts";
+import { type Credential, credentialKey } from "./credential.model.ts";
+
+export async function getCredential(codiceFiscale: string): Promise<Credential | undefined> {
+  const { Item } = await dynamodb.send(
+    new GetCommand({ TableName: required("TABLE_NAME"), Key: credentialKey(codiceFiscale), ConsistentRead: true }),
+  );
+  return Item as Credential | undefined;
+}
+
+/** Expiry-index attributes for an active PIN: found by the reminder job on its Rome calendar day. */
+export function expiryIndexAttributes(credential: Pick<Credential, "credentialId">, pinExpiresAt: string) {
+  return { gsi2pk: `EXPIRY#${romeDate(new Date(pinExpiresAt))}`, gsi2sk: credential.credentialId };
+}
+
+export function romeDate(date: Date): string {
+  return new Intl.DateTimeFormat("en-CA", { timeZone: "Europe/Rome" }).format(date);
+}
+
+/**
+ * Applies `set`/`remove` to the credential only if nobody changed it since `expectedVersion` was read;
+ * returns false when someone did. Every state change of a credential goes through here.
+ */
+export async function updateCredentialIfVersion(
+  codiceFiscale: string,
+  expectedVersion: number,
+  set: Record<string, unknown>,
+  remove: string[] = [],
+): Promise<boolean> {
+  try {
+    await dynamodb.send(new UpdateCommand(versionedUpdate(codiceFiscale, expectedVersion, set, remove)));
+    return true;
+  } catch (error) {
+    if (error instanceof ConditionalCheckFailedException) return false;
+    throw error;
+  }
+}
+
+/** The UpdateItem input of a versioned credential change, also usable inside a transaction. */
+export function versionedUpdate(
+  codiceFiscale: string,
+  expectedVersion: number,
+  set: Record<string, unknown>,
+  remove: string[] = [],
+) {
+  const names: Record<string, string> = { "#version": "version" };
+  const values: Record<string, unknown> = { ":expected": expectedVersion, ":next": expectedVersion + 1 };
+  const sets = ["#version = :next"];
+  Object.entries(set).forEach(([key, value], i) => {
+    names[`#s${i}`] = key;
+    values[`:s${i}`] = value;
+    sets.push(`#s${i} = :s${i}`);
+  });
+  const removes = remove.map((key, i) => {
+    names[`#r${i}`] = key;
+    return `#r${i}`;
+  });
+  return {
+    TableName: required("TABLE_NAME"),
+    Key: credentialKey(codiceFiscale),
+    UpdateExpression: `SET ${sets.join(", ")}${removes.length ? ` REMOVE ${removes.join(", ")}` : ""}`,
+    ConditionExpression: "#version = :expected",
+    ExpressionAttributeNames: names,
+    ExpressionAttributeValues: values,
+  };
+}

@@ -1,0 +1,39 @@
+import type { Residence } from "../credentials/credential.model.ts";
+
+/**
+ * A postal letter carrying part B: pk `LETTER#<letterId>`, sk `LETTER`.
+ * `held`: written with its credential, waiting for part A to be delivered; `pending`: in the sparse
+ * pending-letters index; `claimed`: taken by a batch run (lease); `printed`: in a committed file, part B erased.
+ */
+export interface LetterItem {
+  letterId: string;
+  reference: string;
+  codiceFiscale: string;
+  credentialId: string;
+  recipient: { surname: string; givenName: string };
+  address: Residence;
+  status: "held" | "pending" | "claimed" | "printed";
+  partBCiphertext?: string;
+  validUntil: string;
+  issuedAt: string;
+  queuedAt?: string;
+  /** Claim of a batch run. */
+  batchId?: string;
+  fileKey?: string;
+  leaseUntil?: number;
+  /** Where it was printed. */
+  page?: number;
+  printedAt?: string;
+}
+
+export const letterKey = (letterId: string) => ({ pk: `LETTER#${letterId}`, sk: "LETTER" });
+export const PENDING_LETTERS_PK = "LETTER#PENDING";
+
+/** Human reference printed on the letter and in the manifest. */
+export function letterReference(letterId: string, issuedAt: string): string {
+  return `PIN-${issuedAt.slice(0, 4)}-${letterId.replace(/-/g, "").slice(0, 10).toUpperCase()}`;
+}
+
+export function pendingIndexAttributes(letterId: string, queuedAt: string) {
+  return { gsi1pk: PENDING_LETTERS_PK, gsi1sk: `${queuedAt}#${letterId}` };
+}

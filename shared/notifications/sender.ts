@@ -1,0 +1,80 @@
+import { SendEmailCommand } from "@aws-sdk/client-sesv2";
+import { PublishCommand } from "@aws-sdk/client-sns";
+import { ses, sns } from "../clients.ts";
+import { config, required } from "../config.ts";
+
+/** Where a message goes: a mobile number (SMS), an e-mail address, or a PEC address (sent as e-mail). */
+export type Channel = "sms" | "email" | "pec";
+
+export interface Message {
+  subject: string;
+  text: string;
+}
+
+/**
+ * Delivers one message on one channel. SMS go through SNS as transactional messages; e-mail and PEC through
+ * SES (a PEC mailbox accepts ordinary e-mail; a certified PEC gateway is a deployment choice, see README).
+ * Throws on failure: callers decide whether that is retryable.
+ */
+export async function deliver(channel: Channel, to: string, message: Message): Promise<void> {
+  if (channel === "sms") {
+    await sns.send(
+      new PublishCommand({
+        PhoneNumber: to,
+        Message: message.text,
+        MessageAttributes: {
+          "AWS.SNS.SMS.SMSType": { DataType: "String", StringValue: "Transactional" },
+          ...(config().SMS_SENDER_ID
+            ? { "AWS.SNS.SMS.SenderID": { DataType: "String", StringValue: config().SMS_SENDER_ID } }
+            : {}),
+        },
+      }),
+    );
+    return;
+  }
+  await ses.send(
+    new SendEmailCommand({
+      FromEmailAddress: required("SENDER_EMAIL"),
+      Destination: { ToAddresses: [to] },
+      ConfigurationSetName: config().SES_CONFIGURATION_SET,
+      Content: {
+        Simple: {
+          Subject: { Data: message.subject, Charset: "UTF-8" },
+          Body: { Text: { Data: message.text, Charset: "UTF-8" } },
+        },
+      },
+    }),
+  );
+}
+
+export interface Contacts {
+  mobile?: string;
+  email?: string;
+  pec?: string;
+}
+
+/** Every registered contact as channel/address pairs. */
+export function contactChannels(contacts: Contacts): Array<{ channel: Channel; to: string }> {
+  const out: Array<{ channel: Channel; to: string }> = [];
+  if (contacts.mobile) out.push({ channel: "sms", to: contacts.mobile });
+  if (contacts.email) out.push({ channel: "email", to: contacts.email });
+  if (contacts.pec) out.push({ channel: "pec", to: contacts.pec });
+  return out;
+}
+
+/**
+ * Security notices go to every registered contact. A notice that cannot be delivered must not undo the
+ * operation it reports, so failures are returned (for the log) rather than thrown.
+ */
+export async function notifyAll(contacts: Contacts, message: Message): Promise<{ failed: Channel[] }> {
+  const results = await Promise.allSettled(
+    contactChannels(contacts).map(async ({ channel, to }) => {
+      await deliver(channel, to, message);
+      return channel;
+    }),
+  );
+  const failed = contactChannels(contacts)
+    .filter((_c, i) => results[i]?.status === "rejected")
+    .map((c) => c.channel);
+  return { failed };
+}

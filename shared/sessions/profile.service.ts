@@ -1,0 +1,28 @@
+import type { CitizenPrincipal } from "../auth/access-token.ts";
+import { maskEmail, maskMobile } from "../credentials/contacts.ts";
+import { getCredential } from "../credentials/credential.store.ts";
+import { UnauthorizedError } from "../errors.ts";
+
+/** The holder's own profile (F4): identity, PIN type and expiry, contacts masked. */
+export async function readProfile(principal: CitizenPrincipal) {
+  const credential = await getCredential(principal.codiceFiscale);
+  if (!credential || credential.credentialId !== principal.credentialId || credential.status !== "active") {
+    throw new UnauthorizedError("invalid-token", "The access token no longer matches an active PIN.");
+  }
+  const { contacts } = credential;
+  return {
+    codiceFiscale: credential.codiceFiscale,
+    surname: credential.holder.surname,
+    givenName: credential.holder.givenName,
+    birthDate: credential.holder.birthDate,
+    holderKind: credential.holderKind,
+    pinType: credential.pinType,
+    pinExpiresAt: credential.pinExpiresAt!,
+    residence: { countryCode: credential.residence.countryCode, city: credential.residence.city },
+    contacts: {
+      ...(contacts.mobile ? { mobile: maskMobile(contacts.mobile) } : {}),
+      ...(contacts.email ? { email: maskEmail(contacts.email) } : {}),
+      ...(contacts.pec ? { pec: maskEmail(contacts.pec) } : {}),
+    },
+  };
+}

@@ -1,0 +1,46 @@
+import { z } from "zod";
+import { codiceFiscaleSchema } from "../pin-requests/pin-request.schema.ts";
+
+/** PIN input as typed by people: spaces and hyphens are tolerated, case is not significant. */
+const pinInput = z.string().min(1, "Required").max(64);
+
+export const loginSchema = z.strictObject({ codiceFiscale: codiceFiscaleSchema, pin: pinInput });
+
+export const loginResultSchema = z.discriminatedUnion("outcome", [
+  z.object({
+    outcome: z.literal("authenticated"),
+    accessToken: z.string(),
+    expiresIn: z.number().int(),
+    pinType: z.enum(["ordinario", "dispositivo"]),
+    pinExpiresAt: z.iso.datetime(),
+  }),
+  z.object({
+    outcome: z.literal("pin-change-required"),
+    reason: z.enum(["first-access", "expired"]),
+    changeToken: z.string(),
+    expiresIn: z.number().int(),
+  }),
+]);
+
+export const pinChangeSchema = z.union([
+  z.strictObject({ changeToken: z.string().min(1).max(128), newPin: pinInput }),
+  z.strictObject({ currentPin: pinInput, newPin: pinInput }),
+]);
+
+export const pinChangedSchema = z.object({
+  outcome: z.literal("pin-changed"),
+  pinType: z.enum(["ordinario", "dispositivo"]),
+  pinExpiresAt: z.iso.datetime(),
+});
+
+export const profileSchema = z.object({
+  codiceFiscale: z.string(),
+  surname: z.string(),
+  givenName: z.string(),
+  birthDate: z.string(),
+  holderKind: z.enum(["citizen", "intermediary"]),
+  pinType: z.enum(["ordinario", "dispositivo"]),
+  pinExpiresAt: z.iso.datetime(),
+  residence: z.object({ countryCode: z.string(), city: z.string() }),
+  contacts: z.object({ mobile: z.string().optional(), email: z.string().optional(), pec: z.string().optional() }),
+});

@@ -1,0 +1,235 @@
+import { TransactionCanceledException } from "@aws-sdk/client-dynamodb";
+import { TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
+import { recordAuditEvent } from "../audit/audit.store.ts";
+import { ACCESS_TOKEN_TTL_SECONDS, type CitizenPrincipal, issueAccessToken } from "../auth/access-token.ts";
+import { dynamodb } from "../clients.ts";
+import { addDays, now, nowMs } from "../clock.ts";
+import { clearAttempts, reserveAttempt } from "../credentials/attempts.ts";
+import { type Credential, credentialKey, pinValidityDays } from "../credentials/credential.model.ts";
+import { expiryIndexAttributes, getCredential, versionedUpdate } from "../credentials/credential.store.ts";
+import { hashSecret, verifyAgainstDummy, verifySecret } from "../credentials/pin-hash.ts";
+import { checkNewPin, isInitialPinShape, isOperationalPinShape, normalisePinInput } from "../credentials/pin-rules.ts";
+import { AppError, UnauthorizedError } from "../errors.ts";
+import { logger } from "../logger.ts";
+import { pinActivatedNotice, pinBlockedNotice, pinChangedNotice, pinLockedNotice } from "../notifications/messages.ts";
+import { notifyAll } from "../notifications/sender.ts";
+import { CHANGE_TOKEN_TTL_SECONDS, consumeChangeToken, createChangeToken, readChangeToken } from "./change-token.store.ts";
+
+export type LoginResult =
+  | {
+      outcome: "authenticated";
+      accessToken: string;
+      expiresIn: number;
+      pinType: Credential["pinType"];
+      pinExpiresAt: string;
+    }
+  | { outcome: "pin-change-required"; reason: "first-access" | "expired"; changeToken: string; expiresIn: number };
+
+/** The one answer to every failed login, whatever the reason (SPEC §3 "Enumeration"). */
+export function invalidCredentials(): AppError {
+  return new UnauthorizedError("invalid-credentials", "The codice fiscale or the PIN is not correct.");
+}
+
+const usableForLogin = (c: Credential) => c.status === "pending-first-access" || c.status === "active";
+
+/**
+ * Primary course (F3/F4): take one guess from the credential's budget, check the PIN with the slow hash, and
+ * answer with an access token, or with a change token when the 16-character PIN is used for the first time
+ * or the 8-character one has expired. Unknown, locked, blocked and revoked credentials run the same hash
+ * against a dummy and get the same 401.
+ */
+export async function login(codiceFiscale: string, pinInput: string): Promise<LoginResult> {
+  const pin = normalisePinInput(pinInput);
+  const reservation = await reserveAttempt<Credential>(credentialKey(codiceFiscale), usableForLogin);
+  if (!reservation.ok) {
+    await verifyAgainstDummy(pin);
+    if (reservation.reason !== "missing") {
+      await recordAuditEvent({
+        codiceFiscale,
+        type: "login-refused-locked",
+        channel: "web",
+        actor: "citizen",
+        outcome: "refused",
+        details: { state: reservation.reason },
+      });
+    }
+    throw invalidCredentials();
+  }
+  const credential = reservation.item;
+  const at = nowMs();
+  const initialLive =
+    credential.status === "pending-first-access" &&
+    credential.initialPinHash !== undefined &&
+    Date.parse(credential.initialPinExpiresAt ?? "") > at;
+  const hash = isInitialPinShape(pin) && initialLive ? credential.initialPinHash : credential.status === "active" && isOperationalPinShape(pin) ? credential.pinHash : undefined;
+  const correct = hash ? await verifySecret(pin, hash) : await verifyAgainstDummy(pin).then(() => false);
+  if (!correct) {
+    await recordFailure(credential, reservation);
+    throw invalidCredentials();
+  }
+  await clearAttempts(credentialKey(codiceFiscale));
+  if (credential.status === "pending-first-access") return changeRequired(credential, "first-access");
+  if (Date.parse(credential.pinExpiresAt ?? "") <= at) return changeRequired(credential, "expired");
+  await recordAuditEvent({ codiceFiscale, type: "login-succeeded", channel: "web", actor: "citizen", outcome: "success" });
+  return {
+    outcome: "authenticated",
+    accessToken: await issueAccessToken({
+      codiceFiscale,
+      credentialId: credential.credentialId,
+      pinType: credential.pinType,
+    }),
+    expiresIn: ACCESS_TOKEN_TTL_SECONDS,
+    pinType: credential.pinType,
+    pinExpiresAt: credential.pinExpiresAt!,
+  };
+}
+
+async function changeRequired(credential: Credential, reason: "first-access" | "expired"): Promise<LoginResult> {
+  const changeToken = await createChangeToken({
+    codiceFiscale: credential.codiceFiscale,
+    credentialId: credential.credentialId,
+    reason,
+  });
+  await recordAuditEvent({
+    codiceFiscale: credential.codiceFiscale,
+    type: "pin-change-required",
+    channel: "web",
+    actor: "citizen",
+    outcome: "success",
+    details: { reason },
+  });
+  return { outcome: "pin-change-required", reason, changeToken, expiresIn: CHANGE_TOKEN_TTL_SECONDS };
+}
+
+/** Audits a wrong guess and tells the holder when it locked or blocked the credential. */
+async function recordFailure(
+  credential: Credential,
+  reservation: { failures: number; lockedUntil?: number; blocked: boolean },
+): Promise<void> {
+  const { codiceFiscale } = credential;
+  await recordAuditEvent({
+    codiceFiscale,
+    type: "login-failed",
+    channel: "web",
+    actor: "citizen",
+    outcome: "failure",
+    details: { consecutiveFailures: reservation.failures },
+  });
+  const notice = reservation.blocked
+    ? pinBlockedNotice()
+    : reservation.lockedUntil !== undefined
+      ? pinLockedNotice(new Date(reservation.lockedUntil).toISOString())
+      : undefined;
+  if (!notice) return;
+  await recordAuditEvent({
+    codiceFiscale,
+    type: reservation.blocked ? "pin-blocked" : "pin-locked",
+    channel: "web",
+    actor: "system",
+    outcome: "success",
+    details: reservation.lockedUntil ? { lockedUntil: new Date(reservation.lockedUntil).toISOString() } : {},
+  });
+  const { failed } = await notifyAll(credential.contacts, notice);
+  if (failed.length) logger.warn("lock notice not delivered", { channels: failed });
+}
+
+function weakPin(reason: string, message: string): AppError {
+  return new AppError(400, "weak-pin", "PIN not allowed", message, {
+    errors: [{ path: "newPin", message }],
+    extra: { reason },
+  });
+}
+
+/**
+ * Sets the holder's 8-character PIN, consuming a change token (first access, renewal) or after checking the
+ * current PIN of an authenticated holder. The new PIN must pass SPEC §3's rules; the initial PIN dies with
+ * the change. Parallel uses of one token: exactly one wins, the transaction refuses the others.
+ */
+export async function changePin(
+  input: { changeToken: string; newPin: string } | { currentPin: string; newPin: string },
+  principal?: CitizenPrincipal,
+): Promise<{ outcome: "pin-changed"; pinType: Credential["pinType"]; pinExpiresAt: string }> {
+  const newPin = normalisePinInput(input.newPin);
+  let credential: Credential | undefined;
+  let tokenCondition: ReturnType<typeof consumeChangeToken> | undefined;
+  let currentPin: string | undefined;
+  if ("changeToken" in input) {
+    const grant = await readChangeToken(input.changeToken);
+    credential = grant ? await getCredential(grant.codiceFiscale) : undefined;
+    if (!grant || !credential || credential.credentialId !== grant.credentialId) {
+      throw new UnauthorizedError("invalid-token", "The change token is not valid or has expired.");
+    }
+    tokenCondition = consumeChangeToken(input.changeToken);
+  } else {
+    if (!principal) throw new UnauthorizedError();
+    const reservation = await reserveAttempt<Credential>(
+      credentialKey(principal.codiceFiscale),
+      (c) => c.status === "active" && c.credentialId === principal.credentialId,
+    );
+    currentPin = normalisePinInput(input.currentPin);
+    if (!reservation.ok) {
+      await verifyAgainstDummy(currentPin);
+      throw invalidCredentials();
+    }
+    credential = reservation.item;
+    if (!credential.pinHash || !(await verifySecret(currentPin, credential.pinHash))) {
+      await recordFailure(credential, reservation);
+      throw invalidCredentials();
+    }
+    await clearAttempts(credentialKey(principal.codiceFiscale));
+  }
+
+  const verdict = checkNewPin(newPin, {
+    currentPin,
+    codiceFiscale: credential.codiceFiscale,
+    surname: credential.holder.surname,
+    givenName: credential.holder.givenName,
+  });
+  if (!verdict.ok) throw weakPin(verdict.reason, verdict.message);
+  if (currentPin === undefined && credential.pinHash && (await verifySecret(newPin, credential.pinHash))) {
+    throw weakPin("same-as-current", "The new PIN must differ from the current one.");
+  }
+
+  const setAt = now();
+  const pinExpiresAt = addDays(setAt, pinValidityDays(credential.holderKind)).toISOString();
+  const firstAccess = credential.status === "pending-first-access";
+  const update = versionedUpdate(
+    credential.codiceFiscale,
+    credential.version,
+    {
+      status: "active",
+      pinHash: await hashSecret(newPin),
+      pinSetAt: setAt.toISOString(),
+      pinExpiresAt,
+      everUsed: true,
+      failures: 0,
+      blocked: false,
+      remindersSent: [],
+      updatedAt: setAt.toISOString(),
+      ...expiryIndexAttributes(credential, pinExpiresAt),
+    },
+    ["initialPinHash", "initialPinExpiresAt", "initialPinDelivery", "lockedUntil"],
+  );
+  try {
+    await dynamodb.send(
+      new TransactWriteCommand({
+        TransactItems: [{ Update: update }, ...(tokenCondition ? [{ Delete: tokenCondition }] : [])],
+      }),
+    );
+  } catch (error) {
+    if (error instanceof TransactionCanceledException) {
+      throw new UnauthorizedError("invalid-token", "The change token is not valid or has expired.");
+    }
+    throw error;
+  }
+  await recordAuditEvent({
+    codiceFiscale: credential.codiceFiscale,
+    type: firstAccess ? "pin-activated" : "pin-changed",
+    channel: "web",
+    actor: "citizen",
+    outcome: "success",
+  });
+  const { failed } = await notifyAll(credential.contacts, firstAccess ? pinActivatedNotice() : pinChangedNotice());
+  if (failed.length) logger.warn("pin change notice not delivered", { channels: failed });
+  return { outcome: "pin-changed", pinType: credential.pinType, pinExpiresAt };
+}
