@@ -13,7 +13,8 @@ describe("lock schedule (SPEC §3 Attempts)", () => {
     expect(lockFor(5, t)).toEqual({ lockedUntil: t + BASE_LOCK_MS, blocked: false });
     expect(lockFor(6, t).lockedUntil).toBe(t + 2 * BASE_LOCK_MS);
     expect(lockFor(7, t).lockedUntil).toBe(t + 4 * BASE_LOCK_MS);
-    expect(lockFor(11, t).lockedUntil).toBe(t + MAX_LOCK_MS);
+    expect(lockFor(11, t).lockedUntil).toBe(t + 64 * BASE_LOCK_MS);
+    expect(lockFor(12, t).lockedUntil).toBe(t + MAX_LOCK_MS);
     expect(lockFor(19, t).lockedUntil).toBe(t + MAX_LOCK_MS);
     expect(lockFor(20, t)).toEqual({ blocked: true });
   });
