@@ -7,6 +7,7 @@ import {
 import { DynamoDBPersistenceLayer } from "@aws-lambda-powertools/idempotency/dynamodb";
 import { required } from "./config.ts";
 import { AppError } from "./errors.ts";
+import type { Context } from "aws-lambda";
 import type { HttpRequest } from "./http.ts";
 
 const IDEMPOTENCY_KEY = /^[A-Za-z0-9._:-]{8,128}$/;
@@ -31,8 +32,16 @@ export function idempotencyKeyOf(request: Pick<HttpRequest<unknown>, "headers">)
  */
 export function idempotent<I, O>(scope: string, operation: (input: I) => Promise<O>) {
   let wrapped: ((args: { idempotencyKey: string; input: I }) => Promise<O>) | undefined;
-  return async (idempotencyKey: string | undefined, input: I): Promise<O> => {
+  let config: IdempotencyConfig | undefined;
+  return async (idempotencyKey: string | undefined, input: I, context?: Context): Promise<O> => {
     if (idempotencyKey === undefined) return operation(input);
+    config ??= new IdempotencyConfig({
+      eventKeyJmesPath: "idempotencyKey",
+      payloadValidationJmesPath: "input",
+      expiresAfterSeconds: 24 * 60 * 60,
+    });
+    // The in-progress record expires with the invocation, so a crashed attempt does not block retries for long.
+    if (context) config.registerLambdaContext(context);
     wrapped ??= makeIdempotent(async (args: { idempotencyKey: string; input: I }) => operation(args.input), {
       persistenceStore: new DynamoDBPersistenceLayer({
         tableName: required("TABLE_NAME"),
@@ -41,11 +50,7 @@ export function idempotent<I, O>(scope: string, operation: (input: I) => Promise
         staticPkValue: `IDEMPOTENCY#${scope}`,
         expiryAttr: "ttl",
       }),
-      config: new IdempotencyConfig({
-        eventKeyJmesPath: "idempotencyKey",
-        payloadValidationJmesPath: "input",
-        expiresAfterSeconds: 24 * 60 * 60,
-      }),
+      config,
     });
     try {
       return await wrapped({ idempotencyKey, input });

@@ -9,5 +9,5 @@ const submitOnline = idempotent("pin-requests", async (request: PinRequest) => {
 });
 
 export const handler = httpHandler({ body: pinRequestSchema }, async (request) =>
-  json(202, await submitOnline(idempotencyKeyOf(request), request.body)),
+  json(202, await submitOnline(idempotencyKeyOf(request), request.body, request.context)),
 );

@@ -5,7 +5,7 @@ import { logger } from "#shared/logger";
 
 /** Scheduled daily (Europe/Rome) by EventBridge Scheduler; locally by the local stack's scheduler. */
 export const handler = middy()
-  .use(injectLambdaContext(logger))
+  .use(injectLambdaContext(logger, { resetKeys: true }))
   .handler(async () => {
     const summary = await sendExpiryReminders();
     logger.info("expiry reminders done", { ...summary });

@@ -9,7 +9,7 @@ import { logger } from "#shared/logger";
  * `POST /_local/jobs/letter-batch`. Stops two minutes before its timeout; the next run continues.
  */
 export const handler = middy()
-  .use(injectLambdaContext(logger))
+  .use(injectLambdaContext(logger, { resetKeys: true }))
   .handler(async (_event: unknown, context: Context) => {
     const summary = await runLetterBatch({ remainingMs: () => context.getRemainingTimeInMillis() });
     logger.info("letter batch done", { ...summary });

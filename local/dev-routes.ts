@@ -1,0 +1,126 @@
+import { importJWK, type JWK, SignJWT } from "jose";
+import { z } from "zod";
+import { clockOffsetSeconds, setClockOffsetSeconds } from "#shared/clock";
+import { jobDefinitions } from "#shared/jobs";
+import { operatorGroups } from "#shared/routes";
+import { invoke } from "./functions.ts";
+import type { SentEmail } from "./ses.ts";
+import type { SentSms } from "./sms-endpoint.ts";
+
+export interface DevContext {
+  sms: { messages: SentSms[]; clear(): void };
+  ses: { list(): Promise<SentEmail[]>; clear(): Promise<void> };
+  issuer: { jwk: JWK; operatorIssuer: string; operatorAudience: string; identityIssuer: string; identityAudience: string };
+}
+
+export interface DevReply {
+  status: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+const tokenRequest = z.discriminatedUnion("kind", [
+  z.strictObject({ kind: z.literal("operator"), role: z.enum(operatorGroups), operatorId: z.string().min(1).max(64) }),
+  z.strictObject({
+    kind: z.literal("identity"),
+    codiceFiscale: z.string().regex(/^[A-Z0-9]{16}$/),
+    provider: z.enum(["spid", "cie", "cns"]).default("spid"),
+  }),
+]);
+
+const clockRequest = z.strictObject({ offsetSeconds: z.number().finite() });
+
+function problem(status: number, code: string, detail: string, errors?: unknown): DevReply {
+  return {
+    status,
+    headers: { "content-type": "application/problem+json" },
+    body: { type: "about:blank", code, title: code, status, detail, ...(errors ? { errors } : {}) },
+  };
+}
+
+function parseBody<S extends z.ZodType>(schema: S, body: Buffer, contentType: string | undefined): z.infer<S> | DevReply {
+  if (!contentType?.startsWith("application/json")) return problem(415, "unsupported-media-type", "Send application/json.");
+  let json: unknown;
+  try {
+    json = JSON.parse(body.toString("utf8"));
+  } catch {
+    return problem(400, "malformed-json", "The body is not valid JSON.");
+  }
+  const result = schema.safeParse(json);
+  if (!result.success) {
+    return problem(
+      400,
+      "validation-failed",
+      "The request is not valid.",
+      result.error.issues.map((i) => ({ path: i.path.join("."), message: i.message })),
+    );
+  }
+  return result.data;
+}
+
+const isReply = (value: unknown): value is DevReply =>
+  typeof value === "object" && value !== null && "status" in value && typeof (value as DevReply).status === "number";
+
+/** The development-only routes under `/_local` (never part of the route table, never deployed). */
+export async function handleDevRoute(
+  ctx: DevContext,
+  method: string,
+  path: string,
+  body: Buffer,
+  contentType: string | undefined,
+): Promise<DevReply> {
+  if (path === "/_local/outbox" && method === "GET") {
+    return { status: 200, body: { sms: [...ctx.sms.messages], emails: await ctx.ses.list() } };
+  }
+  if (path === "/_local/outbox" && method === "DELETE") {
+    ctx.sms.clear();
+    await ctx.ses.clear();
+    return { status: 204 };
+  }
+  const job = /^\/_local\/jobs\/([a-z-]+)$/.exec(path);
+  if (job && method === "POST") {
+    const definition = jobDefinitions.find((j) => j.name === job[1]);
+    if (!definition) return problem(404, "not-found", `No job named ${job[1]}.`);
+    return { status: 200, body: await invoke(definition.functionName, { job: definition.name, scheduledTime: new Date().toISOString() }) };
+  }
+  if (path === "/_local/clock" && method === "GET") return { status: 200, body: { offsetSeconds: clockOffsetSeconds() } };
+  if (path === "/_local/clock" && method === "POST") {
+    const parsed = parseBody(clockRequest, body, contentType);
+    if (isReply(parsed)) return parsed;
+    setClockOffsetSeconds(parsed.offsetSeconds);
+    return { status: 200, body: { offsetSeconds: clockOffsetSeconds() } };
+  }
+  if (path === "/_local/jwks.json" && method === "GET") {
+    const { d: _private, ...publicJwk } = ctx.issuer.jwk;
+    return { status: 200, body: { keys: [{ ...publicJwk, use: "sig" }] } };
+  }
+  if (path === "/_local/tokens" && method === "POST") {
+    const parsed = parseBody(tokenRequest, body, contentType);
+    if (isReply(parsed)) return parsed;
+    return { status: 200, body: { token: await issueLocalToken(ctx, parsed) } };
+  }
+  return problem(404, "not-found", `No development route ${method} ${path}.`);
+}
+
+async function issueLocalToken(ctx: DevContext, request: z.infer<typeof tokenRequest>): Promise<string> {
+  const key = await importJWK(ctx.issuer.jwk, "ES256");
+  const header = { alg: "ES256", kid: ctx.issuer.jwk.kid, typ: "JWT" };
+  if (request.kind === "operator") {
+    return new SignJWT({ "cognito:groups": [request.role], token_use: "access", client_id: ctx.issuer.operatorAudience })
+      .setProtectedHeader(header)
+      .setIssuer(ctx.issuer.operatorIssuer)
+      .setAudience(ctx.issuer.operatorAudience)
+      .setSubject(request.operatorId)
+      .setIssuedAt()
+      .setExpirationTime("1h")
+      .sign(key);
+  }
+  return new SignJWT({ fiscal_number: `TINIT-${request.codiceFiscale}`, idp: request.provider })
+    .setProtectedHeader(header)
+    .setIssuer(ctx.issuer.identityIssuer)
+    .setAudience(ctx.issuer.identityAudience)
+    .setSubject(`${request.provider}:${request.codiceFiscale}`)
+    .setIssuedAt()
+    .setExpirationTime("1h")
+    .sign(key);
+}

@@ -1,0 +1,135 @@
+/**
+ * `npm start`: the whole service on one machine, on real emulators, with no AWS account and no network.
+ * DynamoDB Local, aws-ses-v2-local, a local SMS endpoint and s3rver stand in for AWS; local keys stand in
+ * for KMS and for the token issuers; a gateway turns HTTP into API Gateway events for the same handlers.
+ */
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { createServiceTable } from "#shared/table-admin";
+import { LOCAL_CREDENTIALS, LOCAL_REGION, startDynamoDb } from "./dynamodb.ts";
+import { startGateway } from "./gateway.ts";
+import { loadOrCreateKeys } from "./keys.ts";
+import { freePort } from "./ports.ts";
+import { startS3 } from "./s3.ts";
+import { startScheduler } from "./scheduler.ts";
+import { startSes } from "./ses.ts";
+import { startSmsEndpoint } from "./sms-endpoint.ts";
+
+const TABLE_NAME = "pin-local";
+const LETTERS_BUCKET = "pin-letters";
+const UPLOADS_BUCKET = "pin-uploads";
+
+async function main(): Promise<void> {
+  const started = performance.now();
+  const dir = resolve(process.env.PIN_LOCAL_DIR ?? ".local");
+  mkdirSync(dir, { recursive: true });
+  const port = Number(process.env.PORT ?? 3000);
+  const [dynamoPort, sesPort, smsPort, s3Port] = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
+
+  const dynamodb = await startDynamoDb({ port: dynamoPort, path: join(dir, "dynamodb") });
+  const stops: Array<() => Promise<void>> = [() => dynamodb.stop()];
+  let stopping = false;
+  const stop = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    for (const fn of stops.reverse()) await fn().catch(() => undefined);
+    process.exit(code);
+  };
+  process.on("SIGINT", () => void stop(0));
+  process.on("SIGTERM", () => void stop(0));
+
+  try {
+    const table = await createServiceTable(dynamodb.client, TABLE_NAME);
+    const ses = await startSes(sesPort);
+    stops.push(() => ses.stop());
+    const sms = await startSmsEndpoint(smsPort);
+    stops.push(() => sms.stop());
+    const s3 = await startS3(s3Port, join(dir, "s3"), [LETTERS_BUCKET, UPLOADS_BUCKET]);
+    stops.push(() => s3.stop());
+    const keys = await loadOrCreateKeys(dir);
+
+    const api = `http://127.0.0.1:${port}`;
+    const issuer = {
+      jwk: keys.issuerJwk,
+      operatorIssuer: `${api}/_local/operators`,
+      operatorAudience: "pin-operators",
+      identityIssuer: `${api}/_local/identity`,
+      identityAudience: "pin-service",
+    };
+    // Everything the handlers need, through the same variables as in AWS; the SDK reads the endpoints itself.
+    Object.assign(process.env, {
+      AWS_REGION: LOCAL_REGION,
+      AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+      AWS_ENDPOINT_URL_DYNAMODB: dynamodb.endpoint,
+      AWS_ENDPOINT_URL_S3: s3.endpoint,
+      AWS_ENDPOINT_URL_SESV2: ses.endpoint,
+      AWS_ENDPOINT_URL_SNS: sms.endpoint,
+      STAGE: "local",
+      WEB_ORIGIN: `http://localhost:${port}`,
+      TABLE_NAME,
+      LETTERS_BUCKET,
+      UPLOADS_BUCKET,
+      SENDER_EMAIL: "no-reply@pin.local",
+      SMS_SENDER_ID: "INPSPIN",
+      LOCAL_DATA_KEY: keys.dataKey,
+      LOCAL_SIGNING_JWK: JSON.stringify(keys.signingJwk),
+      OPERATOR_ISSUER: issuer.operatorIssuer,
+      OPERATOR_AUDIENCE: issuer.operatorAudience,
+      OPERATOR_JWKS_URL: `${api}/_local/jwks.json`,
+      IDENTITY_ISSUER: issuer.identityIssuer,
+      IDENTITY_AUDIENCE: issuer.identityAudience,
+      IDENTITY_JWKS_URL: `${api}/_local/jwks.json`,
+    });
+
+    const gateway = await startGateway(port, { sms, ses, issuer });
+    stops.push(
+      () =>
+        new Promise<void>((done) => {
+          gateway.closeAllConnections();
+          gateway.close(() => done());
+        }),
+    );
+    if (process.env.PIN_LOCAL_SCHEDULER !== "off") {
+      const stopScheduler = startScheduler((line) => console.log(line));
+      stops.push(async () => stopScheduler());
+    }
+
+    const endpoints = {
+      api,
+      dynamodb: dynamodb.endpoint,
+      s3: s3.endpoint,
+      ses: ses.endpoint,
+      sns: sms.endpoint,
+      region: LOCAL_REGION,
+      credentials: LOCAL_CREDENTIALS,
+      tableName: TABLE_NAME,
+      lettersBucket: LETTERS_BUCKET,
+      uploadsBucket: UPLOADS_BUCKET,
+    };
+    writeFileSync(join(dir, "endpoints.json"), `${JSON.stringify(endpoints, null, 2)}\n`);
+    console.log(
+      [
+        "",
+        `PIN service running locally (started in ${Math.round(performance.now() - started)} ms)`,
+        `  API            ${api}   (try ${api}/v1/health, ${api}/v1/openapi.json)`,
+        `  DynamoDB Local ${dynamodb.endpoint}   table ${TABLE_NAME} (${table === "created" ? "created" : "reused"})`,
+        `  S3 (s3rver)    ${s3.endpoint}   buckets ${LETTERS_BUCKET}, ${UPLOADS_BUCKET}`,
+        `  SES (v2)       ${ses.endpoint}`,
+        `  SMS (SNS)      ${sms.endpoint}`,
+        `  Data           ${dir}`,
+        `  Endpoints      ${join(dir, "endpoints.json")}`,
+        `  Dev routes     GET|DELETE /_local/outbox, POST /_local/jobs/{letter-batch|expiry-reminders},`,
+        `                 GET|POST /_local/clock, POST /_local/tokens`,
+        `  Jobs           ${process.env.PIN_LOCAL_SCHEDULER === "off" ? "scheduler off" : "letter-batch 02:00, expiry-reminders 08:00 (Europe/Rome)"}`,
+        "Ctrl-C stops everything.",
+        "",
+      ].join("\n"),
+    );
+  } catch (error) {
+    console.error(`Local stack failed to start: ${(error as Error).message}`);
+    await stop(1);
+  }
+}
+
+await main();
