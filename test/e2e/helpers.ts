@@ -1,0 +1,78 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { inject } from "vitest";
+
+export interface Reply {
+  status: number;
+  headers: Headers;
+  // biome-ignore lint/suspicious/noExplicitAny: tests read answers loosely and assert on them
+  body: any;
+}
+
+export async function api(path: string, init: RequestInit = {}): Promise<Reply> {
+  const response = await fetch(`${inject("apiUrl")}${path}`, init);
+  const text = await response.text();
+  let body: unknown = text;
+  try {
+    body = text ? JSON.parse(text) : undefined;
+  } catch {
+    // not JSON: keep the text
+  }
+  return { status: response.status, headers: response.headers, body };
+}
+
+export function postJson(path: string, body: unknown, headers: Record<string, string> = {}): Promise<Reply> {
+  return api(path, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(body) });
+}
+
+export interface Outbox {
+  sms: Array<{ to: string; text: string; at: string }>;
+  emails: Array<{ to: string; subject: string; text: string; at: string }>;
+}
+
+export async function outbox(): Promise<Outbox> {
+  return (await api("/_local/outbox")).body as Outbox;
+}
+
+export async function clearOutbox(): Promise<void> {
+  await api("/_local/outbox", { method: "DELETE" });
+}
+
+export function runJob(name: "letter-batch" | "expiry-reminders"): Promise<Reply> {
+  return api(`/_local/jobs/${name}`, { method: "POST" });
+}
+
+export async function setClock(offsetSeconds: number): Promise<void> {
+  const reply = await postJson("/_local/clock", { offsetSeconds });
+  if (reply.status !== 200) throw new Error(`clock: ${reply.status}`);
+}
+
+export async function operatorToken(role: string, operatorId = "op-1"): Promise<string> {
+  return (await postJson("/_local/tokens", { kind: "operator", role, operatorId })).body.token;
+}
+
+export async function identityToken(codiceFiscale: string, provider = "spid"): Promise<string> {
+  return (await postJson("/_local/tokens", { kind: "identity", codiceFiscale, provider })).body.token;
+}
+
+/** Everything the service wrote to stdout and stderr so far. */
+export function readLogs(): string {
+  return readFileSync(inject("logFile"), "utf8");
+}
+
+export interface Endpoints {
+  api: string;
+  dynamodb: string;
+  s3: string;
+  ses: string;
+  sns: string;
+  region: string;
+  credentials: { accessKeyId: string; secretAccessKey: string };
+  tableName: string;
+  lettersBucket: string;
+  uploadsBucket: string;
+}
+
+export function endpoints(): Endpoints {
+  return JSON.parse(readFileSync(join(inject("localDir"), "endpoints.json"), "utf8")) as Endpoints;
+}

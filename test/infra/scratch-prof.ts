@@ -1,0 +1,13 @@
+import { readFileSync } from "node:fs";
+import { App } from "aws-cdk-lib";
+const t0 = Date.now();
+const { definePinService } = await import("../../infra/app.ts");
+console.log("import ms", Date.now() - t0);
+const cdkJson = JSON.parse(readFileSync("cdk.json", "utf8"));
+const t1 = Date.now();
+const app = new App({ context: { ...cdkJson.context, "aws:cdk:bundling-stacks": [] }, outdir: "/tmp/try-out2" });
+definePinService(app);
+console.log("construct ms", Date.now() - t1);
+const t2 = Date.now();
+app.synth();
+console.log("synth ms", Date.now() - t2);
