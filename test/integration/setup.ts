@@ -4,12 +4,16 @@ import { exportJWK, generateKeyPair } from "jose";
 import { inject } from "vitest";
 import { createServiceTable } from "#shared/table-admin";
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from "../../local/dynamodb.ts";
+import { TEST_BUCKETS } from "./global-setup.ts";
 
 // Runs before each test file's imports: the SDK clients of shared/clients.ts pick these up when created.
 const tableName = `t-${randomUUID().slice(0, 8)}`;
 const { privateKey } = await generateKeyPair("ES256", { extractable: true });
 Object.assign(process.env, {
   AWS_ENDPOINT_URL_DYNAMODB: inject("dynamodbEndpoint"),
+  AWS_ENDPOINT_URL_S3: inject("s3Endpoint"),
+  LETTERS_BUCKET: TEST_BUCKETS.letters,
+  UPLOADS_BUCKET: TEST_BUCKETS.uploads,
   AWS_REGION: LOCAL_REGION,
   AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
   AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
