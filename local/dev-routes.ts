@@ -10,7 +10,13 @@ import type { SentSms } from "./sms-endpoint.ts";
 export interface DevContext {
   sms: { messages: SentSms[]; clear(): void };
   ses: { list(): Promise<SentEmail[]>; clear(): Promise<void> };
-  issuer: { jwk: JWK; operatorIssuer: string; operatorAudience: string; identityIssuer: string; identityAudience: string };
+  issuer: {
+    jwk: JWK;
+    operatorIssuer: string;
+    operatorAudience: string;
+    identityIssuer: string;
+    identityAudience: string;
+  };
 }
 
 export interface DevReply {
@@ -20,7 +26,11 @@ export interface DevReply {
 }
 
 const tokenRequest = z.discriminatedUnion("kind", [
-  z.strictObject({ kind: z.literal("operator"), role: z.enum(operatorGroups), operatorId: z.string().min(1).max(64) }),
+  z.strictObject({
+    kind: z.literal("operator"),
+    role: z.enum(operatorGroups),
+    operatorId: z.string().min(1).max(64),
+  }),
   z.strictObject({
     kind: z.literal("identity"),
     codiceFiscale: z.string().regex(/^[A-Z0-9]{16}$/),
@@ -38,8 +48,13 @@ function problem(status: number, code: string, detail: string, errors?: unknown)
   };
 }
 
-function parseBody<S extends z.ZodType>(schema: S, body: Buffer, contentType: string | undefined): z.infer<S> | DevReply {
-  if (!contentType?.startsWith("application/json")) return problem(415, "unsupported-media-type", "Send application/json.");
+function parseBody<S extends z.ZodType>(
+  schema: S,
+  body: Buffer,
+  contentType: string | undefined,
+): z.infer<S> | DevReply {
+  if (!contentType?.startsWith("application/json"))
+    return problem(415, "unsupported-media-type", "Send application/json.");
   let json: unknown;
   try {
     json = JSON.parse(body.toString("utf8"));
@@ -59,7 +74,10 @@ function parseBody<S extends z.ZodType>(schema: S, body: Buffer, contentType: st
 }
 
 const isReply = (value: unknown): value is DevReply =>
-  typeof value === "object" && value !== null && "status" in value && typeof (value as DevReply).status === "number";
+  typeof value === "object" &&
+  value !== null &&
+  "status" in value &&
+  typeof (value as DevReply).status === "number";
 
 /** The development-only routes under `/_local` (never part of the route table, never deployed). */
 export async function handleDevRoute(
@@ -81,9 +99,16 @@ export async function handleDevRoute(
   if (job && method === "POST") {
     const definition = jobDefinitions.find((j) => j.name === job[1]);
     if (!definition) return problem(404, "not-found", `No job named ${job[1]}.`);
-    return { status: 200, body: await invoke(definition.functionName, { job: definition.name, scheduledTime: new Date().toISOString() }) };
+    return {
+      status: 200,
+      body: await invoke(definition.functionName, {
+        job: definition.name,
+        scheduledTime: new Date().toISOString(),
+      }),
+    };
   }
-  if (path === "/_local/clock" && method === "GET") return { status: 200, body: { offsetSeconds: clockOffsetSeconds() } };
+  if (path === "/_local/clock" && method === "GET")
+    return { status: 200, body: { offsetSeconds: clockOffsetSeconds() } };
   if (path === "/_local/clock" && method === "POST") {
     const parsed = parseBody(clockRequest, body, contentType);
     if (isReply(parsed)) return parsed;
@@ -106,7 +131,11 @@ async function issueLocalToken(ctx: DevContext, request: z.infer<typeof tokenReq
   const key = await importJWK(ctx.issuer.jwk, "ES256");
   const header = { alg: "ES256", kid: ctx.issuer.jwk.kid, typ: "JWT" };
   if (request.kind === "operator") {
-    return new SignJWT({ "cognito:groups": [request.role], token_use: "access", client_id: ctx.issuer.operatorAudience })
+    return new SignJWT({
+      "cognito:groups": [request.role],
+      token_use: "access",
+      client_id: ctx.issuer.operatorAudience,
+    })
       .setProtectedHeader(header)
       .setIssuer(ctx.issuer.operatorIssuer)
       .setAudience(ctx.issuer.operatorAudience)

@@ -23,7 +23,12 @@ export async function startDynamoDb(options: { port: number; path?: string }): P
   // The package runs Java from its own folder, so the data path must be absolute.
   const path = options.path ? resolve(options.path) : null;
   if (path) mkdirSync(path, { recursive: true });
-  const child: ChildProcess = dynamoDbLocal.spawn({ port: options.port, path, sharedDb: true, stdio: "pipe" });
+  const child: ChildProcess = dynamoDbLocal.spawn({
+    port: options.port,
+    path,
+    sharedDb: true,
+    stdio: "pipe",
+  });
   child.stdout?.resume();
   let stderr = "";
   child.stderr?.on("data", (chunk: Buffer) => {
@@ -35,11 +40,15 @@ export async function startDynamoDb(options: { port: number; path?: string }): P
   const endpoint = `http://127.0.0.1:${options.port}`;
   const client = new DynamoDBClient({ endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
   try {
-    await waitFor(async () => {
-      if (child.exitCode !== null) throw new Error(`DynamoDB Local exited: ${stderr}`);
-      await client.send(new ListTablesCommand({}));
-      return true;
-    }, 60_000, "DynamoDB Local");
+    await waitFor(
+      async () => {
+        if (child.exitCode !== null) throw new Error(`DynamoDB Local exited: ${stderr}`);
+        await client.send(new ListTablesCommand({}));
+        return true;
+      },
+      60_000,
+      "DynamoDB Local",
+    );
   } catch (error) {
     child.kill("SIGKILL");
     throw new Error(`${(error as Error).message}\n${stderr}`);

@@ -39,7 +39,12 @@ export function toHttpApiEvent(
     const name = request.rawHeaders[i]!.toLowerCase();
     const value = request.rawHeaders[i + 1]!;
     if (name === "cookie") {
-      cookies.push(...value.split(";").map((c) => c.trim()).filter(Boolean));
+      cookies.push(
+        ...value
+          .split(";")
+          .map((c) => c.trim())
+          .filter(Boolean),
+      );
       continue;
     }
     headers[name] = headers[name] === undefined ? value : `${headers[name]},${value}`;
@@ -59,7 +64,9 @@ export function toHttpApiEvent(
     ...(cookies.length ? { cookies } : {}),
     headers,
     ...(Object.keys(query).length ? { queryStringParameters: query } : {}),
-    ...(route.pathParameters && Object.keys(route.pathParameters).length ? { pathParameters: route.pathParameters } : {}),
+    ...(route.pathParameters && Object.keys(route.pathParameters).length
+      ? { pathParameters: route.pathParameters }
+      : {}),
     requestContext: {
       accountId: "000000000000",
       apiId: "local",
@@ -112,7 +119,12 @@ export interface HttpReply {
 
 /** Maps a handler's result the way API Gateway does for payload 2.0 (a bare value becomes 200 JSON). */
 export function fromHttpApiResult(result: APIGatewayProxyResultV2 | undefined): HttpReply {
-  if (result && typeof result === "object" && "statusCode" in result && typeof result.statusCode === "number") {
+  if (
+    result &&
+    typeof result === "object" &&
+    "statusCode" in result &&
+    typeof result.statusCode === "number"
+  ) {
     const headers: Record<string, string> = {};
     for (const [k, v] of Object.entries(result.headers ?? {})) headers[k.toLowerCase()] = String(v);
     const raw = result.body ?? "";

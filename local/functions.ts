@@ -14,7 +14,9 @@ export function entryPath(name: FunctionName): string {
 function load(name: FunctionName): Promise<Handler> {
   let handler = loaded.get(name);
   if (!handler) {
-    handler = import(pathToFileURL(entryPath(name)).href).then((module: { handler: Handler }) => module.handler);
+    handler = import(pathToFileURL(entryPath(name)).href).then(
+      (module: { handler: Handler }) => module.handler,
+    );
     loaded.set(name, handler);
   }
   return handler;

@@ -46,7 +46,11 @@ export async function dispatch(dev: DevContext, req: IncomingMessage, body: Buff
   }
   const match = findRoute(method, path);
   const route = match.route
-    ? { functionName: match.route.functionName, routeKey: `${match.route.method} ${match.route.path}`, pathParameters: match.pathParameters }
+    ? {
+        functionName: match.route.functionName,
+        routeKey: `${match.route.method} ${match.route.path}`,
+        pathParameters: match.pathParameters,
+      }
     : { functionName: fallbackFunction, routeKey: "$default", pathParameters: undefined };
   const event = toHttpApiEvent(
     {
@@ -62,7 +66,14 @@ export async function dispatch(dev: DevContext, req: IncomingMessage, body: Buff
   try {
     return fromHttpApiResult((await invoke(route.functionName, event)) as never);
   } catch (error) {
-    console.error(JSON.stringify({ level: "ERROR", message: "handler threw", function: route.functionName, error: (error as Error).name }));
+    console.error(
+      JSON.stringify({
+        level: "ERROR",
+        message: "handler threw",
+        function: route.functionName,
+        error: (error as Error).name,
+      }),
+    );
     return problem(502, "bad-gateway", "The function failed.");
   }
 }
@@ -73,9 +84,14 @@ export async function startGateway(port: number, dev: DevContext): Promise<Serve
     let reply: HttpReply;
     try {
       const body = await readBody(req);
-      reply = body === undefined ? problem(413, "payload-too-large", "Request too large.") : await dispatch(dev, req, body);
+      reply =
+        body === undefined
+          ? problem(413, "payload-too-large", "Request too large.")
+          : await dispatch(dev, req, body);
     } catch (error) {
-      console.error(JSON.stringify({ level: "ERROR", message: "request failed", error: (error as Error).name }));
+      console.error(
+        JSON.stringify({ level: "ERROR", message: "request failed", error: (error as Error).name }),
+      );
       reply = problem(502, "bad-gateway", "The request could not be completed.");
     }
     for (const [name, value] of Object.entries(reply.headers)) res.setHeader(name, value);

@@ -24,7 +24,12 @@ async function main(): Promise<void> {
   const dir = resolve(process.env.PIN_LOCAL_DIR ?? ".local");
   mkdirSync(dir, { recursive: true });
   const port = Number(process.env.PORT ?? 3000);
-  const [dynamoPort, sesPort, smsPort, s3Port] = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
+  const [dynamoPort, sesPort, smsPort, s3Port] = await Promise.all([
+    freePort(),
+    freePort(),
+    freePort(),
+    freePort(),
+  ]);
 
   const dynamodb = await startDynamoDb({ port: dynamoPort, path: join(dir, "dynamodb") });
   const stops: Array<() => Promise<void>> = [() => dynamodb.stop()];

@@ -13,13 +13,19 @@ const romeClock = new Intl.DateTimeFormat("en-CA", {
 
 function romeParts(date: Date): { day: string; hour: number; minute: number } {
   const parts = Object.fromEntries(romeClock.formatToParts(date).map((p) => [p.type, p.value]));
-  return { day: `${parts.year}-${parts.month}-${parts.day}`, hour: Number(parts.hour), minute: Number(parts.minute) };
+  return {
+    day: `${parts.year}-${parts.month}-${parts.day}`,
+    hour: Number(parts.hour),
+    minute: Number(parts.minute),
+  };
 }
 
 /** Is `job` due at `date` (Europe/Rome wall clock), and not yet run on that Rome day? */
 export function isDue(job: JobDefinition, date: Date, lastRunDay: string | undefined): boolean {
   const { day, hour, minute } = romeParts(date);
-  return day !== lastRunDay && (hour > job.daily.hour || (hour === job.daily.hour && minute >= job.daily.minute));
+  return (
+    day !== lastRunDay && (hour > job.daily.hour || (hour === job.daily.hour && minute >= job.daily.minute))
+  );
 }
 
 /**
@@ -37,8 +43,12 @@ export function startScheduler(log: (line: string) => void): () => void {
       if (!isDue(job, now, lastRun.get(job.name))) continue;
       lastRun.set(job.name, romeParts(now).day);
       invoke(job.functionName, { job: job.name, scheduledTime: now.toISOString() })
-        .then((summary) => log(JSON.stringify({ level: "INFO", message: "job done", job: job.name, summary })))
-        .catch((error) => log(JSON.stringify({ level: "ERROR", message: "job failed", job: job.name, error: String(error) })));
+        .then((summary) =>
+          log(JSON.stringify({ level: "INFO", message: "job done", job: job.name, summary })),
+        )
+        .catch((error) =>
+          log(JSON.stringify({ level: "ERROR", message: "job failed", job: job.name, error: String(error) })),
+        );
     }
   }, 30_000);
   timer.unref();

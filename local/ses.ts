@@ -23,7 +23,12 @@ export async function startSes(port: number) {
     async list(): Promise<SentEmail[]> {
       const response = await fetch(`${endpoint}/store`);
       const store = (await response.json()) as {
-        emails: Array<{ destination: { to: string[] }; subject: string; body: { text?: string }; at: number }>;
+        emails: Array<{
+          destination: { to: string[] };
+          subject: string;
+          body: { text?: string };
+          at: number;
+        }>;
       };
       return store.emails.map((e) => ({
         to: e.destination.to.join(", "),

@@ -1,5 +1,5 @@
-import { createServer, type Server } from "node:http";
 import { randomUUID } from "node:crypto";
+import { createServer, type Server } from "node:http";
 
 export interface SentSms {
   to: string;

@@ -3,11 +3,7 @@ import middy from "@middy/core";
 import httpCors from "@middy/http-cors";
 import httpHeaderNormalizer from "@middy/http-header-normalizer";
 import httpSecurityHeaders from "@middy/http-security-headers";
-import type {
-  APIGatewayProxyEventV2,
-  APIGatewayProxyStructuredResultV2,
-  Context,
-} from "aws-lambda";
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from "aws-lambda";
 import type { z } from "zod";
 import { config } from "./config.ts";
 import { AppError, type FieldError, ValidationError } from "./errors.ts";
@@ -112,7 +108,12 @@ export function parseJsonBody<S extends z.ZodType>(event: HttpEvent, schema: S):
   const raw = event.body ?? "";
   const bytes = event.isBase64Encoded ? Buffer.from(raw, "base64") : Buffer.from(raw, "utf8");
   if (bytes.byteLength > MAX_BODY_BYTES) {
-    throw new AppError(413, "payload-too-large", "Payload too large", `The body may be at most ${MAX_BODY_BYTES} bytes.`);
+    throw new AppError(
+      413,
+      "payload-too-large",
+      "Payload too large",
+      `The body may be at most ${MAX_BODY_BYTES} bytes.`,
+    );
   }
   let json: unknown;
   try {
@@ -179,7 +180,8 @@ function problemJson(): middy.MiddlewareObj<HttpEvent, HttpResult> {
 /** The error's name and stack frames; its message may quote input, so only our own errors keep it. */
 function describeError(error: unknown): Record<string, unknown> {
   if (error instanceof AppError) return { name: error.name, message: error.message };
-  if (error instanceof Error) return { name: error.name, stack: error.stack?.split("\n").slice(1, 6).join("\n") };
+  if (error instanceof Error)
+    return { name: error.name, stack: error.stack?.split("\n").slice(1, 6).join("\n") };
   return { name: typeof error };
 }
 

@@ -5,9 +5,9 @@ import {
   makeIdempotent,
 } from "@aws-lambda-powertools/idempotency";
 import { DynamoDBPersistenceLayer } from "@aws-lambda-powertools/idempotency/dynamodb";
+import type { Context } from "aws-lambda";
 import { required } from "./config.ts";
 import { AppError } from "./errors.ts";
-import type { Context } from "aws-lambda";
 import type { HttpRequest } from "./http.ts";
 
 const IDEMPOTENCY_KEY = /^[A-Za-z0-9._:-]{8,128}$/;
@@ -17,9 +17,15 @@ export function idempotencyKeyOf(request: Pick<HttpRequest<unknown>, "headers">)
   const key = request.headers["idempotency-key"];
   if (key === undefined) return undefined;
   if (!IDEMPOTENCY_KEY.test(key)) {
-    throw new AppError(400, "validation-failed", "Validation failed", "Idempotency-Key must be 8-128 of A-Z a-z 0-9 . _ : -", {
-      errors: [{ path: "headers.idempotency-key", message: "8-128 characters of A-Z a-z 0-9 . _ : -" }],
-    });
+    throw new AppError(
+      400,
+      "validation-failed",
+      "Validation failed",
+      "Idempotency-Key must be 8-128 of A-Z a-z 0-9 . _ : -",
+      {
+        errors: [{ path: "headers.idempotency-key", message: "8-128 characters of A-Z a-z 0-9 . _ : -" }],
+      },
+    );
   }
   return key;
 }
@@ -64,9 +70,15 @@ export function idempotent<I, O>(scope: string, operation: (input: I) => Promise
         );
       }
       if (error instanceof IdempotencyAlreadyInProgressError) {
-        throw new AppError(409, "request-in-progress", "Request in progress", "The same request is still being processed.", {
-          headers: { "retry-after": "2" },
-        });
+        throw new AppError(
+          409,
+          "request-in-progress",
+          "Request in progress",
+          "The same request is still being processed.",
+          {
+            headers: { "retry-after": "2" },
+          },
+        );
       }
       throw error;
     }

@@ -2,7 +2,13 @@ import { z } from "zod";
 import type { FunctionName } from "./functions.ts";
 import { pinRequestAcceptedSchema, pinRequestSchema } from "./pin-requests/pin-request.schema.ts";
 import { healthResponseSchema } from "./platform/health.schema.ts";
-import { loginResultSchema, loginSchema, pinChangedSchema, pinChangeSchema, profileSchema } from "./sessions/session.schema.ts";
+import {
+  loginResultSchema,
+  loginSchema,
+  pinChangedSchema,
+  pinChangeSchema,
+  profileSchema,
+} from "./sessions/session.schema.ts";
 
 /** Operator groups, as Cognito groups in AWS and as the `role` of local operator tokens. */
 export const operatorGroups = ["contact-center", "branch", "back-office", "auditor"] as const;
@@ -55,14 +61,17 @@ export const routes: readonly RouteDefinition[] = [
     functionName: "jwks",
     access: { kind: "public" },
     summary: "Public keys of citizen access tokens",
-    responses: { 200: { description: "JWKS", schema: z.object({ keys: z.array(z.record(z.string(), z.unknown())) }) } },
+    responses: {
+      200: { description: "JWKS", schema: z.object({ keys: z.array(z.record(z.string(), z.unknown())) }) },
+    },
   },
   {
     method: "POST",
     path: "/v1/pin-requests",
     functionName: "pinRequests",
     access: { kind: "public" },
-    summary: "Request a PIN (F1): part A now by SMS, e-mail or PEC, part B by post. Supports Idempotency-Key.",
+    summary:
+      "Request a PIN (F1): part A now by SMS, e-mail or PEC, part B by post. Supports Idempotency-Key.",
     body: pinRequestSchema,
     responses: { 202: { description: "Request accepted", schema: pinRequestAcceptedSchema } },
   },
@@ -73,7 +82,9 @@ export const routes: readonly RouteDefinition[] = [
     access: { kind: "public" },
     summary: "Log in with codice fiscale and PIN (F3, F4)",
     body: loginSchema,
-    responses: { 200: { description: "Authenticated, or a PIN change is required", schema: loginResultSchema } },
+    responses: {
+      200: { description: "Authenticated, or a PIN change is required", schema: loginResultSchema },
+    },
   },
   {
     method: "POST",
@@ -100,10 +111,12 @@ export const fallbackFunction: FunctionName = "notFound";
 /** Turns `/v1/x/{id}` into a matcher that yields path parameters. */
 export function matchPath(template: string, path: string): Record<string, string> | undefined {
   const names: string[] = [];
-  const pattern = template.replace(/[.*+?^$()|[\]\\]/g, "\\$&").replace(/\\?\{([^}]+)\\?\}/g, (_m, name: string) => {
-    names.push(name);
-    return "([^/]+)";
-  });
+  const pattern = template
+    .replace(/[.*+?^$()|[\]\\]/g, "\\$&")
+    .replace(/\\?\{([^}]+)\\?\}/g, (_m, name: string) => {
+      names.push(name);
+      return "([^/]+)";
+    });
   const match = new RegExp(`^${pattern}$`).exec(path);
   if (!match) return undefined;
   const params: Record<string, string> = {};
@@ -117,7 +130,9 @@ export function matchPath(template: string, path: string): Record<string, string
 export function findRoute(
   method: string,
   path: string,
-): { route: RouteDefinition; pathParameters: Record<string, string> } | { route?: undefined; allowed: HttpMethod[] } {
+):
+  | { route: RouteDefinition; pathParameters: Record<string, string> }
+  | { route?: undefined; allowed: HttpMethod[] } {
   const allowed: HttpMethod[] = [];
   for (const route of routes) {
     const pathParameters = matchPath(route.path, path);

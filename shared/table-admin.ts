@@ -10,10 +10,17 @@ import { tableDefinition } from "./table.ts";
  * Creates the service table from the shared definition on a DynamoDB endpoint (DynamoDB Local in the local
  * stack and the integration tests; CDK creates it in AWS from the same definition). Idempotent.
  */
-export async function createServiceTable(client: DynamoDBClient, tableName: string): Promise<"created" | "exists"> {
+export async function createServiceTable(
+  client: DynamoDBClient,
+  tableName: string,
+): Promise<"created" | "exists"> {
   const { partitionKey, sortKey, globalSecondaryIndexes } = tableDefinition;
   const indexes = Object.values(globalSecondaryIndexes);
-  const attributes = new Set<string>([partitionKey, sortKey, ...indexes.flatMap((i) => [i.partitionKey, i.sortKey])]);
+  const attributes = new Set<string>([
+    partitionKey,
+    sortKey,
+    ...indexes.flatMap((i) => [i.partitionKey, i.sortKey]),
+  ]);
   try {
     await client.send(
       new CreateTableCommand({

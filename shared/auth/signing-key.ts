@@ -72,7 +72,10 @@ async function kmsSigner(keyId: string): Promise<Signer> {
 }
 
 function thumbprintKid(jwk: JWK): string {
-  return createHash("sha256").update(JSON.stringify([jwk.crv, jwk.x, jwk.y])).digest("base64url").slice(0, 16);
+  return createHash("sha256")
+    .update(JSON.stringify([jwk.crv, jwk.x, jwk.y]))
+    .digest("base64url")
+    .slice(0, 16);
 }
 
 /** KMS returns ECDSA signatures DER-encoded; JWS wants the fixed-size r‖s concatenation. */

@@ -14,7 +14,10 @@ export const MAX_LOCK_MS = 24 * 60 * 60_000;
 export function lockFor(failures: number, fromMs: number): { lockedUntil?: number; blocked: boolean } {
   if (failures >= BLOCK_AFTER) return { blocked: true };
   if (failures < LOCK_AFTER) return { blocked: false };
-  return { lockedUntil: fromMs + Math.min(BASE_LOCK_MS * 2 ** (failures - LOCK_AFTER), MAX_LOCK_MS), blocked: false };
+  return {
+    lockedUntil: fromMs + Math.min(BASE_LOCK_MS * 2 ** (failures - LOCK_AFTER), MAX_LOCK_MS),
+    blocked: false,
+  };
 }
 
 export interface AttemptCounted {

@@ -137,7 +137,11 @@ export function checkCodiceFiscaleConsistency(
   const [year = "", month = "", day = ""] = person.birthDate.split("-");
   const cfDay = Number(base.slice(9, 11));
   const sexOfCf = cfDay > 40 ? "F" : "M";
-  if (base.slice(6, 8) !== year.slice(2) || base[8] !== MONTHS[Number(month) - 1] || cfDay % 40 !== Number(day)) {
+  if (
+    base.slice(6, 8) !== year.slice(2) ||
+    base[8] !== MONTHS[Number(month) - 1] ||
+    cfDay % 40 !== Number(day)
+  ) {
     mismatches.push("birthDate");
   }
   if (sexOfCf !== person.sex) mismatches.push("sex");

@@ -28,7 +28,10 @@ export function maskMobile(e164: string): string {
 
 export function maskEmail(email: string): string {
   const [local = "", domain = ""] = email.split("@");
-  const shown = local.length <= 2 ? local.slice(0, 1) : `${local[0]}${"•".repeat(Math.min(local.length - 2, 6))}${local.at(-1)}`;
+  const shown =
+    local.length <= 2
+      ? local.slice(0, 1)
+      : `${local[0]}${"•".repeat(Math.min(local.length - 2, 6))}${local.at(-1)}`;
   return `${shown}@${domain}`;
 }
 
@@ -38,7 +41,10 @@ export const mobileSchema = z
   .transform((value, ctx) => {
     const e164 = normaliseMobile(value);
     if (!e164) {
-      ctx.addIssue({ code: "custom", message: "Use a mobile number in international format, e.g. +14155550123" });
+      ctx.addIssue({
+        code: "custom",
+        message: "Use a mobile number in international format, e.g. +14155550123",
+      });
       return z.NEVER;
     }
     return e164;

@@ -71,7 +71,9 @@ export function isLive(credential: Credential, nowMs: number): boolean {
     case "active":
       return true;
     case "pending-first-access":
-      return credential.initialPinExpiresAt !== undefined && Date.parse(credential.initialPinExpiresAt) > nowMs;
+      return (
+        credential.initialPinExpiresAt !== undefined && Date.parse(credential.initialPinExpiresAt) > nowMs
+      );
     case "issuing":
       // Another request is between its write and its part-A delivery; it settles in seconds.
       return nowMs - Date.parse(credential.updatedAt) < 120_000;

@@ -6,7 +6,11 @@ import { type Credential, credentialKey } from "./credential.model.ts";
 
 export async function getCredential(codiceFiscale: string): Promise<Credential | undefined> {
   const { Item } = await dynamodb.send(
-    new GetCommand({ TableName: required("TABLE_NAME"), Key: credentialKey(codiceFiscale), ConsistentRead: true }),
+    new GetCommand({
+      TableName: required("TABLE_NAME"),
+      Key: credentialKey(codiceFiscale),
+      ConsistentRead: true,
+    }),
   );
   return Item as Credential | undefined;
 }

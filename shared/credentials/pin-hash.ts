@@ -18,8 +18,12 @@ const KEY_LENGTH = 32;
 function derive(secret: string, salt: Buffer, cost: ScryptCost): Promise<Buffer> {
   const N = 2 ** cost.ln;
   return new Promise((resolve, reject) => {
-    scrypt(secret, salt, KEY_LENGTH, { N, r: cost.r, p: cost.p, maxmem: 256 * N * cost.r + 16 * 1024 * 1024 }, (error, key) =>
-      error ? reject(error) : resolve(key),
+    scrypt(
+      secret,
+      salt,
+      KEY_LENGTH,
+      { N, r: cost.r, p: cost.p, maxmem: 256 * N * cost.r + 16 * 1024 * 1024 },
+      (error, key) => (error ? reject(error) : resolve(key)),
     );
   });
 }

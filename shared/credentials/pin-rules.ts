@@ -44,22 +44,38 @@ export function checkNewPin(
 ): NewPinVerdict {
   const pin = normalisePinInput(newPin);
   if (!isOperationalPinShape(pin)) {
-    return { ok: false, reason: "bad-format", message: "The PIN must be exactly 8 letters or digits (A-Z, 0-9)." };
+    return {
+      ok: false,
+      reason: "bad-format",
+      message: "The PIN must be exactly 8 letters or digits (A-Z, 0-9).",
+    };
   }
   if (context.currentPin !== undefined && normalisePinInput(context.currentPin) === pin) {
     return { ok: false, reason: "same-as-current", message: "The new PIN must differ from the current one." };
   }
   for (let i = 0; i + 8 <= context.codiceFiscale.length; i++) {
     if (context.codiceFiscale.slice(i, i + 8).toUpperCase() === pin) {
-      return { ok: false, reason: "contains-codice-fiscale", message: "The PIN must not be part of your codice fiscale." };
+      return {
+        ok: false,
+        reason: "contains-codice-fiscale",
+        message: "The PIN must not be part of your codice fiscale.",
+      };
     }
   }
   const parts = [...nameParts(context.surname), ...nameParts(context.givenName)];
   if (parts.some((part) => pin.includes(part.slice(0, 8)))) {
-    return { ok: false, reason: "contains-name", message: "The PIN must not contain your surname or given name." };
+    return {
+      ok: false,
+      reason: "contains-name",
+      message: "The PIN must not contain your surname or given name.",
+    };
   }
   if (isWeakPin(pin)) {
-    return { ok: false, reason: "common-pin", message: "This PIN is too easy to guess: choose a less common one." };
+    return {
+      ok: false,
+      reason: "common-pin",
+      message: "This PIN is too easy to guess: choose a less common one.",
+    };
   }
   return { ok: true };
 }

@@ -76,7 +76,8 @@ async function claimReminder(credential: Credential): Promise<number | undefined
         TableName: required("TABLE_NAME"),
         Key: credentialKey(credential.codiceFiscale),
         UpdateExpression: "SET remindersSent = list_append(if_not_exists(remindersSent, :empty), :passed)",
-        ConditionExpression: "#status = :active AND pinExpiresAt = :expiresAt AND NOT contains(remindersSent, :threshold)",
+        ConditionExpression:
+          "#status = :active AND pinExpiresAt = :expiresAt AND NOT contains(remindersSent, :threshold)",
         ExpressionAttributeNames: { "#status": "status" },
         ExpressionAttributeValues: {
           ":empty": [],
@@ -95,7 +96,10 @@ async function claimReminder(credential: Credential): Promise<number | undefined
 }
 
 async function deliverReminder(credential: Credential, threshold: number): Promise<void> {
-  const { failed } = await notifyAll(credential.contacts, expiryReminder(threshold, credential.pinExpiresAt!));
+  const { failed } = await notifyAll(
+    credential.contacts,
+    expiryReminder(threshold, credential.pinExpiresAt!),
+  );
   if (failed.length) logger.warn("expiry reminder not delivered", { channels: failed, threshold });
   await recordAuditEvent({
     codiceFiscale: credential.codiceFiscale,

@@ -8,7 +8,17 @@ export function countryLine(countryCode: string): string {
 }
 
 const LETTERS_WITHOUT_DECOMPOSITION: Record<string, string> = {
-  Ł: "L", ł: "l", Đ: "D", đ: "d", Ħ: "H", ħ: "h", ı: "i", Œ: "OE", œ: "oe", Ŀ: "L", ŀ: "l",
+  Ł: "L",
+  ł: "l",
+  Đ: "D",
+  đ: "d",
+  Ħ: "H",
+  ħ: "h",
+  ı: "i",
+  Œ: "OE",
+  œ: "oe",
+  Ŀ: "L",
+  ŀ: "l",
 };
 
 /**
@@ -23,14 +33,19 @@ export function printable(text: string): string {
       out += char;
       continue;
     }
-    const stripped = (LETTERS_WITHOUT_DECOMPOSITION[char] ?? char).normalize("NFD").replace(/[\u0300-\u036f]/g, "");
+    const stripped = (LETTERS_WITHOUT_DECOMPOSITION[char] ?? char)
+      .normalize("NFD")
+      .replace(/[\u0300-\u036f]/g, "");
     out += /^[\x20-\x7e]+$/.test(stripped) ? stripped : "?";
   }
   return out;
 }
 
 /** Address block lines for an international window envelope: name, street lines, city line, COUNTRY. */
-export function addressLines(recipient: { surname: string; givenName: string }, address: Residence): string[] {
+export function addressLines(
+  recipient: { surname: string; givenName: string },
+  address: Residence,
+): string[] {
   return [
     `${recipient.givenName} ${recipient.surname}`,
     ...address.addressLines,

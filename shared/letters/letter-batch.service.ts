@@ -1,7 +1,13 @@
 import { createHash } from "node:crypto";
 import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
 import { GetObjectCommand, NoSuchKey, PutObjectCommand } from "@aws-sdk/client-s3";
-import { BatchWriteCommand, DeleteCommand, PutCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import {
+  BatchWriteCommand,
+  DeleteCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+} from "@aws-sdk/lib-dynamodb";
 import { auditKeys } from "../audit/audit.store.ts";
 import { dynamodb, s3 } from "../clients.ts";
 import { now, nowMs } from "../clock.ts";
@@ -167,7 +173,11 @@ async function mapLimited<T, R>(items: T[], fn: (item: T) => Promise<R>): Promis
   return results;
 }
 
-async function claimLetters(candidates: LetterItem[], batchId: string, fileKey: string): Promise<LetterItem[]> {
+async function claimLetters(
+  candidates: LetterItem[],
+  batchId: string,
+  fileKey: string,
+): Promise<LetterItem[]> {
   const at = nowMs();
   const won = await mapLimited(candidates, async (letter) => {
     try {
@@ -175,7 +185,8 @@ async function claimLetters(candidates: LetterItem[], batchId: string, fileKey: 
         new UpdateCommand({
           TableName: table(),
           Key: letterKey(letter.letterId),
-          UpdateExpression: "SET #status = :claimed, batchId = :batchId, fileKey = :fileKey, leaseUntil = :lease",
+          UpdateExpression:
+            "SET #status = :claimed, batchId = :batchId, fileKey = :fileKey, leaseUntil = :lease",
           ConditionExpression: "#status = :pending OR (#status = :claimed AND leaseUntil < :now)",
           ExpressionAttributeNames: { "#status": "status" },
           ExpressionAttributeValues: {
@@ -236,18 +247,22 @@ async function commitFile(
   part: FilePart,
   letters: Array<Pick<LetterItem, "letterId" | "codiceFiscale">>,
 ): Promise<void> {
-  await dynamodb.send(
-    new UpdateCommand({
-      TableName: table(),
-      Key: batchKey(batchId),
-      UpdateExpression: "SET files.#file = :entry",
-      ConditionExpression: "attribute_exists(pk)",
-      ExpressionAttributeNames: { "#file": part.key },
-      ExpressionAttributeValues: { ":entry": { key: part.key, sha256: part.sha256, count: part.pages.length } },
-    }),
-  ).catch((error) => {
-    if (!(error instanceof ConditionalCheckFailedException)) throw error;
-  });
+  await dynamodb
+    .send(
+      new UpdateCommand({
+        TableName: table(),
+        Key: batchKey(batchId),
+        UpdateExpression: "SET files.#file = :entry",
+        ConditionExpression: "attribute_exists(pk)",
+        ExpressionAttributeNames: { "#file": part.key },
+        ExpressionAttributeValues: {
+          ":entry": { key: part.key, sha256: part.sha256, count: part.pages.length },
+        },
+      }),
+    )
+    .catch((error) => {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    });
   const pageOf = new Map(part.pages.map((p) => [p.letterId, p.page]));
   const printedAt = now().toISOString();
   const marked = await mapLimited(letters, async (letter) => {
@@ -310,7 +325,9 @@ async function auditPrinted(
   await mapLimited(chunks, async (chunk) => {
     let pending: Record<string, unknown>[] | undefined = chunk;
     for (let attempt = 0; pending?.length && attempt < 8; attempt++) {
-      const result = await dynamodb.send(new BatchWriteCommand({ RequestItems: { [table()]: pending as never } }));
+      const result = await dynamodb.send(
+        new BatchWriteCommand({ RequestItems: { [table()]: pending as never } }),
+      );
       pending = result.UnprocessedItems?.[table()] as Record<string, unknown>[] | undefined;
     }
   });
@@ -359,11 +376,13 @@ async function recoverCommittedClaims(): Promise<number> {
 /** Batches whose run died before writing the manifest: write it from their committed files. */
 async function finaliseStaleBatches(): Promise<number> {
   const at = nowMs();
-  const stale = await queryIndex<{ batchId: string; prefix: string; startedAt: string; leaseUntil: number; files: Record<string, unknown> }>(
-    OPEN_BATCHES_PK,
-    undefined,
-    (b) => b.leaseUntil < at,
-  );
+  const stale = await queryIndex<{
+    batchId: string;
+    prefix: string;
+    startedAt: string;
+    leaseUntil: number;
+    files: Record<string, unknown>;
+  }>(OPEN_BATCHES_PK, undefined, (b) => b.leaseUntil < at);
   for (const batch of stale) {
     const parts = (await Promise.all(Object.keys(batch.files ?? {}).map(readPart))).filter(
       (p): p is FilePart => p !== undefined,
@@ -377,7 +396,12 @@ async function finaliseStaleBatches(): Promise<number> {
   return stale.length;
 }
 
-async function writeBatchManifest(batchId: string, prefix: string, createdAt: string, parts: FilePart[]): Promise<void> {
+async function writeBatchManifest(
+  batchId: string,
+  prefix: string,
+  createdAt: string,
+  parts: FilePart[],
+): Promise<void> {
   parts.sort((a, b) => a.key.localeCompare(b.key));
   const manifest = buildManifest({
     batchId,

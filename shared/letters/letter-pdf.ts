@@ -10,7 +10,13 @@ const romeDate = new Intl.DateTimeFormat("it-IT", {
   year: "numeric",
 });
 
-export const SENDER_LINES = ["Istituto Nazionale della Previdenza Sociale", "Servizio PIN - Direzione Centrale", "Via Ciro il Grande 21", "00144 Roma RM", "ITALIA"];
+export const SENDER_LINES = [
+  "Istituto Nazionale della Previdenza Sociale",
+  "Servizio PIN - Direzione Centrale",
+  "Via Ciro il Grande 21",
+  "00144 Roma RM",
+  "ITALIA",
+];
 
 /**
  * Renders one print-ready file: A4, one page per letter, the address where a DL/C5 window envelope shows
@@ -26,7 +32,11 @@ export async function renderLetterFile(
     autoFirstPage: false,
     compress: true,
     margins: { top: 10 * MM, bottom: 10 * MM, left: 20 * MM, right: 20 * MM },
-    info: { Title: "Lettere PIN / PIN letters", Producer: "pin-service", CreationDate: options.generatedAt ?? new Date() },
+    info: {
+      Title: "Lettere PIN / PIN letters",
+      Producer: "pin-service",
+      CreationDate: options.generatedAt ?? new Date(),
+    },
   });
   const chunks: Buffer[] = [];
   doc.on("data", (chunk: Buffer) => chunks.push(chunk));
@@ -59,11 +69,16 @@ function drawLetter(doc: PDFKit.PDFDocument, letter: LetterToPrint): void {
     lineGap: 1,
   });
 
-  doc.fontSize(9).text(`Riferimento / Reference: ${letter.reference}\nData / Date: ${issued}`, 120 * MM, 50 * MM, {
-    width: 70 * MM,
-  });
+  doc
+    .fontSize(9)
+    .text(`Riferimento / Reference: ${letter.reference}\nData / Date: ${issued}`, 120 * MM, 50 * MM, {
+      width: 70 * MM,
+    });
 
-  doc.font("Helvetica-Bold").fontSize(12).text("Seconda parte del PIN / Second part of your PIN", left, 100 * MM, { width });
+  doc
+    .font("Helvetica-Bold")
+    .fontSize(12)
+    .text("Seconda parte del PIN / Second part of your PIN", left, 100 * MM, { width });
   doc.font("Helvetica").fontSize(10).moveDown(0.6);
   doc.text(
     printable(
@@ -74,16 +89,28 @@ function drawLetter(doc: PDFKit.PDFDocument, letter: LetterToPrint): void {
   );
   doc.moveDown(0.8);
   const boxTop = doc.y;
-  doc.rect(left, boxTop, width, 24 * MM).lineWidth(1).stroke();
-  doc.font("Courier-Bold").fontSize(30).text(letter.partB.split("").join(" "), left, boxTop + 4 * MM, {
-    width,
-    align: "center",
-  });
-  doc.font("Courier").fontSize(9).text(`PIN (seconda parte / second part): ${letter.partB}`, left, boxTop + 16 * MM, {
-    width,
-    align: "center",
-  });
-  doc.font("Helvetica").fontSize(10).text("", left, boxTop + 28 * MM);
+  doc
+    .rect(left, boxTop, width, 24 * MM)
+    .lineWidth(1)
+    .stroke();
+  doc
+    .font("Courier-Bold")
+    .fontSize(30)
+    .text(letter.partB.split("").join(" "), left, boxTop + 4 * MM, {
+      width,
+      align: "center",
+    });
+  doc
+    .font("Courier")
+    .fontSize(9)
+    .text(`PIN (seconda parte / second part): ${letter.partB}`, left, boxTop + 16 * MM, {
+      width,
+      align: "center",
+    });
+  doc
+    .font("Helvetica")
+    .fontSize(10)
+    .text("", left, boxTop + 28 * MM);
   doc.text(
     `Il PIN iniziale di 16 caratteri è valido fino al ${validUntil}. Cosa fare ora: accedi ai servizi online con il tuo ` +
       "codice fiscale e il PIN completo (prima parte seguita da questa seconda parte); ti verrà chiesto di sceglierne uno " +

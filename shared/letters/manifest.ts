@@ -4,7 +4,12 @@ import { countryLine } from "./address.ts";
 export interface ManifestFile {
   key: string;
   sha256: string;
-  letters: Array<{ letterId: string; reference: string; recipient: { surname: string; givenName: string }; address: Residence }>;
+  letters: Array<{
+    letterId: string;
+    reference: string;
+    recipient: { surname: string; givenName: string };
+    address: Residence;
+  }>;
   pages: { letterId: string; page: number }[];
 }
 
@@ -22,7 +27,19 @@ export interface ManifestRow {
   country: string;
 }
 
-const CSV_COLUMNS = ["letterId", "reference", "file", "page", "recipient", "address", "city", "postalCode", "region", "countryCode", "country"];
+const CSV_COLUMNS = [
+  "letterId",
+  "reference",
+  "file",
+  "page",
+  "recipient",
+  "address",
+  "city",
+  "postalCode",
+  "region",
+  "countryCode",
+  "country",
+];
 
 /** RFC 4180 quoting, and a leading `'` on cells a spreadsheet would read as a formula. */
 export function csvCell(value: string | number): string {
@@ -55,7 +72,19 @@ export function buildManifest(batch: { batchId: string; createdAt: string; files
   const csv = [
     CSV_COLUMNS.join(","),
     ...rows.map((r) =>
-      [r.letterId, r.reference, r.file, r.page, r.recipient, r.addressLines.join(" / "), r.city, r.postalCode, r.region, r.countryCode, r.country]
+      [
+        r.letterId,
+        r.reference,
+        r.file,
+        r.page,
+        r.recipient,
+        r.addressLines.join(" / "),
+        r.city,
+        r.postalCode,
+        r.region,
+        r.countryCode,
+        r.country,
+      ]
         .map(csvCell)
         .join(","),
     ),
@@ -69,5 +98,9 @@ export function buildManifest(batch: { batchId: string; createdAt: string; files
     files: batch.files.map((f) => ({ key: f.key, letters: f.pages.length, sha256: f.sha256 })),
     countries,
   };
-  return { json: JSON.stringify({ batchId: batch.batchId, createdAt: batch.createdAt, letters: rows }, null, 2), csv: `${csv}\r\n`, summary };
+  return {
+    json: JSON.stringify({ batchId: batch.batchId, createdAt: batch.createdAt, letters: rows }, null, 2),
+    csv: `${csv}\r\n`,
+    summary,
+  };
 }

@@ -17,7 +17,9 @@ function bilingual(subjectIt: string, subjectEn: string, it: string, en: string,
 }
 
 function formatRomeDate(iso: string): string {
-  return new Intl.DateTimeFormat("it-IT", { timeZone: "Europe/Rome", dateStyle: "short" }).format(new Date(iso));
+  return new Intl.DateTimeFormat("it-IT", { timeZone: "Europe/Rome", dateStyle: "short" }).format(
+    new Date(iso),
+  );
 }
 
 export function partAMessage(partA: string, validUntil: string): Message {
@@ -52,7 +54,12 @@ export function pinActivatedNotice(): Message {
 }
 
 export function pinChangedNotice(): Message {
-  return bilingual("PIN modificato", "PIN changed", "Il tuo PIN è stato modificato.", "Your PIN was changed.");
+  return bilingual(
+    "PIN modificato",
+    "PIN changed",
+    "Il tuo PIN è stato modificato.",
+    "Your PIN was changed.",
+  );
 }
 
 export function pinLockedNotice(lockedUntil: string): Message {

@@ -17,7 +17,10 @@ export const residenceSchema = z.strictObject({
   countryCode: z
     .string()
     .transform((s) => s.trim().toUpperCase())
-    .refine((s) => /^[A-Z]{2}$/.test(s) && regionNames.of(s) !== undefined, "Not an ISO 3166-1 alpha-2 country code"),
+    .refine(
+      (s) => /^[A-Z]{2}$/.test(s) && regionNames.of(s) !== undefined,
+      "Not an ISO 3166-1 alpha-2 country code",
+    ),
   addressLines: z.array(text(70)).min(1).max(4),
   city: text(60),
   postalCode: text(16),
@@ -25,7 +28,11 @@ export const residenceSchema = z.strictObject({
 });
 
 export const contactsSchema = z
-  .strictObject({ mobile: mobileSchema.optional(), email: emailSchema.optional(), pec: emailSchema.optional() })
+  .strictObject({
+    mobile: mobileSchema.optional(),
+    email: emailSchema.optional(),
+    pec: emailSchema.optional(),
+  })
   .refine((c) => c.mobile ?? c.email ?? c.pec, "At least one contact (mobile, email or pec) is required");
 
 export const healthCardSchema = z.strictObject({

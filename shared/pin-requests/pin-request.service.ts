@@ -4,13 +4,13 @@ import { recordAuditEvent } from "../audit/audit.store.ts";
 import { dynamodb } from "../clients.ts";
 import { addDays, now } from "../clock.ts";
 import { required } from "../config.ts";
-import { encryptPartB } from "../crypto/part-b.ts";
 import { checkCodiceFiscaleConsistency } from "../credentials/codice-fiscale.ts";
 import { maskContact } from "../credentials/contact-mask.ts";
 import { type Credential, credentialKey, isLive } from "../credentials/credential.model.ts";
 import { getCredential, versionedUpdate } from "../credentials/credential.store.ts";
 import { hashSecret } from "../credentials/pin-hash.ts";
 import { generateInitialPin, splitInitialPin } from "../credentials/pin-rules.ts";
+import { encryptPartB } from "../crypto/part-b.ts";
 import { AppError, RetryableError } from "../errors.ts";
 import { letterKey, letterReference, pendingIndexAttributes } from "../letters/letter.store.ts";
 import { logger } from "../logger.ts";
@@ -54,7 +54,12 @@ export function assertEligibleAndConsistent(request: PinRequest): void {
       "codice-fiscale-mismatch",
       "Codice fiscale does not match",
       "The codice fiscale does not agree with the personal data given.",
-      { errors: mismatches.map((field: string) => ({ path: field, message: "Does not agree with the codice fiscale" })) },
+      {
+        errors: mismatches.map((field: string) => ({
+          path: field,
+          message: "Does not agree with the codice fiscale",
+        })),
+      },
     );
   }
 }
@@ -69,7 +74,10 @@ export async function submitPinRequest(request: PinRequest, origin: RequestOrigi
   assertEligibleAndConsistent(request);
   const accepted: PinRequestAccepted = {
     requestId: randomId(),
-    partASentTo: { channel: request.partAChannel, masked: maskContact(request.partAChannel, contactFor(request)) },
+    partASentTo: {
+      channel: request.partAChannel,
+      masked: maskContact(request.partAChannel, contactFor(request)),
+    },
     letter: { expectedWithinDays: LETTER_EXPECTED_WITHIN_DAYS },
   };
   const existing = await getCredential(request.codiceFiscale);
@@ -189,7 +197,9 @@ async function issueWithLetter(
       outcome: "failure",
       details: { reason: "part-a-undeliverable", partAChannel: channel },
     });
-    throw new RetryableError("The first part of the PIN could not be sent. Nothing was issued: please retry.");
+    throw new RetryableError(
+      "The first part of the PIN could not be sent. Nothing was issued: please retry.",
+    );
   }
 
   const queuedAt = now().toISOString();
@@ -206,7 +216,8 @@ async function issueWithLetter(
           Update: {
             TableName,
             Key: letterKey(letterId),
-            UpdateExpression: "SET #status = :pending, queuedAt = :queuedAt, gsi1pk = :gsi1pk, gsi1sk = :gsi1sk",
+            UpdateExpression:
+              "SET #status = :pending, queuedAt = :queuedAt, gsi1pk = :gsi1pk, gsi1sk = :gsi1sk",
             ConditionExpression: "#status = :held",
             ExpressionAttributeNames: { "#status": "status" },
             ExpressionAttributeValues: {

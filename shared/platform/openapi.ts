@@ -1,6 +1,9 @@
-import { OpenAPIRegistry, OpenApiGeneratorV31 } from "@asteasolutions/zod-to-openapi";
+import { extendZodWithOpenApi, OpenAPIRegistry, OpenApiGeneratorV31 } from "@asteasolutions/zod-to-openapi";
 import { z } from "zod";
 import { type RouteDefinition, routes } from "../routes.ts";
+
+// Adds `.openapi()` to zod's prototypes, so schemas built anywhere (before or after) can be registered.
+extendZodWithOpenApi(z);
 
 const problemSchema = z.object({
   type: z.string(),
@@ -14,7 +17,12 @@ const problemSchema = z.object({
 
 const securitySchemes = {
   citizen: { type: "http", scheme: "bearer", bearerFormat: "JWT", description: "Citizen access token" },
-  identity: { type: "http", scheme: "bearer", bearerFormat: "JWT", description: "SPID/CIE/CNS identity token" },
+  identity: {
+    type: "http",
+    scheme: "bearer",
+    bearerFormat: "JWT",
+    description: "SPID/CIE/CNS identity token",
+  },
   operator: { type: "http", scheme: "bearer", bearerFormat: "JWT", description: "Operator token (Cognito)" },
 } as const;
 
@@ -44,7 +52,9 @@ export function buildOpenApiDocument(origin: string): Record<string, unknown> {
     for (const [status, response] of Object.entries(route.responses)) {
       responses[status] = {
         description: response.description,
-        ...(response.schema ? { content: { [response.contentType ?? "application/json"]: { schema: response.schema } } } : {}),
+        ...(response.schema
+          ? { content: { [response.contentType ?? "application/json"]: { schema: response.schema } } }
+          : {}),
       };
     }
     responses.default = {
@@ -60,7 +70,9 @@ export function buildOpenApiDocument(origin: string): Record<string, unknown> {
         ...(paramNames.length > 0
           ? { params: z.object(Object.fromEntries(paramNames.map((n) => [n, z.string()]))) }
           : {}),
-        ...(route.body ? { body: { required: true, content: { "application/json": { schema: route.body } } } } : {}),
+        ...(route.body
+          ? { body: { required: true, content: { "application/json": { schema: route.body } } } }
+          : {}),
       },
       responses: responses as never,
     });

@@ -24,7 +24,13 @@ export async function createChangeToken(grant: Omit<ChangeToken, "expiresAtMs">)
   await dynamodb.send(
     new PutCommand({
       TableName: required("TABLE_NAME"),
-      Item: { ...changeTokenKey(token), kind: "change-token", ...grant, expiresAtMs, ttl: Math.ceil(expiresAtMs / 1000) },
+      Item: {
+        ...changeTokenKey(token),
+        kind: "change-token",
+        ...grant,
+        expiresAtMs,
+        ttl: Math.ceil(expiresAtMs / 1000),
+      },
       ConditionExpression: "attribute_not_exists(pk)",
     }),
   );

@@ -42,5 +42,9 @@ export const profileSchema = z.object({
   pinType: z.enum(["ordinario", "dispositivo"]),
   pinExpiresAt: z.iso.datetime(),
   residence: z.object({ countryCode: z.string(), city: z.string() }),
-  contacts: z.object({ mobile: z.string().optional(), email: z.string().optional(), pec: z.string().optional() }),
+  contacts: z.object({
+    mobile: z.string().optional(),
+    email: z.string().optional(),
+    pec: z.string().optional(),
+  }),
 });

@@ -8,12 +8,27 @@ import { clearAttempts, reserveAttempt } from "../credentials/attempts.ts";
 import { type Credential, credentialKey, pinValidityDays } from "../credentials/credential.model.ts";
 import { expiryIndexAttributes, getCredential, versionedUpdate } from "../credentials/credential.store.ts";
 import { hashSecret, verifyAgainstDummy, verifySecret } from "../credentials/pin-hash.ts";
-import { checkNewPin, isInitialPinShape, isOperationalPinShape, normalisePinInput } from "../credentials/pin-rules.ts";
+import {
+  checkNewPin,
+  isInitialPinShape,
+  isOperationalPinShape,
+  normalisePinInput,
+} from "../credentials/pin-rules.ts";
 import { AppError, UnauthorizedError } from "../errors.ts";
 import { logger } from "../logger.ts";
-import { pinActivatedNotice, pinBlockedNotice, pinChangedNotice, pinLockedNotice } from "../notifications/messages.ts";
+import {
+  pinActivatedNotice,
+  pinBlockedNotice,
+  pinChangedNotice,
+  pinLockedNotice,
+} from "../notifications/messages.ts";
 import { notifyAll } from "../notifications/sender.ts";
-import { CHANGE_TOKEN_TTL_SECONDS, consumeChangeToken, createChangeToken, readChangeToken } from "./change-token.store.ts";
+import {
+  CHANGE_TOKEN_TTL_SECONDS,
+  consumeChangeToken,
+  createChangeToken,
+  readChangeToken,
+} from "./change-token.store.ts";
 
 export type LoginResult =
   | {
@@ -23,7 +38,12 @@ export type LoginResult =
       pinType: Credential["pinType"];
       pinExpiresAt: string;
     }
-  | { outcome: "pin-change-required"; reason: "first-access" | "expired"; changeToken: string; expiresIn: number };
+  | {
+      outcome: "pin-change-required";
+      reason: "first-access" | "expired";
+      changeToken: string;
+      expiresIn: number;
+    };
 
 /** The one answer to every failed login, whatever the reason (SPEC §3 "Enumeration"). */
 export function invalidCredentials(): AppError {
@@ -61,7 +81,12 @@ export async function login(codiceFiscale: string, pinInput: string): Promise<Lo
     credential.status === "pending-first-access" &&
     credential.initialPinHash !== undefined &&
     Date.parse(credential.initialPinExpiresAt ?? "") > at;
-  const hash = isInitialPinShape(pin) && initialLive ? credential.initialPinHash : credential.status === "active" && isOperationalPinShape(pin) ? credential.pinHash : undefined;
+  const hash =
+    isInitialPinShape(pin) && initialLive
+      ? credential.initialPinHash
+      : credential.status === "active" && isOperationalPinShape(pin)
+        ? credential.pinHash
+        : undefined;
   const correct = hash ? await verifySecret(pin, hash) : await verifyAgainstDummy(pin).then(() => false);
   if (!correct) {
     await recordFailure(credential, reservation);
@@ -70,7 +95,13 @@ export async function login(codiceFiscale: string, pinInput: string): Promise<Lo
   await clearAttempts(credentialKey(codiceFiscale));
   if (credential.status === "pending-first-access") return changeRequired(credential, "first-access");
   if (Date.parse(credential.pinExpiresAt ?? "") <= at) return changeRequired(credential, "expired");
-  await recordAuditEvent({ codiceFiscale, type: "login-succeeded", channel: "web", actor: "citizen", outcome: "success" });
+  await recordAuditEvent({
+    codiceFiscale,
+    type: "login-succeeded",
+    channel: "web",
+    actor: "citizen",
+    outcome: "success",
+  });
   return {
     outcome: "authenticated",
     accessToken: await issueAccessToken({
@@ -84,7 +115,10 @@ export async function login(codiceFiscale: string, pinInput: string): Promise<Lo
   };
 }
 
-async function changeRequired(credential: Credential, reason: "first-access" | "expired"): Promise<LoginResult> {
+async function changeRequired(
+  credential: Credential,
+  reason: "first-access" | "expired",
+): Promise<LoginResult> {
   const changeToken = await createChangeToken({
     codiceFiscale: credential.codiceFiscale,
     credentialId: credential.credentialId,
@@ -229,7 +263,10 @@ export async function changePin(
     actor: "citizen",
     outcome: "success",
   });
-  const { failed } = await notifyAll(credential.contacts, firstAccess ? pinActivatedNotice() : pinChangedNotice());
+  const { failed } = await notifyAll(
+    credential.contacts,
+    firstAccess ? pinActivatedNotice() : pinChangedNotice(),
+  );
   if (failed.length) logger.warn("pin change notice not delivered", { channels: failed });
   return { outcome: "pin-changed", pinType: credential.pinType, pinExpiresAt };
 }

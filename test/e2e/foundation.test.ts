@@ -1,13 +1,23 @@
 import { ListObjectsV2Command, S3Client } from "@aws-sdk/client-s3";
-import { SendEmailCommand, SESv2Client } from "@aws-sdk/client-sesv2";
+import { SESv2Client, SendEmailCommand } from "@aws-sdk/client-sesv2";
 import { PublishCommand, SNSClient } from "@aws-sdk/client-sns";
 import { describe, expect, it } from "vitest";
 import { api, clearOutbox, endpoints, outbox, postJson, setClock } from "./helpers.ts";
 
-function expectProblem(reply: { status: number; headers: Headers; body: { status: number; code: string } }, status: number, code: string) {
+function expectProblem(
+  reply: { status: number; headers: Headers; body: { status: number; code: string } },
+  status: number,
+  code: string,
+) {
   expect(reply.status).toBe(status);
   expect(reply.headers.get("content-type")).toContain("application/problem+json");
-  expect(reply.body).toMatchObject({ status, code, type: expect.any(String), title: expect.any(String), detail: expect.any(String) });
+  expect(reply.body).toMatchObject({
+    status,
+    code,
+    type: expect.any(String),
+    title: expect.any(String),
+    detail: expect.any(String),
+  });
 }
 
 describe("local stack foundation", () => {
@@ -24,7 +34,18 @@ describe("local stack foundation", () => {
   it("writes endpoints.json, and every emulator in it answers the AWS SDK", async () => {
     const e = endpoints();
     expect(Object.keys(e).sort()).toEqual(
-      ["api", "credentials", "dynamodb", "lettersBucket", "region", "s3", "ses", "sns", "tableName", "uploadsBucket"].sort(),
+      [
+        "api",
+        "credentials",
+        "dynamodb",
+        "lettersBucket",
+        "region",
+        "s3",
+        "ses",
+        "sns",
+        "tableName",
+        "uploadsBucket",
+      ].sort(),
     );
     const common = { region: e.region, credentials: e.credentials };
     const listed = await new S3Client({ ...common, endpoint: e.s3, forcePathStyle: true }).send(
@@ -39,7 +60,9 @@ describe("local stack foundation", () => {
         Content: { Simple: { Subject: { Data: "hello" }, Body: { Text: { Data: "body" } } } },
       }),
     );
-    await new SNSClient({ ...common, endpoint: e.sns }).send(new PublishCommand({ PhoneNumber: "+14155550100", Message: "sms body" }));
+    await new SNSClient({ ...common, endpoint: e.sns }).send(
+      new PublishCommand({ PhoneNumber: "+14155550100", Message: "sms body" }),
+    );
     const box = await outbox();
     expect(box.emails).toMatchObject([{ to: "b@example.org", subject: "hello", text: "body" }]);
     expect(box.sms).toMatchObject([{ to: "+14155550100", text: "sms body" }]);
@@ -50,7 +73,9 @@ describe("local stack foundation", () => {
     const doc = await api("/v1/openapi.json");
     expect(doc.status).toBe(200);
     expect(doc.body.openapi).toBe("3.1.0");
-    expect(Object.keys(doc.body.paths)).toEqual(expect.arrayContaining(["/v1/health", "/v1/pin-requests", "/v1/sessions"]));
+    expect(Object.keys(doc.body.paths)).toEqual(
+      expect.arrayContaining(["/v1/health", "/v1/pin-requests", "/v1/sessions"]),
+    );
     const body = doc.body.paths["/v1/pin-requests"].post.requestBody.content["application/json"].schema;
     expect(JSON.stringify(body)).toContain("partAChannel");
   });
@@ -61,7 +86,11 @@ describe("local stack foundation", () => {
     expectProblem(wrongMethod, 405, "method-not-allowed");
     expect(wrongMethod.headers.get("allow")).toBe("GET");
     expectProblem(
-      await api("/v1/sessions", { method: "POST", headers: { "content-type": "application/json" }, body: "{not json" }),
+      await api("/v1/sessions", {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: "{not json",
+      }),
       400,
       "malformed-json",
     );
@@ -70,8 +99,16 @@ describe("local stack foundation", () => {
       415,
       "unsupported-media-type",
     );
-    expectProblem(await postJson("/v1/sessions", { codiceFiscale: "x".repeat(70_000), pin: "x" }), 413, "payload-too-large");
-    const unknownField = await postJson("/v1/sessions", { codiceFiscale: "RSSMRA80A01H501U", pin: "ABCD1234", extra: 1 });
+    expectProblem(
+      await postJson("/v1/sessions", { codiceFiscale: "x".repeat(70_000), pin: "x" }),
+      413,
+      "payload-too-large",
+    );
+    const unknownField = await postJson("/v1/sessions", {
+      codiceFiscale: "RSSMRA80A01H501U",
+      pin: "ABCD1234",
+      extra: 1,
+    });
     expectProblem(unknownField, 400, "validation-failed");
     expect(unknownField.body.errors).toEqual([{ path: "extra", message: "Unknown field" }]);
     expectProblem(await postJson("/v1/sessions", []), 400, "validation-failed");

@@ -23,7 +23,13 @@ export default async function setup(project: TestProject) {
   const port = await freePort();
   const log = openSync(logFile, "a");
   const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", resolve("local/main.ts")], {
-    env: { ...process.env, PORT: String(port), PIN_LOCAL_DIR: localDir, PIN_LOCAL_SCHEDULER: "off", LOG_LEVEL: "DEBUG" },
+    env: {
+      ...process.env,
+      PORT: String(port),
+      PIN_LOCAL_DIR: localDir,
+      PIN_LOCAL_SCHEDULER: "off",
+      LOG_LEVEL: "DEBUG",
+    },
     stdio: ["ignore", log, log],
   });
   const apiUrl = `http://127.0.0.1:${port}`;

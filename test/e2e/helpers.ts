@@ -22,7 +22,11 @@ export async function api(path: string, init: RequestInit = {}): Promise<Reply> 
 }
 
 export function postJson(path: string, body: unknown, headers: Record<string, string> = {}): Promise<Reply> {
-  return api(path, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(body) });
+  return api(path, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...headers },
+    body: JSON.stringify(body),
+  });
 }
 
 export interface Outbox {

@@ -1,8 +1,8 @@
-import { GetObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { GetObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { DynamoDBDocumentClient, QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { extractText, getDocumentProxy } from "unpdf";
-import { pinRequestBody } from "../fixtures/requests.ts";
+import type { pinRequestBody } from "../fixtures/requests.ts";
 import { endpoints, outbox, postJson, runJob } from "./helpers.ts";
 
 export type RequestBody = ReturnType<typeof pinRequestBody>;
@@ -49,7 +49,9 @@ export async function partBsFromBatch(prefix: string, people: RequestBody[]): Pr
     );
     if (!row) continue;
     if (!texts.has(row.file)) {
-      const { text } = await extractText(await getDocumentProxy(await readLetterObject(row.file)), { mergePages: false });
+      const { text } = await extractText(await getDocumentProxy(await readLetterObject(row.file)), {
+        mergePages: false,
+      });
       texts.set(row.file, text);
     }
     const match = /:\s*([0-9A-F]{8})/.exec(texts.get(row.file)?.[row.page - 1] ?? "");
@@ -62,7 +64,8 @@ export async function partBsFromBatch(prefix: string, people: RequestBody[]): Pr
 export async function issueInitialPins(people: RequestBody[]): Promise<Map<string, string>> {
   for (const person of people) {
     const response = await postJson("/v1/pin-requests", person);
-    if (response.status !== 202) throw new Error(`request failed: ${response.status} ${JSON.stringify(response.body)}`);
+    if (response.status !== 202)
+      throw new Error(`request failed: ${response.status} ${JSON.stringify(response.body)}`);
   }
   const sms = (await outbox()).sms;
   const job = await runJob("letter-batch");

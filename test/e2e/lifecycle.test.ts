@@ -50,7 +50,10 @@ describe("PIN lifecycle over the local stack", () => {
     const body = pinRequestBody();
     const requested = await postJson("/v1/pin-requests", body);
     expect(requested.status).toBe(202);
-    expect(requested.body).toMatchObject({ partASentTo: { channel: "sms" }, letter: { expectedWithinDays: 15 } });
+    expect(requested.body).toMatchObject({
+      partASentTo: { channel: "sms" },
+      letter: { expectedWithinDays: 15 },
+    });
     expect(JSON.stringify(requested.body)).not.toContain(body.contacts.mobile);
 
     const partA = await partAFromSms(body.contacts.mobile);
@@ -76,20 +79,35 @@ describe("PIN lifecycle over the local stack", () => {
     expect(first.status).toBe(200);
     expect(first.body).toMatchObject({ outcome: "pin-change-required", reason: "first-access" });
 
-    const weak = await postJson("/v1/pin-changes", { changeToken: first.body.changeToken, newPin: "12345678" });
+    const weak = await postJson("/v1/pin-changes", {
+      changeToken: first.body.changeToken,
+      newPin: "12345678",
+    });
     expect(weak.status).toBe(400);
     expect(weak.body).toMatchObject({ code: "weak-pin" });
 
-    const changed = await postJson("/v1/pin-changes", { changeToken: first.body.changeToken, newPin: NEW_PIN });
+    const changed = await postJson("/v1/pin-changes", {
+      changeToken: first.body.changeToken,
+      newPin: NEW_PIN,
+    });
     expect(changed.status).toBe(200);
     expect(changed.body).toMatchObject({ outcome: "pin-changed", pinType: "ordinario" });
 
-    const reused = await postJson("/v1/pin-changes", { changeToken: first.body.changeToken, newPin: "Z8RT4KP2" });
+    const reused = await postJson("/v1/pin-changes", {
+      changeToken: first.body.changeToken,
+      newPin: "Z8RT4KP2",
+    });
     expect(reused.status).toBe(401);
-    const initialAgain = await postJson("/v1/sessions", { codiceFiscale: body.codiceFiscale, pin: partA + partB });
+    const initialAgain = await postJson("/v1/sessions", {
+      codiceFiscale: body.codiceFiscale,
+      pin: partA + partB,
+    });
     expect(initialAgain.status).toBe(401);
 
-    const login = await postJson("/v1/sessions", { codiceFiscale: body.codiceFiscale, pin: NEW_PIN.toLowerCase() });
+    const login = await postJson("/v1/sessions", {
+      codiceFiscale: body.codiceFiscale,
+      pin: NEW_PIN.toLowerCase(),
+    });
     expect(login.status).toBe(200);
     expect(login.body).toMatchObject({ outcome: "authenticated", expiresIn: 900, pinType: "ordinario" });
 
@@ -99,7 +117,11 @@ describe("PIN lifecycle over the local stack", () => {
 
     const me = await api("/v1/me", { headers: { authorization: `Bearer ${login.body.accessToken}` } });
     expect(me.status).toBe(200);
-    expect(me.body).toMatchObject({ codiceFiscale: body.codiceFiscale, pinType: "ordinario", holderKind: "citizen" });
+    expect(me.body).toMatchObject({
+      codiceFiscale: body.codiceFiscale,
+      pinType: "ordinario",
+      holderKind: "citizen",
+    });
     expect(me.body.contacts.mobile).not.toBe(body.contacts.mobile);
     expect(me.body.contacts.mobile.slice(-4)).toBe(body.contacts.mobile.slice(-4));
 
@@ -109,16 +131,29 @@ describe("PIN lifecycle over the local stack", () => {
     await setClock(181 * 86_400);
     const expired = await postJson("/v1/sessions", { codiceFiscale: body.codiceFiscale, pin: NEW_PIN });
     expect(expired.body).toMatchObject({ outcome: "pin-change-required", reason: "expired" });
-    const same = await postJson("/v1/pin-changes", { changeToken: expired.body.changeToken, newPin: NEW_PIN });
+    const same = await postJson("/v1/pin-changes", {
+      changeToken: expired.body.changeToken,
+      newPin: NEW_PIN,
+    });
     expect(same.status).toBe(400);
     expect(same.body).toMatchObject({ code: "weak-pin", reason: "same-as-current" });
-    const renewed = await postJson("/v1/pin-changes", { changeToken: expired.body.changeToken, newPin: "Z8RT4KP2" });
+    const renewed = await postJson("/v1/pin-changes", {
+      changeToken: expired.body.changeToken,
+      newPin: "Z8RT4KP2",
+    });
     expect(renewed.status).toBe(200);
     const after = await postJson("/v1/sessions", { codiceFiscale: body.codiceFiscale, pin: "Z8RT4KP2" });
     expect(after.body.outcome).toBe("authenticated");
 
     const logs = readLogs();
-    for (const secret of [partA, partB, NEW_PIN, "Z8RT4KP2", login.body.accessToken, first.body.changeToken]) {
+    for (const secret of [
+      partA,
+      partB,
+      NEW_PIN,
+      "Z8RT4KP2",
+      login.body.accessToken,
+      first.body.changeToken,
+    ]) {
       expect(logs).not.toContain(secret);
     }
     expect(logs).not.toContain(body.contacts.mobile);

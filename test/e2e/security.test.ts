@@ -6,7 +6,10 @@ import { auditEvents, issueInitialPins, partBsFromBatch, type RequestBody, table
 
 async function credentialItem(codiceFiscale: string) {
   const { Item } = await tableClient().send(
-    new GetCommand({ TableName: endpoints().tableName, Key: { pk: `CF#${codiceFiscale}`, sk: "CREDENTIAL" } }),
+    new GetCommand({
+      TableName: endpoints().tableName,
+      Key: { pk: `CF#${codiceFiscale}`, sk: "CREDENTIAL" },
+    }),
   );
   return Item;
 }
@@ -28,7 +31,9 @@ describe("lockout, races and enumeration", () => {
     const [person] = people as [RequestBody];
     await clearOutbox();
     const answers = await Promise.all(
-      Array.from({ length: 20 }, () => postJson("/v1/sessions", { codiceFiscale: person.codiceFiscale, pin: "0000000000000000" })),
+      Array.from({ length: 20 }, () =>
+        postJson("/v1/sessions", { codiceFiscale: person.codiceFiscale, pin: "0000000000000000" }),
+      ),
     );
     expect(answers.map((a) => a.status)).toEqual(Array(20).fill(401));
     const failed = (await auditEvents(person.codiceFiscale)).filter((e) => e.type === "login-failed");
@@ -49,22 +54,40 @@ describe("lockout, races and enumeration", () => {
 
     // After the 15-minute lock, one more wrong guess locks for 30 minutes; the correct PIN then waits too.
     await setClock(16 * 60);
-    const sixth = await postJson("/v1/sessions", { codiceFiscale: person.codiceFiscale, pin: "1111111111111111" });
+    const sixth = await postJson("/v1/sessions", {
+      codiceFiscale: person.codiceFiscale,
+      pin: "1111111111111111",
+    });
     expect(sixth.status).toBe(401);
     const relocked = await credentialItem(person.codiceFiscale);
     expect(relocked?.failures).toBe(6);
     expect(relocked?.lockedUntil - (Date.now() + 16 * 60_000)).toBeGreaterThan(29 * 60_000);
     await setClock(16 * 60 + 31 * 60);
-    const ok = await postJson("/v1/sessions", { codiceFiscale: person.codiceFiscale, pin: pins.get(person.codiceFiscale) });
+    const ok = await postJson("/v1/sessions", {
+      codiceFiscale: person.codiceFiscale,
+      pin: pins.get(person.codiceFiscale),
+    });
     expect(ok.body).toMatchObject({ outcome: "pin-change-required", reason: "first-access" });
     expect((await credentialItem(person.codiceFiscale))?.failures).toBe(0);
   });
 
   it("8 parallel uses of one change token: exactly one sets the PIN", async () => {
     const person = people[1]!;
-    const first = await postJson("/v1/sessions", { codiceFiscale: person.codiceFiscale, pin: pins.get(person.codiceFiscale) });
+    const first = await postJson("/v1/sessions", {
+      codiceFiscale: person.codiceFiscale,
+      pin: pins.get(person.codiceFiscale),
+    });
     expect(first.body.outcome).toBe("pin-change-required");
-    const newPins = ["H4K8M2P6", "J5L9N3Q7", "K6M2P4R8", "L7N3Q5S9", "M8P4R6T2", "N9Q5S7U3", "P2R6T8V4", "Q3S7U9W5"];
+    const newPins = [
+      "H4K8M2P6",
+      "J5L9N3Q7",
+      "K6M2P4R8",
+      "L7N3Q5S9",
+      "M8P4R6T2",
+      "N9Q5S7U3",
+      "P2R6T8V4",
+      "Q3S7U9W5",
+    ];
     const answers = await Promise.all(
       newPins.map((newPin) => postJson("/v1/pin-changes", { changeToken: first.body.changeToken, newPin })),
     );
@@ -81,7 +104,10 @@ describe("lockout, races and enumeration", () => {
     const unknown = pinRequestBody();
     const a = await postJson("/v1/sessions", { codiceFiscale: unknown.codiceFiscale, pin: "ABCD2345" });
     const b = await postJson("/v1/sessions", { codiceFiscale: known.codiceFiscale, pin: "ABCD2345" });
-    const c = await postJson("/v1/sessions", { codiceFiscale: unknown.codiceFiscale, pin: "0123456789ABCDEF" });
+    const c = await postJson("/v1/sessions", {
+      codiceFiscale: unknown.codiceFiscale,
+      pin: "0123456789ABCDEF",
+    });
     for (const answer of [a, b, c]) {
       expect(answer.status).toBe(401);
       expect(answer.headers.get("content-type")).toContain("application/problem+json");
@@ -93,7 +119,11 @@ describe("lockout, races and enumeration", () => {
   it("a repeated request for a live PIN answers alike, issues nothing and warns the registered contacts", async () => {
     const person = people[2]!;
     await clearOutbox();
-    const again = await postJson("/v1/pin-requests", { ...person, contacts: { ...person.contacts }, partAChannel: "sms" });
+    const again = await postJson("/v1/pin-requests", {
+      ...person,
+      contacts: { ...person.contacts },
+      partAChannel: "sms",
+    });
     expect(again.status).toBe(202);
     expect(Object.keys(again.body).sort()).toEqual(["letter", "partASentTo", "requestId"]);
     const box = await outbox();
@@ -109,7 +139,10 @@ describe("lockout, races and enumeration", () => {
     const person = pinRequestBody();
     await clearOutbox();
     const headers = { "idempotency-key": `test-${person.codiceFiscale}` };
-    const [first, second] = [await postJson("/v1/pin-requests", person, headers), await postJson("/v1/pin-requests", person, headers)];
+    const [first, second] = [
+      await postJson("/v1/pin-requests", person, headers),
+      await postJson("/v1/pin-requests", person, headers),
+    ];
     expect(first.status).toBe(202);
     expect(second.status).toBe(202);
     expect(second.body).toEqual(first.body);
@@ -163,7 +196,10 @@ describe("lockout, races and enumeration", () => {
       expect(answer.headers.get("content-type"), path).toContain("application/problem+json");
       expect(answer.body.code, path).toBe(code);
       if (code === "validation-failed") {
-        expect(answer.body.errors.map((e: { path: string }) => e.path), path).toContain(path);
+        expect(
+          answer.body.errors.map((e: { path: string }) => e.path),
+          path,
+        ).toContain(path);
       }
     }
     expect(await credentialItem(base.codiceFiscale)).toBeUndefined();

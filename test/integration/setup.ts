@@ -22,6 +22,10 @@ Object.assign(process.env, {
   LOCAL_DATA_KEY: randomBytes(32).toString("base64"),
   LOCAL_SIGNING_JWK: JSON.stringify({ ...(await exportJWK(privateKey)), kid: "test" }),
 });
-const client = new DynamoDBClient({ endpoint: inject("dynamodbEndpoint"), region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
+const client = new DynamoDBClient({
+  endpoint: inject("dynamodbEndpoint"),
+  region: LOCAL_REGION,
+  credentials: LOCAL_CREDENTIALS,
+});
 await createServiceTable(client, tableName);
 client.destroy();

@@ -11,7 +11,9 @@ describe("the service table on DynamoDB Local", () => {
       { AttributeName: "sk", KeyType: "RANGE" },
     ]);
     expect(Table?.GlobalSecondaryIndexes?.map((i) => i.IndexName).sort()).toEqual(
-      Object.values(tableDefinition.globalSecondaryIndexes).map((i) => i.indexName).sort(),
+      Object.values(tableDefinition.globalSecondaryIndexes)
+        .map((i) => i.indexName)
+        .sort(),
     );
     const ttl = await client.send(new DescribeTimeToLiveCommand({ TableName: process.env.TABLE_NAME }));
     expect(ttl.TimeToLiveDescription).toMatchObject({ AttributeName: "ttl", TimeToLiveStatus: "ENABLED" });

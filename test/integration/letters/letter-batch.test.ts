@@ -4,8 +4,13 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { dynamodb, s3 } from "#shared/clients";
 import { setClockOffsetSeconds } from "#shared/clock";
 import { encryptPartB } from "#shared/crypto/part-b";
+import {
+  type LetterItem,
+  letterKey,
+  letterReference,
+  pendingIndexAttributes,
+} from "#shared/letters/letter.store";
 import { CLAIM_LEASE_MS, runLetterBatch } from "#shared/letters/letter-batch.service";
-import { type LetterItem, letterKey, letterReference, pendingIndexAttributes } from "#shared/letters/letter.store";
 import { randomId } from "#shared/random";
 
 const TableName = () => process.env.TABLE_NAME!;
@@ -30,7 +35,13 @@ async function queueLetters(n: number): Promise<Map<string, string>> {
       codiceFiscale: `TSTLTR00A01Z404${String.fromCharCode(65 + (i % 26))}`,
       credentialId: randomId(),
       recipient: { surname: `Surname${i}`, givenName: "Test" },
-      address: { countryCode: "US", addressLines: [`${i} Main St`], city: "Boston", postalCode: "02110", region: "MA" },
+      address: {
+        countryCode: "US",
+        addressLines: [`${i} Main St`],
+        city: "Boston",
+        postalCode: "02110",
+        region: "MA",
+      },
       status: "pending",
       partBCiphertext: await encryptPartB(partB, letterId),
       validUntil: new Date(Date.now() + 90 * 86_400_000).toISOString(),
@@ -40,7 +51,9 @@ async function queueLetters(n: number): Promise<Map<string, string>> {
   }
   for (let i = 0; i < items.length; i += 25) {
     await dynamodb.send(
-      new BatchWriteCommand({ RequestItems: { [TableName()]: items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } })) } }),
+      new BatchWriteCommand({
+        RequestItems: { [TableName()]: items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } })) },
+      }),
     );
   }
   return partBs;
@@ -61,7 +74,9 @@ async function printedLetterIds(): Promise<Map<string, number>> {
   const listed = await s3.send(new ListObjectsV2Command({ Bucket: Bucket(), Prefix: "batches/" }));
   const counts = new Map<string, number>();
   for (const key of (listed.Contents ?? []).map((o) => o.Key!).filter((k) => k.endsWith("summary.json"))) {
-    const manifest = await json<{ letters: Array<{ letterId: string }> }>(key.replace("summary.json", "manifest.json"));
+    const manifest = await json<{ letters: Array<{ letterId: string }> }>(
+      key.replace("summary.json", "manifest.json"),
+    );
     for (const row of manifest.letters) counts.set(row.letterId, (counts.get(row.letterId) ?? 0) + 1);
   }
   return counts;
@@ -96,7 +111,9 @@ describe("letter batch job on DynamoDB Local and s3rver", () => {
     expect(summary).toMatchObject({ letters: 12, files: 3, stoppedEarly: false });
     const printed = await newlyPrinted();
     expect([...partBs.keys()].every((id) => printed.get(id) === 1)).toBe(true);
-    const csv = await (await s3.send(new GetObjectCommand({ Bucket: Bucket(), Key: `${summary.prefix}manifest.csv` }))).Body!.transformToString();
+    const csv = await (
+      await s3.send(new GetObjectCommand({ Bucket: Bucket(), Key: `${summary.prefix}manifest.csv` }))
+    ).Body!.transformToString();
     for (const [id, partB] of partBs) {
       const item = await letter(id);
       expect(item.status).toBe("printed");
@@ -121,7 +138,8 @@ describe("letter batch job on DynamoDB Local and s3rver", () => {
     const partBs = await queueLetters(6);
     const realSend = dynamodb.send.bind(dynamodb);
     vi.spyOn(dynamodb, "send").mockImplementation((async (command: unknown) => {
-      if (command instanceof UpdateCommand && command.input.ExpressionAttributeValues?.[":printed"]) throw new Error("crash");
+      if (command instanceof UpdateCommand && command.input.ExpressionAttributeValues?.[":printed"])
+        throw new Error("crash");
       return realSend(command as never);
     }) as never);
     await expect(runLetterBatch(forever)).rejects.toThrow("crash");
@@ -156,7 +174,10 @@ describe("letter batch job on DynamoDB Local and s3rver", () => {
   it("stops cleanly when its time runs out and the next run continues", async () => {
     await queueLetters(6);
     let calls = 0;
-    const first = await runLetterBatch({ remainingMs: () => (calls++ < 1 ? 900_000 : 1_000), maxLettersPerFile: 2 });
+    const first = await runLetterBatch({
+      remainingMs: () => (calls++ < 1 ? 900_000 : 1_000),
+      maxLettersPerFile: 2,
+    });
     expect(first).toMatchObject({ letters: 2, files: 1, stoppedEarly: true });
     const second = await runLetterBatch({ ...forever, maxLettersPerFile: 2 });
     expect(second).toMatchObject({ letters: 4, files: 2, stoppedEarly: false });

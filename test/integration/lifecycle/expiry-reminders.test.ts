@@ -1,5 +1,5 @@
+import { SESv2Client, SendEmailCommand } from "@aws-sdk/client-sesv2";
 import { PublishCommand, SNSClient } from "@aws-sdk/client-sns";
-import { SendEmailCommand, SESv2Client } from "@aws-sdk/client-sesv2";
 import { PutCommand } from "@aws-sdk/lib-dynamodb";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -30,7 +30,10 @@ async function activeHolder(daysToExpiry: number, status: Credential["status"] =
         status,
         pinExpiresAt,
         remindersSent: [],
-        contacts: { mobile: `+1415555${String(next).slice(-4)}`, email: `${person.codiceFiscale.toLowerCase()}@example.org` },
+        contacts: {
+          mobile: `+1415555${String(next).slice(-4)}`,
+          email: `${person.codiceFiscale.toLowerCase()}@example.org`,
+        },
         version: 1,
         failures: 0,
       },
@@ -40,7 +43,9 @@ async function activeHolder(daysToExpiry: number, status: Credential["status"] =
 }
 
 const remindersTo = (days: number) =>
-  ses.commandCalls(SendEmailCommand).filter((c) => (c.args[0].input.Content?.Simple?.Body?.Text?.Data ?? "").includes(` ${days} giorn`));
+  ses
+    .commandCalls(SendEmailCommand)
+    .filter((c) => (c.args[0].input.Content?.Simple?.Body?.Text?.Data ?? "").includes(` ${days} giorn`));
 
 describe("expiry reminders (F15) on DynamoDB Local", () => {
   beforeEach(() => {

@@ -1,5 +1,5 @@
+import { SESv2Client, SendEmailCommand } from "@aws-sdk/client-sesv2";
 import { PublishCommand, SNSClient } from "@aws-sdk/client-sns";
-import { SendEmailCommand, SESv2Client } from "@aws-sdk/client-sesv2";
 import { GetCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -17,7 +17,10 @@ const web = { channel: "web" as const, actor: "citizen" };
 
 async function credential(codiceFiscale: string) {
   const { Item } = await dynamodb.send(
-    new GetCommand({ TableName: process.env.TABLE_NAME, Key: { pk: `CF#${codiceFiscale}`, sk: "CREDENTIAL" } }),
+    new GetCommand({
+      TableName: process.env.TABLE_NAME,
+      Key: { pk: `CF#${codiceFiscale}`, sk: "CREDENTIAL" },
+    }),
   );
   return Item;
 }
@@ -76,8 +79,12 @@ describe("PIN request (F1) on DynamoDB Local", () => {
   it("issues exactly one PIN when the same person asks five times at once", async () => {
     const request = pinRequestSchema.parse(pinRequestBody());
     const answers = await Promise.all(Array.from({ length: 5 }, () => submitPinRequest(request, web)));
-    expect(answers.every((a) => a.accepted.partASentTo.masked === answers[0]!.accepted.partASentTo.masked)).toBe(true);
-    const partASms = sns.commandCalls(PublishCommand).filter((c) => /[0-9A-F]{8}/.test(c.args[0].input.Message ?? ""));
+    expect(
+      answers.every((a) => a.accepted.partASentTo.masked === answers[0]!.accepted.partASentTo.masked),
+    ).toBe(true);
+    const partASms = sns
+      .commandCalls(PublishCommand)
+      .filter((c) => /[0-9A-F]{8}/.test(c.args[0].input.Message ?? ""));
     expect(partASms).toHaveLength(1);
     expect(await lettersOf(request.codiceFiscale)).toHaveLength(1);
   });
@@ -90,6 +97,8 @@ describe("PIN request (F1) on DynamoDB Local", () => {
     await submitPinRequest(request, web);
     const second = await credential(request.codiceFiscale);
     expect(second?.credentialId).not.toBe(first?.credentialId);
-    expect(sns.commandCalls(PublishCommand).filter((c) => /[0-9A-F]{8}/.test(c.args[0].input.Message ?? ""))).toHaveLength(2);
+    expect(
+      sns.commandCalls(PublishCommand).filter((c) => /[0-9A-F]{8}/.test(c.args[0].input.Message ?? "")),
+    ).toHaveLength(2);
   });
 });

@@ -5,7 +5,11 @@ import { AppError } from "#shared/errors";
 import { type HttpEvent, httpHandler, json } from "#shared/http";
 import { toHttpApiEvent } from "../../../local/events.ts";
 
-const context = { awsRequestId: "req-1", functionName: "f", getRemainingTimeInMillis: () => 1000 } as unknown as Context;
+const context = {
+  awsRequestId: "req-1",
+  functionName: "f",
+  getRemainingTimeInMillis: () => 1000,
+} as unknown as Context;
 
 function event(body: string | Buffer, contentType = "application/json"): HttpEvent {
   return toHttpApiEvent(
@@ -21,14 +25,21 @@ function event(body: string | Buffer, contentType = "application/json"): HttpEve
   );
 }
 
-const handler = httpHandler({ body: z.strictObject({ name: z.string().min(2), nested: z.strictObject({ n: z.number() }).optional() }) }, async ({ body }) => {
-  if (body.name === "boom") throw new Error("secret detail RSSMRA80A01H501U");
-  if (body.name === "teapot") throw new AppError(418, "teapot", "I am a teapot", "Short and stout.");
-  return json(201, { hello: body.name });
-});
+const handler = httpHandler(
+  { body: z.strictObject({ name: z.string().min(2), nested: z.strictObject({ n: z.number() }).optional() }) },
+  async ({ body }) => {
+    if (body.name === "boom") throw new Error("secret detail RSSMRA80A01H501U");
+    if (body.name === "teapot") throw new AppError(418, "teapot", "I am a teapot", "Short and stout.");
+    return json(201, { hello: body.name });
+  },
+);
 
 async function call(e: HttpEvent) {
-  const result = (await handler(e, context)) as { statusCode: number; headers: Record<string, string>; body: string };
+  const result = (await handler(e, context)) as {
+    statusCode: number;
+    headers: Record<string, string>;
+    body: string;
+  };
   // Middlewares set headers in their own case; HTTP does not care, so compare them lower-cased.
   const headers = Object.fromEntries(Object.entries(result.headers).map(([k, v]) => [k.toLowerCase(), v]));
   return { ...result, headers, json: JSON.parse(result.body || "null") };

@@ -7,8 +7,19 @@ import {
   omocodicVariant,
 } from "#shared/credentials/codice-fiscale";
 import { maskEmail, maskMobile, mobileSchema, normaliseMobile } from "#shared/credentials/contacts";
-import { hashSecret, hashToken, needsRehash, verifyAgainstDummy, verifySecret } from "#shared/credentials/pin-hash";
-import { checkNewPin, generateInitialPin, normalisePinInput, splitInitialPin } from "#shared/credentials/pin-rules";
+import {
+  hashSecret,
+  hashToken,
+  needsRehash,
+  verifyAgainstDummy,
+  verifySecret,
+} from "#shared/credentials/pin-hash";
+import {
+  checkNewPin,
+  generateInitialPin,
+  normalisePinInput,
+  splitInitialPin,
+} from "#shared/credentials/pin-rules";
 import { isWeakPin } from "#shared/credentials/weak-pins";
 import { makeCitizen, makeCitizenN } from "../../fixtures/citizens.ts";
 
@@ -16,9 +27,15 @@ describe("codice fiscale", () => {
   it("accepts the textbook example and computes its check character", () => {
     expect(isValidCodiceFiscale("RSSMRA80A01H501U")).toBe(true);
     expect(computeCheckCharacter("RSSMRA80A01H501")).toBe("U");
-    expect(buildCodiceFiscale({ surname: "Rossi", givenName: "Mario", birthDate: "1980-01-01", sex: "M", birthPlaceCode: "H501" })).toBe(
-      "RSSMRA80A01H501U",
-    );
+    expect(
+      buildCodiceFiscale({
+        surname: "Rossi",
+        givenName: "Mario",
+        birthDate: "1980-01-01",
+        sex: "M",
+        birthPlaceCode: "H501",
+      }),
+    ).toBe("RSSMRA80A01H501U");
   });
 
   it("refuses a wrong check character, month letter, day or shape", () => {
@@ -30,16 +47,34 @@ describe("codice fiscale", () => {
   });
 
   it("codes names the official way (consonants first, 1st/3rd/4th consonant of long given names, accents dropped)", () => {
-    const cf = buildCodiceFiscale({ surname: "D'Angelo", givenName: "Francesca", birthDate: "1992-07-15", sex: "F", birthPlaceCode: "Z404" });
+    const cf = buildCodiceFiscale({
+      surname: "D'Angelo",
+      givenName: "Francesca",
+      birthDate: "1992-07-15",
+      sex: "F",
+      birthPlaceCode: "Z404",
+    });
     expect(cf.slice(0, 6)).toBe("DNGFNC");
     expect(cf.slice(6, 11)).toBe("92L55");
-    expect(buildCodiceFiscale({ surname: "Fo", givenName: "Èva", birthDate: "2001-02-03", sex: "F", birthPlaceCode: "Z114" }).slice(0, 6)).toBe(
-      "FOXVEA",
-    );
+    expect(
+      buildCodiceFiscale({
+        surname: "Fo",
+        givenName: "Èva",
+        birthDate: "2001-02-03",
+        sex: "F",
+        birthPlaceCode: "Z114",
+      }).slice(0, 6),
+    ).toBe("FOXVEA");
   });
 
   it("treats omocodic variants as valid, distinct, and consistent with the same person", () => {
-    const person = makeCitizen({ surname: "Bianchi", givenName: "Anna", birthDate: "1985-03-14", sex: "F", birthPlaceCode: "Z404" });
+    const person = makeCitizen({
+      surname: "Bianchi",
+      givenName: "Anna",
+      birthDate: "1985-03-14",
+      sex: "F",
+      birthPlaceCode: "Z404",
+    });
     const variants = [1, 2, 3, 7].map((level) => omocodicVariant(person.codiceFiscale, level));
     for (const variant of variants) {
       expect(isValidCodiceFiscale(variant)).toBe(true);
@@ -52,11 +87,19 @@ describe("codice fiscale", () => {
   it("names each field that disagrees with the code", () => {
     const person = makeCitizen();
     expect(checkCodiceFiscaleConsistency(person.codiceFiscale, person)).toEqual([]);
-    expect(checkCodiceFiscaleConsistency(person.codiceFiscale, { ...person, surname: "Verdi" })).toEqual(["surname"]);
-    expect(checkCodiceFiscaleConsistency(person.codiceFiscale, { ...person, givenName: "Luigi" })).toEqual(["givenName"]);
-    expect(checkCodiceFiscaleConsistency(person.codiceFiscale, { ...person, birthDate: "1980-01-02" })).toEqual(["birthDate"]);
+    expect(checkCodiceFiscaleConsistency(person.codiceFiscale, { ...person, surname: "Verdi" })).toEqual([
+      "surname",
+    ]);
+    expect(checkCodiceFiscaleConsistency(person.codiceFiscale, { ...person, givenName: "Luigi" })).toEqual([
+      "givenName",
+    ]);
+    expect(
+      checkCodiceFiscaleConsistency(person.codiceFiscale, { ...person, birthDate: "1980-01-02" }),
+    ).toEqual(["birthDate"]);
     expect(checkCodiceFiscaleConsistency(person.codiceFiscale, { ...person, sex: "F" })).toEqual(["sex"]);
-    expect(checkCodiceFiscaleConsistency(person.codiceFiscale, { ...person, birthPlaceCode: "Z114" })).toEqual(["birthPlaceCode"]);
+    expect(
+      checkCodiceFiscaleConsistency(person.codiceFiscale, { ...person, birthPlaceCode: "Z114" }),
+    ).toEqual(["birthPlaceCode"]);
   });
 
   it("makes many distinct valid people for the tests", () => {
@@ -98,7 +141,9 @@ describe("PIN rules", () => {
   });
 
   it("refuses the current PIN and accepts a good one, case-insensitively", () => {
-    expect(checkNewPin("k7qw2m9x", { ...holder, currentPin: "K7QW2M9X" })).toMatchObject({ reason: "same-as-current" });
+    expect(checkNewPin("k7qw2m9x", { ...holder, currentPin: "K7QW2M9X" })).toMatchObject({
+      reason: "same-as-current",
+    });
     expect(checkNewPin("k7qw2m9x", holder)).toEqual({ ok: true });
     expect(isWeakPin("K7QW2M9X")).toBe(false);
   });

@@ -19,7 +19,13 @@ const letters: LetterToPrint[] = [
     letterId: "22222222-2222-4222-8222-222222222222",
     reference: "PIN-2026-BBBB000002",
     recipient: { surname: "Rossi", givenName: "Mario" },
-    address: { countryCode: "US", addressLines: ["1200 Market Street", "Apt 4B"], city: "San Francisco", postalCode: "94102", region: "CA" },
+    address: {
+      countryCode: "US",
+      addressLines: ["1200 Market Street", "Apt 4B"],
+      city: "San Francisco",
+      postalCode: "94102",
+      region: "CA",
+    },
     partB: "E5F60718",
     validUntil: "2027-02-20T10:00:00.000Z",
     issuedAt: "2026-11-22T10:00:00.000Z",
@@ -27,8 +33,13 @@ const letters: LetterToPrint[] = [
   {
     letterId: "33333333-3333-4333-8333-333333333333",
     reference: "PIN-2026-CCCC000003",
-    recipient: { surname: "Smith, \"Jr\"", givenName: "=HYPERLINK(1)" },
-    address: { countryCode: "GB", addressLines: ["10 Downing Street"], city: "London", postalCode: "SW1A 2AA" },
+    recipient: { surname: 'Smith, "Jr"', givenName: "=HYPERLINK(1)" },
+    address: {
+      countryCode: "GB",
+      addressLines: ["10 Downing Street"],
+      city: "London",
+      postalCode: "SW1A 2AA",
+    },
     partB: "9ABCDEF0",
     validUntil: "2027-02-20T10:00:00.000Z",
     issuedAt: "2026-11-22T10:00:00.000Z",
@@ -40,7 +51,9 @@ describe("letter PDF", () => {
     const { pdf, pages } = await renderLetterFile(letters);
     expect(pdf.subarray(0, 5).toString()).toBe("%PDF-");
     expect(pages).toEqual(letters.map((l, i) => ({ letterId: l.letterId, page: i + 1 })));
-    const { totalPages, text } = await extractText(await getDocumentProxy(new Uint8Array(pdf)), { mergePages: false });
+    const { totalPages, text } = await extractText(await getDocumentProxy(new Uint8Array(pdf)), {
+      mergePages: false,
+    });
     expect(totalPages).toBe(3);
     letters.forEach((letter, i) => {
       const page = text[i]!;
@@ -58,7 +71,9 @@ describe("letter PDF", () => {
   });
 
   it("does not break on letters outside Latin-1", async () => {
-    const { pdf } = await renderLetterFile([{ ...letters[0]!, recipient: { surname: "Łukasiewicz", givenName: "Zoë 李" } }]);
+    const { pdf } = await renderLetterFile([
+      { ...letters[0]!, recipient: { surname: "Łukasiewicz", givenName: "Zoë 李" } },
+    ]);
     const { text } = await extractText(await getDocumentProxy(new Uint8Array(pdf)), { mergePages: true });
     expect(text).toContain("Lukasiewicz");
   });
@@ -68,13 +83,25 @@ describe("manifest", () => {
   const manifest = buildManifest({
     batchId: "b1",
     createdAt: "2026-11-22T01:00:00.000Z",
-    files: [{ key: "batches/x/letters-0001.pdf", sha256: "ab".repeat(32), letters, pages: letters.map((l, i) => ({ letterId: l.letterId, page: i + 1 })) }],
+    files: [
+      {
+        key: "batches/x/letters-0001.pdf",
+        sha256: "ab".repeat(32),
+        letters,
+        pages: letters.map((l, i) => ({ letterId: l.letterId, page: i + 1 })),
+      },
+    ],
   });
 
   it("lists file, page, recipient and address for every letter, and never part B", () => {
     const rows = JSON.parse(manifest.json).letters;
     expect(rows).toHaveLength(3);
-    expect(rows[1]).toMatchObject({ file: "batches/x/letters-0001.pdf", page: 2, recipient: "Mario Rossi", country: "UNITED STATES" });
+    expect(rows[1]).toMatchObject({
+      file: "batches/x/letters-0001.pdf",
+      page: 2,
+      recipient: "Mario Rossi",
+      country: "UNITED STATES",
+    });
     for (const letter of letters) {
       expect(manifest.json).not.toContain(letter.partB);
       expect(manifest.csv).not.toContain(letter.partB);
@@ -85,7 +112,9 @@ describe("manifest", () => {
   it("quotes CSV per RFC 4180 and defuses formulas", () => {
     expect(csvCell('Smith, "Jr"')).toBe('"Smith, ""Jr"""');
     expect(csvCell("=HYPERLINK(1)")).toBe("'=HYPERLINK(1)");
-    expect(manifest.csv.split("\r\n")[0]).toBe("letterId,reference,file,page,recipient,address,city,postalCode,region,countryCode,country");
+    expect(manifest.csv.split("\r\n")[0]).toBe(
+      "letterId,reference,file,page,recipient,address,city,postalCode,region,countryCode,country",
+    );
     expect(manifest.csv).toContain(`"'=HYPERLINK(1) Smith, ""Jr"""`);
   });
 });

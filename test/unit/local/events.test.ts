@@ -1,15 +1,28 @@
+import { resolve } from "node:path";
 import { describe, expect, it } from "vitest";
+import { functionDefinitions } from "#shared/functions";
+import { jobDefinitions } from "#shared/jobs";
 import { fromHttpApiResult, lambdaContext, toHttpApiEvent } from "../../../local/events.ts";
 import { entryPath } from "../../../local/functions.ts";
 import { isDue } from "../../../local/scheduler.ts";
-import { functionDefinitions } from "#shared/functions";
-import { jobDefinitions } from "#shared/jobs";
-import { resolve } from "node:path";
 
 const request = {
   method: "post",
   url: "/v1/conversion-requests/abc-123/submit?x=1&y=2&x=3&empty=",
-  rawHeaders: ["Host", "localhost:3000", "Content-Type", "application/json", "X-Multi", "a", "x-multi", "b", "Cookie", "a=1; b=2", "User-Agent", "curl/8"],
+  rawHeaders: [
+    "Host",
+    "localhost:3000",
+    "Content-Type",
+    "application/json",
+    "X-Multi",
+    "a",
+    "x-multi",
+    "b",
+    "Cookie",
+    "a=1; b=2",
+    "User-Agent",
+    "curl/8",
+  ],
   body: Buffer.from('{"k":"v"}'),
   sourceIp: "127.0.0.1",
   host: "localhost:3000",
@@ -17,7 +30,11 @@ const request = {
 
 describe("payload 2.0 events", () => {
   it("has the fields API Gateway sets, in its format", () => {
-    const event = toHttpApiEvent(request, { routeKey: "POST /v1/conversion-requests/{id}/submit", pathParameters: { id: "abc-123" } }, new Date("2020-03-12T19:03:58Z"));
+    const event = toHttpApiEvent(
+      request,
+      { routeKey: "POST /v1/conversion-requests/{id}/submit", pathParameters: { id: "abc-123" } },
+      new Date("2020-03-12T19:03:58Z"),
+    );
     expect(event).toMatchObject({
       version: "2.0",
       routeKey: "POST /v1/conversion-requests/{id}/submit",
@@ -29,7 +46,13 @@ describe("payload 2.0 events", () => {
       body: '{"k":"v"}',
       isBase64Encoded: false,
       requestContext: {
-        http: { method: "POST", path: "/v1/conversion-requests/abc-123/submit", protocol: "HTTP/1.1", sourceIp: "127.0.0.1", userAgent: "curl/8" },
+        http: {
+          method: "POST",
+          path: "/v1/conversion-requests/abc-123/submit",
+          protocol: "HTTP/1.1",
+          sourceIp: "127.0.0.1",
+          userAgent: "curl/8",
+        },
         routeKey: "POST /v1/conversion-requests/{id}/submit",
         stage: "$default",
         time: "12/Mar/2020:19:03:58 +0000",
@@ -37,14 +60,24 @@ describe("payload 2.0 events", () => {
         domainName: "localhost:3000",
       },
     });
-    expect(event.headers).toEqual({ host: "localhost:3000", "content-type": "application/json", "x-multi": "a,b", "user-agent": "curl/8" });
+    expect(event.headers).toEqual({
+      host: "localhost:3000",
+      "content-type": "application/json",
+      "x-multi": "a,b",
+      "user-agent": "curl/8",
+    });
     expect(event.headers.cookie).toBeUndefined();
     expect(event.requestContext.requestId).toMatch(/^[0-9a-f-]{36}$/);
   });
 
   it("base64-encodes binary bodies and leaves out what is absent", () => {
     const binary = toHttpApiEvent(
-      { ...request, url: "/v1/x", rawHeaders: ["Content-Type", "application/pdf"], body: Buffer.from([0, 255, 1]) },
+      {
+        ...request,
+        url: "/v1/x",
+        rawHeaders: ["Content-Type", "application/pdf"],
+        body: Buffer.from([0, 255, 1]),
+      },
       { routeKey: "$default" },
     );
     expect(binary.isBase64Encoded).toBe(true);
@@ -59,14 +92,25 @@ describe("payload 2.0 events", () => {
   });
 
   it("maps results like API Gateway: structured, base64, or a bare value as 200 JSON", () => {
-    expect(fromHttpApiResult({ statusCode: 201, headers: { "X-A": "1" }, body: "hi", cookies: ["c=1"] })).toEqual({
+    expect(
+      fromHttpApiResult({ statusCode: 201, headers: { "X-A": "1" }, body: "hi", cookies: ["c=1"] }),
+    ).toEqual({
       statusCode: 201,
       headers: { "x-a": "1" },
       cookies: ["c=1"],
       body: Buffer.from("hi"),
     });
-    expect(fromHttpApiResult({ statusCode: 200, body: Buffer.from("pdf").toString("base64"), isBase64Encoded: true }).body.toString()).toBe("pdf");
-    expect(fromHttpApiResult({ ok: true } as never)).toMatchObject({ statusCode: 200, body: Buffer.from('{"ok":true}') });
+    expect(
+      fromHttpApiResult({
+        statusCode: 200,
+        body: Buffer.from("pdf").toString("base64"),
+        isBase64Encoded: true,
+      }).body.toString(),
+    ).toBe("pdf");
+    expect(fromHttpApiResult({ ok: true } as never)).toMatchObject({
+      statusCode: 200,
+      body: Buffer.from('{"ok":true}'),
+    });
   });
 
   it("counts the remaining time down from the function's timeout", () => {
