@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
 import { GetObjectCommand, NoSuchKey, PutObjectCommand } from "@aws-sdk/client-s3";
 import {
+  BatchGetCommand,
   BatchWriteCommand,
   DeleteCommand,
   PutCommand,
@@ -23,27 +24,31 @@ import { renderLetterFile } from "./letter-pdf.ts";
 import { buildManifest } from "./manifest.ts";
 
 export const MAX_LETTERS_PER_FILE = 2000;
-/** A claim outlives the job's 15-minute timeout, so a live run never loses its letters to another. */
-export const CLAIM_LEASE_MS = 20 * 60_000;
+/** The run lease outlives the job's 15-minute timeout and is renewed after every file. */
+export const RUN_LEASE_MS = 20 * 60_000;
 const OPEN_BATCHES_PK = "BATCH#OPEN";
-const WRITE_CONCURRENCY = 24;
+const RUN_LOCK_KEY = { pk: "LETTER-BATCH#RUN", sk: "LOCK" };
 
 export interface LetterBatchSummary {
   batchId?: string;
   prefix?: string;
   letters: number;
   files: number;
+  /** Letters of committed files that a crashed run had not yet marked, now marked. */
   recoveredLetters: number;
+  /** Batches a crashed run left open, now closed with their manifest. */
   finalisedBatches: number;
   stoppedEarly: boolean;
+  /** Another run held the lease: this one did nothing. */
+  skipped?: boolean;
 }
 
-/** One committed file: its part manifest (`letters-NNNN.json`) is the commit record. */
+/** One committed file: once it is recorded on its batch, its letters are printed exactly there. */
 interface FilePart {
   key: string;
   sha256: string;
   pages: { letterId: string; page: number }[];
-  letters: Array<Omit<LetterToPrint, "partB">>;
+  letters: Array<Omit<LetterToPrint, "partB"> & { codiceFiscale: string }>;
 }
 
 export interface RunOptions {
@@ -53,42 +58,86 @@ export interface RunOptions {
   maxLettersPerFile?: number;
 }
 
+const table = () => required("TABLE_NAME");
+const bucket = () => required("LETTERS_BUCKET");
+const batchKey = (batchId: string) => ({ pk: `BATCH#${batchId}`, sk: "BATCH" });
+const partKeyOf = (fileKey: string) => fileKey.replace(/\.pdf$/, ".json");
+
 /**
- * Primary course (F2): finish what a crashed run left, then claim pending letters (found through the sparse
- * pending-letters index, never a Scan) a file at a time: render, store the PDF, store the file's part
- * manifest (the commit point), then mark its letters printed and erase their part B. At the end write the
- * batch manifest (JSON, CSV) and summary. Claims are conditional writes with a lease, so parallel runs share
- * letters without overlap, and a letter whose file was committed is never rendered again.
+ * Primary course (F2): take the run lease (one run at a time; a parallel run answers `skipped`), close any
+ * batch a crashed run left open, then a file at a time: read up to 2,000 pending letters through the sparse
+ * index (never a Scan), render them, store the PDF and its part manifest, record the file on the batch (the
+ * commit point), and mark the letters printed with part B erased. Finally the batch manifest (JSON, CSV) and
+ * the summary, last. The print house prints only the files a summary lists, so a file stored by a run that
+ * died before its commit point is never printed, and its letters, still pending, go into the next batch.
  */
 export async function runLetterBatch(options: RunOptions): Promise<LetterBatchSummary> {
+  const runId = randomId();
+  if (!(await takeLease(runId))) {
+    return { letters: 0, files: 0, recoveredLetters: 0, finalisedBatches: 0, stoppedEarly: false, skipped: true };
+  }
+  try {
+    return await runWithLease(runId, options);
+  } finally {
+    await dynamodb
+      .send(
+        new DeleteCommand({
+          TableName: table(),
+          Key: RUN_LOCK_KEY,
+          ConditionExpression: "runId = :me",
+          ExpressionAttributeValues: { ":me": runId },
+        }),
+      )
+      .catch((error) => {
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      });
+  }
+}
+
+async function takeLease(runId: string, renew = false): Promise<boolean> {
+  const at = nowMs();
+  try {
+    await dynamodb.send(
+      new PutCommand({
+        TableName: table(),
+        Item: { ...RUN_LOCK_KEY, kind: "letter-batch-lease", runId, leaseUntil: at + RUN_LEASE_MS },
+        ConditionExpression: renew ? "runId = :me" : "attribute_not_exists(pk) OR leaseUntil < :now",
+        ExpressionAttributeValues: renew ? { ":me": runId } : { ":now": at },
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (error instanceof ConditionalCheckFailedException) return false;
+    throw error;
+  }
+}
+
+async function runWithLease(runId: string, options: RunOptions): Promise<LetterBatchSummary> {
   const reserveMs = options.reserveMs ?? 120_000;
   const perFile = options.maxLettersPerFile ?? MAX_LETTERS_PER_FILE;
-  const recoveredLetters = await recoverCommittedClaims();
-  const finalisedBatches = await finaliseStaleBatches();
+  const recovery = await finaliseOpenBatches();
   const batchId = randomId();
   const startedAt = now();
   const prefix = batchPrefix(startedAt, batchId);
   const parts: FilePart[] = [];
   let stoppedEarly = false;
   await openBatch(batchId, prefix, startedAt);
-  let fruitless = 0;
-  while (fruitless < 3) {
+  while (true) {
     if (options.remainingMs() < reserveMs) {
       stoppedEarly = true;
       break;
     }
-    const candidates = await findClaimable(perFile);
-    if (candidates.length === 0) break;
-    const fileKey = letterFileKey(prefix, parts.length + 1);
-    const claimed = await claimLetters(candidates, batchId, fileKey);
-    // Everything we saw was taken by a parallel run: look again, but not forever.
-    fruitless = claimed.length === 0 ? fruitless + 1 : 0;
-    if (claimed.length === 0) continue;
-    parts.push(await printFile(batchId, fileKey, claimed));
+    const letters = await pendingLetters(perFile);
+    if (letters.length === 0) break;
+    const part = await printFile(letterFileKey(prefix, parts.length + 1), letters);
+    await recordFile(batchId, part);
+    await markPrinted(batchId, part, letters);
+    parts.push(part);
+    if (!(await takeLease(runId, true))) throw new Error("letter-batch lease lost");
   }
   if (parts.length === 0) {
     await dynamodb.send(new DeleteCommand({ TableName: table(), Key: batchKey(batchId) }));
-    return { letters: 0, files: 0, recoveredLetters, finalisedBatches, stoppedEarly };
+    return { letters: 0, files: 0, ...recovery, stoppedEarly };
   }
   await writeBatchManifest(batchId, prefix, startedAt.toISOString(), parts);
   return {
@@ -96,16 +145,10 @@ export async function runLetterBatch(options: RunOptions): Promise<LetterBatchSu
     prefix,
     letters: parts.reduce((n, p) => n + p.pages.length, 0),
     files: parts.length,
-    recoveredLetters,
-    finalisedBatches,
+    ...recovery,
     stoppedEarly,
   };
 }
-
-const table = () => required("TABLE_NAME");
-const bucket = () => required("LETTERS_BUCKET");
-const batchKey = (batchId: string) => ({ pk: `BATCH#${batchId}`, sk: "BATCH" });
-const partKeyOf = (fileKey: string) => fileKey.replace(/\.pdf$/, ".json");
 
 async function openBatch(batchId: string, prefix: string, startedAt: Date): Promise<void> {
   await dynamodb.send(
@@ -119,7 +162,6 @@ async function openBatch(batchId: string, prefix: string, startedAt: Date): Prom
         startedAt: startedAt.toISOString(),
         status: "open",
         files: {},
-        leaseUntil: nowMs() + CLAIM_LEASE_MS,
         gsi1pk: OPEN_BATCHES_PK,
         gsi1sk: `${startedAt.toISOString()}#${batchId}`,
       },
@@ -127,8 +169,7 @@ async function openBatch(batchId: string, prefix: string, startedAt: Date): Prom
   );
 }
 
-/** Every item of a sparse-index partition, page by page. */
-async function queryIndex<T>(partition: string, limit?: number, filter?: (item: T) => boolean): Promise<T[]> {
+async function queryIndex<T>(partition: string, limit?: number): Promise<T[]> {
   const { indexName } = tableDefinition.globalSecondaryIndexes.pendingLetters;
   const out: T[] = [];
   let ExclusiveStartKey: Record<string, unknown> | undefined;
@@ -140,197 +181,125 @@ async function queryIndex<T>(partition: string, limit?: number, filter?: (item: 
         KeyConditionExpression: "gsi1pk = :pk",
         ExpressionAttributeValues: { ":pk": partition },
         ExclusiveStartKey,
+        Limit: limit === undefined ? undefined : limit - out.length,
       }),
     );
     ExclusiveStartKey = page.LastEvaluatedKey;
-    for (const item of (page.Items ?? []) as T[]) {
-      if (!filter || filter(item)) out.push(item);
-      if (limit !== undefined && out.length >= limit) return out;
-    }
-  } while (ExclusiveStartKey);
+    out.push(...((page.Items ?? []) as T[]));
+  } while (ExclusiveStartKey && (limit === undefined || out.length < limit));
   return out;
 }
 
-function findClaimable(limit: number): Promise<LetterItem[]> {
-  const at = nowMs();
-  return queryIndex<LetterItem>(
-    PENDING_LETTERS_PK,
-    limit,
-    (l) => l.status === "pending" || (l.status === "claimed" && (l.leaseUntil ?? 0) < at),
-  );
-}
+const pendingLetters = (limit: number) => queryIndex<LetterItem>(PENDING_LETTERS_PK, limit);
 
-async function mapLimited<T, R>(items: T[], fn: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array(items.length);
+async function inParallel<T>(items: T[], limit: number, fn: (item: T) => Promise<unknown>): Promise<void> {
   let next = 0;
   const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      results[i] = await fn(items[i] as T);
-    }
+    while (next < items.length) await fn(items[next++] as T);
   };
-  await Promise.all(Array.from({ length: Math.min(WRITE_CONCURRENCY, items.length) }, worker));
-  return results;
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
 
-async function claimLetters(
-  candidates: LetterItem[],
-  batchId: string,
-  fileKey: string,
-): Promise<LetterItem[]> {
-  const at = nowMs();
-  const won = await mapLimited(candidates, async (letter) => {
-    try {
-      await dynamodb.send(
-        new UpdateCommand({
-          TableName: table(),
-          Key: letterKey(letter.letterId),
-          UpdateExpression:
-            "SET #status = :claimed, batchId = :batchId, fileKey = :fileKey, leaseUntil = :lease",
-          ConditionExpression: "#status = :pending OR (#status = :claimed AND leaseUntil < :now)",
-          ExpressionAttributeNames: { "#status": "status" },
-          ExpressionAttributeValues: {
-            ":claimed": "claimed",
-            ":pending": "pending",
-            ":batchId": batchId,
-            ":fileKey": fileKey,
-            ":lease": at + CLAIM_LEASE_MS,
-            ":now": at,
-          },
-        }),
-      );
-      return letter;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return undefined;
-      throw error;
-    }
-  });
-  return won.filter((l): l is LetterItem => l !== undefined);
-}
-
-async function printFile(batchId: string, fileKey: string, letters: LetterItem[]): Promise<FilePart> {
-  const toPrint: LetterToPrint[] = await mapLimited(letters, async (l) => ({
-    letterId: l.letterId,
-    reference: l.reference,
-    recipient: l.recipient,
-    address: l.address,
-    partB: await decryptPartB(l.partBCiphertext!, l.letterId),
-    validUntil: l.validUntil,
-    issuedAt: l.issuedAt,
-  }));
+async function printFile(fileKey: string, letters: LetterItem[]): Promise<FilePart> {
+  const toPrint: LetterToPrint[] = await Promise.all(
+    letters.map(async (l) => ({
+      letterId: l.letterId,
+      reference: l.reference,
+      recipient: l.recipient,
+      address: l.address,
+      partB: await decryptPartB(l.partBCiphertext!, l.letterId),
+      validUntil: l.validUntil,
+      issuedAt: l.issuedAt,
+    })),
+  );
   const { pdf, pages } = await renderLetterFile(toPrint);
   const sha256 = createHash("sha256").update(pdf).digest("hex");
-  await s3.send(
-    new PutObjectCommand({ Bucket: bucket(), Key: fileKey, Body: pdf, ContentType: "application/pdf" }),
-  );
+  await s3.send(new PutObjectCommand({ Bucket: bucket(), Key: fileKey, Body: pdf, ContentType: "application/pdf" }));
   const part: FilePart = {
     key: fileKey,
     sha256,
     pages,
-    letters: toPrint.map(({ partB: _secret, ...rest }) => rest),
+    letters: letters.map((l) => ({
+      letterId: l.letterId,
+      reference: l.reference,
+      recipient: l.recipient,
+      address: l.address,
+      validUntil: l.validUntil,
+      issuedAt: l.issuedAt,
+      codiceFiscale: l.codiceFiscale,
+    })),
   };
   await s3.send(
-    new PutObjectCommand({
-      Bucket: bucket(),
-      Key: partKeyOf(fileKey),
-      Body: JSON.stringify(part),
-      ContentType: "application/json",
-    }),
+    new PutObjectCommand({ Bucket: bucket(), Key: partKeyOf(fileKey), Body: JSON.stringify(part), ContentType: "application/json" }),
   );
-  await commitFile(batchId, part, letters);
   return part;
 }
 
-/** After the part manifest is stored: record the file on its batch, mark its letters printed, audit. */
-async function commitFile(
-  batchId: string,
-  part: FilePart,
-  letters: Array<Pick<LetterItem, "letterId" | "codiceFiscale">>,
-): Promise<void> {
-  await dynamodb
-    .send(
-      new UpdateCommand({
-        TableName: table(),
-        Key: batchKey(batchId),
-        UpdateExpression: "SET files.#file = :entry",
-        ConditionExpression: "attribute_exists(pk)",
-        ExpressionAttributeNames: { "#file": part.key },
-        ExpressionAttributeValues: {
-          ":entry": { key: part.key, sha256: part.sha256, count: part.pages.length },
-        },
-      }),
-    )
-    .catch((error) => {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-    });
-  const pageOf = new Map(part.pages.map((p) => [p.letterId, p.page]));
-  const printedAt = now().toISOString();
-  const marked = await mapLimited(letters, async (letter) => {
-    try {
-      await dynamodb.send(
-        new UpdateCommand({
-          TableName: table(),
-          Key: letterKey(letter.letterId),
-          UpdateExpression:
-            "SET #status = :printed, page = :page, printedAt = :at REMOVE partBCiphertext, gsi1pk, gsi1sk, leaseUntil",
-          ConditionExpression: "#status = :claimed AND batchId = :batchId",
-          ExpressionAttributeNames: { "#status": "status" },
-          ExpressionAttributeValues: {
-            ":printed": "printed",
-            ":claimed": "claimed",
-            ":batchId": batchId,
-            ":page": pageOf.get(letter.letterId) ?? 0,
-            ":at": printedAt,
-          },
-        }),
-      );
-      return letter;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return undefined;
-      throw error;
-    }
-  });
-  await auditPrinted(
-    marked.filter((l): l is Pick<LetterItem, "letterId" | "codiceFiscale"> => l !== undefined),
-    batchId,
-    part.key,
-    printedAt,
+/** The commit point of a file: from here on its letters are printed in it, whatever happens next. */
+async function recordFile(batchId: string, part: FilePart): Promise<void> {
+  await dynamodb.send(
+    new UpdateCommand({
+      TableName: table(),
+      Key: batchKey(batchId),
+      UpdateExpression: "SET files.#file = :entry",
+      ConditionExpression: "attribute_exists(pk)",
+      ExpressionAttributeNames: { "#file": part.key },
+      ExpressionAttributeValues: { ":entry": { key: part.key, sha256: part.sha256, count: part.pages.length } },
+    }),
   );
 }
 
-async function auditPrinted(
-  letters: Array<Pick<LetterItem, "letterId" | "codiceFiscale">>,
-  batchId: string,
-  fileKey: string,
-  at: string,
-): Promise<void> {
-  const records = letters.map((l) => ({
-    PutRequest: {
-      Item: {
-        pk: auditKeys.pk(l.codiceFiscale),
-        sk: `${auditKeys.skPrefix}${at}#${randomId()}`,
-        kind: "audit-event",
-        at,
-        codiceFiscale: l.codiceFiscale,
-        type: "letter-printed",
-        channel: "post",
-        actor: "job:letter-batch",
-        outcome: "success",
-        details: { letterId: l.letterId, batchId, file: fileKey },
-      },
-    },
-  }));
-  const chunks: (typeof records)[] = [];
-  for (let i = 0; i < records.length; i += 25) chunks.push(records.slice(i, i + 25));
-  await mapLimited(chunks, async (chunk) => {
-    let pending: Record<string, unknown>[] | undefined = chunk;
-    for (let attempt = 0; pending?.length && attempt < 8; attempt++) {
-      const result = await dynamodb.send(
-        new BatchWriteCommand({ RequestItems: { [table()]: pending as never } }),
-      );
-      pending = result.UnprocessedItems?.[table()] as Record<string, unknown>[] | undefined;
+/** Writes items 25 at a time, retrying what DynamoDB leaves unprocessed. */
+async function batchPut(items: Record<string, unknown>[]): Promise<void> {
+  const chunks: Record<string, unknown>[][] = [];
+  for (let i = 0; i < items.length; i += 25) chunks.push(items.slice(i, i + 25));
+  await inParallel(chunks, 8, async (chunk) => {
+    let pending: unknown[] = chunk.map((Item) => ({ PutRequest: { Item } }));
+    for (let attempt = 0; pending.length > 0; attempt++) {
+      if (attempt > 10) throw new Error("DynamoDB kept items unprocessed");
+      if (attempt > 0) await new Promise((r) => setTimeout(r, 50 * 2 ** attempt));
+      const result = await dynamodb.send(new BatchWriteCommand({ RequestItems: { [table()]: pending as never } }));
+      pending = result.UnprocessedItems?.[table()] ?? [];
     }
   });
+}
+
+/**
+ * Marks a committed file's letters printed: out of the pending index, part B erased, file and page noted;
+ * and one audit record per holder. The lease makes this run the only writer of pending letters.
+ */
+async function markPrinted(batchId: string, part: FilePart, letters: LetterItem[]): Promise<void> {
+  const pageOf = new Map(part.pages.map((p) => [p.letterId, p.page]));
+  const printedAt = now().toISOString();
+  const printed = letters.map((letter) => {
+    const { partBCiphertext: _erased, ...rest } = letter as LetterItem & Record<string, unknown>;
+    delete rest.gsi1pk;
+    delete rest.gsi1sk;
+    return {
+      ...rest,
+      ...letterKey(letter.letterId),
+      status: "printed",
+      batchId,
+      fileKey: part.key,
+      page: pageOf.get(letter.letterId) ?? 0,
+      printedAt,
+    };
+  });
+  await batchPut(printed);
+  await batchPut(
+    letters.map((l) => ({
+      pk: auditKeys.pk(l.codiceFiscale),
+      sk: `${auditKeys.skPrefix}${printedAt}#${randomId()}`,
+      kind: "audit-event",
+      at: printedAt,
+      codiceFiscale: l.codiceFiscale,
+      type: "letter-printed",
+      channel: "post",
+      actor: "job:letter-batch",
+      outcome: "success",
+      details: { letterId: l.letterId, batchId, file: part.key },
+    })),
+  );
 }
 
 async function readPart(fileKey: string): Promise<FilePart | undefined> {
@@ -343,71 +312,47 @@ async function readPart(fileKey: string): Promise<FilePart | undefined> {
   }
 }
 
-/**
- * Letters whose claim lapsed (their run crashed or timed out): if their file was committed, finish the
- * commit instead of printing them again; otherwise they simply become claimable.
- */
-async function recoverCommittedClaims(): Promise<number> {
-  const at = nowMs();
-  const lapsed = await queryIndex<LetterItem>(
-    PENDING_LETTERS_PK,
-    undefined,
-    (l) => l.status === "claimed" && (l.leaseUntil ?? 0) < at,
-  );
-  const byFile = new Map<string, LetterItem[]>();
-  for (const letter of lapsed) {
-    const key = `${letter.batchId}|${letter.fileKey}`;
-    byFile.set(key, [...(byFile.get(key) ?? []), letter]);
+/** Letters of a committed file that are still pending (their run died before marking them). */
+async function stillPending(part: FilePart): Promise<LetterItem[]> {
+  const out: LetterItem[] = [];
+  for (let i = 0; i < part.letters.length; i += 100) {
+    const keys = part.letters.slice(i, i + 100).map((l) => letterKey(l.letterId));
+    let request: Record<string, unknown> | undefined = { [table()]: { Keys: keys, ConsistentRead: true } };
+    while (request && Object.keys(request).length > 0) {
+      const result = await dynamodb.send(new BatchGetCommand({ RequestItems: request as never }));
+      out.push(...((result.Responses?.[table()] ?? []) as LetterItem[]).filter((l) => l.status === "pending"));
+      request = result.UnprocessedKeys as Record<string, unknown> | undefined;
+    }
   }
-  let recovered = 0;
-  for (const [key, letters] of byFile) {
-    const [batchId = "", fileKey = ""] = key.split("|");
-    const part = await readPart(fileKey);
-    if (!part) continue;
-    const inFile = new Set(part.pages.map((p) => p.letterId));
-    const members = letters.filter((l) => inFile.has(l.letterId));
-    await commitFile(batchId, part, members);
-    recovered += members.length;
-    logger.info("recovered committed letters", { batchId, fileKey, letters: members.length });
-  }
-  return recovered;
+  return out;
 }
 
-/** Batches whose run died before writing the manifest: write it from their committed files. */
-async function finaliseStaleBatches(): Promise<number> {
-  const at = nowMs();
-  const stale = await queryIndex<{
-    batchId: string;
-    prefix: string;
-    startedAt: string;
-    leaseUntil: number;
-    files: Record<string, unknown>;
-  }>(OPEN_BATCHES_PK, undefined, (b) => b.leaseUntil < at);
-  for (const batch of stale) {
+/** Batches a crashed run left open: mark their committed letters, then write their manifest and summary. */
+async function finaliseOpenBatches(): Promise<{ recoveredLetters: number; finalisedBatches: number }> {
+  const open = await queryIndex<{ batchId: string; prefix: string; startedAt: string; files: Record<string, unknown> }>(OPEN_BATCHES_PK);
+  let recoveredLetters = 0;
+  for (const batch of open) {
     const parts = (await Promise.all(Object.keys(batch.files ?? {}).map(readPart))).filter(
       (p): p is FilePart => p !== undefined,
     );
+    for (const part of parts) {
+      const pending = await stillPending(part);
+      if (pending.length > 0) await markPrinted(batch.batchId, part, pending);
+      recoveredLetters += pending.length;
+    }
     if (parts.length === 0) {
       await dynamodb.send(new DeleteCommand({ TableName: table(), Key: batchKey(batch.batchId) }));
-      continue;
+    } else {
+      await writeBatchManifest(batch.batchId, batch.prefix, batch.startedAt, parts);
     }
-    await writeBatchManifest(batch.batchId, batch.prefix, batch.startedAt, parts);
+    logger.info("finalised open batch", { batchId: batch.batchId, files: parts.length });
   }
-  return stale.length;
+  return { recoveredLetters, finalisedBatches: open.length };
 }
 
-async function writeBatchManifest(
-  batchId: string,
-  prefix: string,
-  createdAt: string,
-  parts: FilePart[],
-): Promise<void> {
+async function writeBatchManifest(batchId: string, prefix: string, createdAt: string, parts: FilePart[]): Promise<void> {
   parts.sort((a, b) => a.key.localeCompare(b.key));
-  const manifest = buildManifest({
-    batchId,
-    createdAt,
-    files: parts.map((p) => ({ key: p.key, sha256: p.sha256, letters: p.letters, pages: p.pages })),
-  });
+  const manifest = buildManifest({ batchId, createdAt, files: parts });
   const keys = manifestKeys(prefix);
   const put = (Key: string, Body: string, ContentType: string) =>
     s3.send(new PutObjectCommand({ Bucket: bucket(), Key, Body, ContentType }));

@@ -3,7 +3,7 @@ import type { Residence } from "../credentials/credential.model.ts";
 /**
  * A postal letter carrying part B: pk `LETTER#<letterId>`, sk `LETTER`.
  * `held`: written with its credential, waiting for part A to be delivered; `pending`: in the sparse
- * pending-letters index; `claimed`: taken by a batch run (lease); `printed`: in a committed file, part B erased.
+ * pending-letters index; `printed`: in a committed file, part B erased.
  */
 export interface LetterItem {
   letterId: string;
@@ -12,16 +12,14 @@ export interface LetterItem {
   credentialId: string;
   recipient: { surname: string; givenName: string };
   address: Residence;
-  status: "held" | "pending" | "claimed" | "printed";
+  status: "held" | "pending" | "printed";
   partBCiphertext?: string;
   validUntil: string;
   issuedAt: string;
   queuedAt?: string;
-  /** Claim of a batch run. */
+  /** Where it was printed. */
   batchId?: string;
   fileKey?: string;
-  leaseUntil?: number;
-  /** Where it was printed. */
   page?: number;
   printedAt?: string;
 }

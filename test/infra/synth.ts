@@ -12,10 +12,17 @@ export const cdkContext: Record<string, unknown> = JSON.parse(
 
 /**
  * An App with the context of cdk.json and bundling skipped: with an empty `aws:cdk:bundling-stacks`,
- * NodejsFunction stages no asset and never runs esbuild, which keeps a synthesis to a few seconds.
+ * NodejsFunction stages no asset and never runs esbuild, which keeps a synthesis to a few seconds. CDK's own
+ * CloudFormation template checks cost a few more; only the test of the validation report needs them.
  */
-export function testApp(context: Record<string, unknown> = {}): App {
-  return new App({ context: { ...cdkContext, "aws:cdk:bundling-stacks": [], ...context } });
+export function testApp(
+  context: Record<string, unknown> = {},
+  { templateChecks = false }: { templateChecks?: boolean } = {},
+): App {
+  return new App({
+    context: { ...cdkContext, "aws:cdk:bundling-stacks": [], ...context },
+    builtinCloudFormationValidation: templateChecks,
+  });
 }
 
 /** Asset directories staged in a cloud assembly: none when bundling was skipped. */

@@ -1,5 +1,5 @@
 import { GetObjectCommand, ListObjectsV2Command } from "@aws-sdk/client-s3";
-import { BatchWriteCommand, GetCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { BatchWriteCommand, GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { dynamodb, s3 } from "#shared/clients";
 import { setClockOffsetSeconds } from "#shared/clock";
@@ -10,7 +10,7 @@ import {
   letterReference,
   pendingIndexAttributes,
 } from "#shared/letters/letter.store";
-import { CLAIM_LEASE_MS, runLetterBatch } from "#shared/letters/letter-batch.service";
+import { RUN_LEASE_MS, runLetterBatch } from "#shared/letters/letter-batch.service";
 import { randomId } from "#shared/random";
 
 const TableName = () => process.env.TABLE_NAME!;
@@ -125,10 +125,11 @@ describe("letter batch job on DynamoDB Local and s3rver", () => {
     expect((await runLetterBatch(forever)).letters).toBe(0);
   });
 
-  it("three runs at once share the letters without printing any twice", async () => {
+  it("three runs at once: one holds the lease and prints, none prints a letter twice", async () => {
     const partBs = await queueLetters(30);
     const runs = await Promise.all([1, 2, 3].map(() => runLetterBatch({ ...forever, maxLettersPerFile: 4 })));
     expect(runs.reduce((n, r) => n + r.letters, 0)).toBe(30);
+    expect(runs.filter((r) => r.skipped).length).toBeGreaterThanOrEqual(1);
     const printed = await newlyPrinted();
     expect(printed.size).toBe(30);
     expect([...partBs.keys()].every((id) => printed.get(id) === 1)).toBe(true);
@@ -138,21 +139,31 @@ describe("letter batch job on DynamoDB Local and s3rver", () => {
     const partBs = await queueLetters(6);
     const realSend = dynamodb.send.bind(dynamodb);
     vi.spyOn(dynamodb, "send").mockImplementation((async (command: unknown) => {
-      if (command instanceof UpdateCommand && command.input.ExpressionAttributeValues?.[":printed"])
-        throw new Error("crash");
+      const items = command instanceof BatchWriteCommand ? Object.values(command.input.RequestItems ?? {})[0] : undefined;
+      if (items?.some((r) => r.PutRequest?.Item?.status === "printed")) throw new Error("crash");
       return realSend(command as never);
     }) as never);
     await expect(runLetterBatch(forever)).rejects.toThrow("crash");
     vi.restoreAllMocks();
 
-    // While the claim's lease runs, another run leaves those letters alone.
-    expect((await runLetterBatch(forever)).letters).toBe(0);
-    setClockOffsetSeconds(CLAIM_LEASE_MS / 1000 + 60);
     const recovery = await runLetterBatch(forever);
     expect(recovery).toMatchObject({ letters: 0, recoveredLetters: 6, finalisedBatches: 1 });
     const printed = await newlyPrinted();
     expect([...partBs.keys()].every((id) => printed.get(id) === 1)).toBe(true);
     for (const id of partBs.keys()) expect((await letter(id)).status).toBe("printed");
+  });
+
+  it("a run that died holding the lease blocks others until the lease lapses", async () => {
+    await queueLetters(3);
+    await dynamodb.send(
+      new PutCommand({
+        TableName: TableName(),
+        Item: { pk: "LETTER-BATCH#RUN", sk: "LOCK", runId: "dead", leaseUntil: Date.now() + RUN_LEASE_MS },
+      }),
+    );
+    expect(await runLetterBatch(forever)).toMatchObject({ skipped: true, letters: 0 });
+    setClockOffsetSeconds(RUN_LEASE_MS / 1000 + 60);
+    expect(await runLetterBatch(forever)).toMatchObject({ letters: 3 });
   });
 
   it("after a crash before a file is committed, the next run prints its letters in a new batch", async () => {
@@ -164,9 +175,8 @@ describe("letter batch job on DynamoDB Local and s3rver", () => {
     }) as never);
     await expect(runLetterBatch(forever)).rejects.toThrow("crash");
     vi.restoreAllMocks();
-    setClockOffsetSeconds(CLAIM_LEASE_MS / 1000 + 60);
     const next = await runLetterBatch(forever);
-    expect(next.letters).toBe(5);
+    expect(next).toMatchObject({ letters: 5, finalisedBatches: 1, recoveredLetters: 0 });
     const printed = await newlyPrinted();
     expect([...partBs.keys()].every((id) => printed.get(id) === 1)).toBe(true);
   });

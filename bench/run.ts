@@ -1,0 +1,9 @@
+/** `npm run bench -- <name> [options]`: runs bench/<name>.ts. */
+const [name, ...rest] = process.argv.slice(2);
+const benches = ["letter-batch", "login"];
+if (!name || !benches.includes(name)) {
+  console.error(`usage: npm run bench -- <${benches.join("|")}> [options]`);
+  process.exit(2);
+}
+process.argv = [process.argv[0]!, process.argv[1]!, ...rest];
+await import(`./${name}.ts`);

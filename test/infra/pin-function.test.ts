@@ -1,0 +1,201 @@
+import { type CfnElement, type CfnResource, Stack, Validations } from "aws-cdk-lib";
+import { Template } from "aws-cdk-lib/assertions";
+import * as dynamodb from "aws-cdk-lib/aws-dynamodb";
+import * as kms from "aws-cdk-lib/aws-kms";
+import * as s3 from "aws-cdk-lib/aws-s3";
+import * as ses from "aws-cdk-lib/aws-ses";
+import { rules } from "cdk-nag";
+import { beforeAll, describe, expect, it } from "vitest";
+import {
+  type BindingTargets,
+  type EnvironmentVariable,
+  PinFunction,
+} from "../../infra/constructs/pin-function.ts";
+import type { Binding } from "../../shared/functions.ts";
+import { testApp, unacknowledgedFindings } from "./synth.ts";
+
+/** For each binding: the variables it sets, actions it must grant, actions it must not. */
+const expectations: Record<
+  Binding,
+  { variables: EnvironmentVariable[]; granted: string[]; withheld: string[] }
+> = {
+  "table:read": {
+    variables: ["TABLE_NAME"],
+    granted: ["dynamodb:GetItem", "dynamodb:Query", "kms:Decrypt"],
+    withheld: ["dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"],
+  },
+  "table:readwrite": {
+    variables: ["TABLE_NAME"],
+    granted: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "kms:Encrypt"],
+    withheld: ["dynamodb:DeleteTable"],
+  },
+  "letters:write": {
+    variables: ["LETTERS_BUCKET"],
+    granted: ["s3:PutObject", "s3:GetObject*"],
+    withheld: [],
+  },
+  "uploads:readwrite": {
+    variables: ["UPLOADS_BUCKET"],
+    granted: ["s3:PutObject", "s3:GetObject*"],
+    withheld: [],
+  },
+  "sms:publish": { variables: ["SMS_SENDER_ID"], granted: ["sns:Publish"], withheld: ["sns:CreateTopic"] },
+  "email:send": {
+    variables: ["SENDER_EMAIL", "SES_CONFIGURATION_SET"],
+    granted: ["ses:SendEmail"],
+    withheld: [],
+  },
+  "partBKey:encrypt": { variables: ["PART_B_KEY_ID"], granted: ["kms:Encrypt"], withheld: ["kms:Decrypt"] },
+  "partBKey:decrypt": { variables: ["PART_B_KEY_ID"], granted: ["kms:Decrypt"], withheld: ["kms:Encrypt"] },
+  "signingKey:sign": {
+    variables: ["SIGNING_KEY_ID"],
+    granted: ["kms:Sign", "kms:GetPublicKey"],
+    withheld: [],
+  },
+  "signingKey:verify": {
+    variables: ["SIGNING_KEY_ID"],
+    granted: ["kms:GetPublicKey"],
+    withheld: ["kms:Sign"],
+  },
+};
+const bindings = Object.keys(expectations) as Binding[];
+const baseVariables = ["NODE_OPTIONS", "STAGE", "WEB_ORIGIN", "LOG_LEVEL"];
+
+let stack: Stack;
+let targets: BindingTargets;
+let template: Template;
+let functions: Map<Binding | "none", PinFunction>;
+
+function variablesOf(fn: PinFunction): Record<string, unknown> {
+  const id = stack.resolve((fn.function.node.defaultChild as CfnElement).logicalId);
+  return template.toJSON().Resources[id].Properties.Environment.Variables;
+}
+
+function actionsOf(fn: PinFunction): string[] {
+  const roleId = stack.resolve((fn.role.node.defaultChild as CfnElement).logicalId);
+  const policies = Object.values(template.findResources("AWS::IAM::Policy")).filter((policy) =>
+    policy.Properties.Roles.some((role: { Ref: string }) => role.Ref === roleId),
+  );
+  return policies.flatMap((policy) =>
+    policy.Properties.PolicyDocument.Statement.flatMap((statement: { Action: string | string[] }) =>
+      [statement.Action].flat(),
+    ),
+  );
+}
+
+beforeAll(() => {
+  const app = testApp();
+  stack = new Stack(app, "Bindings");
+  const dataKey = new kms.Key(stack, "DataKey", { enableKeyRotation: true });
+  const configurationSet = new ses.ConfigurationSet(stack, "Email");
+  // Like the service table: encrypted with the data key, with a secondary index.
+  const table = new dynamodb.Table(stack, "Table", {
+    partitionKey: { name: "pk", type: dynamodb.AttributeType.STRING },
+    encryption: dynamodb.TableEncryption.CUSTOMER_MANAGED,
+    encryptionKey: dataKey,
+  });
+  table.addGlobalSecondaryIndex({
+    indexName: "index",
+    partitionKey: { name: "gsi1pk", type: dynamodb.AttributeType.STRING },
+  });
+  targets = {
+    table,
+    dataKey,
+    signingKey: new kms.Key(stack, "SigningKey", {
+      keySpec: kms.KeySpec.ECC_NIST_P256,
+      keyUsage: kms.KeyUsage.SIGN_VERIFY,
+    }),
+    lettersBucket: new s3.Bucket(stack, "Letters", { encryptionKey: dataKey }),
+    uploadsBucket: new s3.Bucket(stack, "Uploads", { encryptionKey: dataKey }),
+    smsSenderId: "INPSPIN",
+    senderEmail: "no-reply@pin.example.org",
+    emailIdentity: new ses.EmailIdentity(stack, "Sender", {
+      identity: ses.Identity.email("no-reply@pin.example.org"),
+      configurationSet,
+    }),
+    configurationSet,
+  };
+  const common = {
+    entry: "functions/http/health.ts",
+    targets,
+    stage: "test",
+    webOrigin: "https://pin.example.org",
+  };
+  functions = new Map([
+    ["none", new PinFunction(stack, "None", common)],
+    ...bindings.map(
+      (binding) =>
+        [
+          binding,
+          new PinFunction(stack, binding.replace(":", "-"), { ...common, bindings: [binding] }),
+        ] as const,
+    ),
+  ]);
+  template = Template.fromStack(stack);
+});
+
+describe("PinFunction", () => {
+  it("has the service's defaults: Node.js 22 on arm64, 512 MB, 10 s, one month of logs", () => {
+    const fn = functions.get("none")!;
+    const id = stack.resolve((fn.function.node.defaultChild as CfnElement).logicalId);
+    const properties = template.toJSON().Resources[id].Properties;
+    expect(properties).toMatchObject({
+      Runtime: "nodejs22.x",
+      Architectures: ["arm64"],
+      MemorySize: 512,
+      Timeout: 10,
+      Handler: "index.handler",
+    });
+    expect(properties.TracingConfig).toBeUndefined();
+    template.hasResourceProperties("AWS::Logs::LogGroup", { RetentionInDays: 30 });
+  });
+
+  it("without bindings, sets only the common variables and may only write its logs", () => {
+    const fn = functions.get("none")!;
+    expect(Object.keys(variablesOf(fn)).sort()).toEqual([...baseVariables].sort());
+    expect(actionsOf(fn).sort()).toEqual(["logs:CreateLogStream", "logs:PutLogEvents"]);
+  });
+
+  it.each(bindings)("binds %s: its variables and its grant, together", (binding) => {
+    const fn = functions.get(binding)!;
+    const { variables, granted, withheld } = expectations[binding];
+    expect(Object.keys(variablesOf(fn)).sort()).toEqual([...baseVariables, ...variables].sort());
+    const actions = actionsOf(fn);
+    expect(actions).toEqual(expect.arrayContaining(granted));
+    for (const action of withheld) expect(actions, action).not.toContain(action);
+  });
+
+  it("points the variables at the bound resources", () => {
+    const variable = (binding: Binding, name: EnvironmentVariable) =>
+      variablesOf(functions.get(binding)!)[name];
+    expect(variable("table:read", "TABLE_NAME")).toEqual(stack.resolve(targets.table.tableName));
+    expect(variable("letters:write", "LETTERS_BUCKET")).toEqual(
+      stack.resolve(targets.lettersBucket.bucketName),
+    );
+    expect(variable("uploads:readwrite", "UPLOADS_BUCKET")).toEqual(
+      stack.resolve(targets.uploadsBucket.bucketName),
+    );
+    expect(variable("partBKey:decrypt", "PART_B_KEY_ID")).toEqual(stack.resolve(targets.dataKey.keyId));
+    expect(variable("signingKey:verify", "SIGNING_KEY_ID")).toEqual(stack.resolve(targets.signingKey.keyId));
+    expect(variable("sms:publish", "SMS_SENDER_ID")).toBe("INPSPIN");
+    expect(variable("email:send", "SENDER_EMAIL")).toBe("no-reply@pin.example.org");
+    expect(variable("email:send", "SES_CONFIGURATION_SET")).toEqual(
+      stack.resolve(targets.configurationSet.configurationSetName),
+    );
+  });
+
+  it("acknowledges exactly the IAM wildcard findings its grants produce, no more", () => {
+    for (const [binding, fn] of functions) {
+      const policy = fn.role.node.findChild("DefaultPolicy").node.defaultChild as CfnResource;
+      const result = rules.iam.IAMNoWildcardPermissions(policy);
+      const findings = Array.isArray(result) ? result : [];
+      const acknowledged = fn.role.node.metadata
+        .filter((entry) => entry.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
+        .flatMap((entry) => Object.keys(entry.data as object))
+        .map((id) => /^(?:annotation::)?AwsSolutions-IAM5\[(.+)\]$/i.exec(id)?.[1])
+        .filter((finding) => finding !== undefined);
+      expect(new Set(acknowledged), binding).toEqual(new Set(findings));
+    }
+    expect(unacknowledgedFindings(stack).filter((finding) => finding.includes("/Role/"))).toEqual([]);
+  });
+});

@@ -1,0 +1,141 @@
+import { type CfnElement, Validations } from "aws-cdk-lib";
+import { Match, Template } from "aws-cdk-lib/assertions";
+import { AwsSolutionsChecks } from "cdk-nag";
+import { beforeAll, describe, expect, it } from "vitest";
+import { DataStack } from "../../infra/data-stack.ts";
+import { ServiceStack } from "../../infra/service-stack.ts";
+import type { FunctionName } from "../../shared/functions.ts";
+import { type RouteDefinition, routes } from "../../shared/routes.ts";
+import { cdkContext, testApp, unacknowledgedFindings } from "./synth.ts";
+
+/**
+ * The route table has no operator or identity route yet; these are made up to show that the stack wires them
+ * when they come: a JWT authorizer on operator routes, the issuers' settings in the functions behind them.
+ */
+const extraRoutes: RouteDefinition[] = [
+  {
+    method: "POST",
+    path: "/v1/operator/contacts",
+    functionName: "health",
+    access: { kind: "operator", groups: ["contact-center"] },
+    summary: "test operator route",
+    responses: { 200: { description: "ok" } },
+  },
+  {
+    method: "GET",
+    path: "/v1/operator/citizens/{codiceFiscale}/events",
+    functionName: "health",
+    access: { kind: "operator", groups: ["auditor", "back-office"] },
+    summary: "second operator route, same authorizer",
+    responses: { 200: { description: "ok" } },
+  },
+  {
+    method: "POST",
+    path: "/v1/phone-pins",
+    functionName: "openapi",
+    access: { kind: "identity" },
+    summary: "test identity route",
+    responses: { 200: { description: "ok" } },
+  },
+  {
+    method: "GET",
+    path: "/v1/delegations",
+    functionName: "jwks",
+    access: { kind: "citizen-or-identity" },
+    summary: "test citizen-or-identity route",
+    responses: { 200: { description: "ok" } },
+  },
+];
+
+let service: ServiceStack;
+let template: Template;
+
+function variablesOf(name: FunctionName): Record<string, unknown> {
+  const id = service.resolve((service.functions[name].function.node.defaultChild as CfnElement).logicalId);
+  return template.toJSON().Resources[id].Properties.Environment.Variables;
+}
+
+beforeAll(() => {
+  const app = testApp();
+  const data = new DataStack(app, "Data");
+  service = new ServiceStack(app, "Service", {
+    data,
+    stage: "test",
+    senderEmail: String(cdkContext.senderEmail),
+    smsSenderId: String(cdkContext.smsSenderId),
+    webOrigin: String(cdkContext.webOrigin),
+    identityIssuer: "https://identity.example.org/",
+    identityAudience: "pin-service",
+    routes: [...routes, ...extraRoutes],
+  });
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { writeSuppressionsToCloudFormation: true }));
+  template = Template.fromStack(service);
+});
+
+describe("routes by access kind", () => {
+  it("puts operator routes behind one JWT authorizer for the user pool client, and no other route", () => {
+    template.resourceCountIs("AWS::ApiGatewayV2::Authorizer", 1);
+    const userPool = service.resolve((service.userPool.node.defaultChild as CfnElement).logicalId);
+    const client = service.resolve((service.userPoolClient.node.defaultChild as CfnElement).logicalId);
+    template.hasResourceProperties("AWS::ApiGatewayV2::Authorizer", {
+      AuthorizerType: "JWT",
+      IdentitySource: ["$request.header.Authorization"],
+      JwtConfiguration: {
+        Audience: [{ Ref: client }],
+        Issuer: {
+          "Fn::Join": ["", Match.arrayWith([Match.stringLikeRegexp("cognito-idp"), { Ref: userPool }])],
+        },
+      },
+    });
+    const routeResources = Object.values(template.findResources("AWS::ApiGatewayV2::Route"));
+    const operatorKeys = extraRoutes
+      .filter((r) => r.access.kind === "operator")
+      .map((r) => `${r.method} ${r.path}`);
+    for (const route of routeResources) {
+      const isOperator = operatorKeys.includes(route.Properties.RouteKey);
+      expect(route.Properties.AuthorizationType ?? "NONE", route.Properties.RouteKey).toBe(
+        isOperator ? "JWT" : "NONE",
+      );
+    }
+    expect(routeResources.filter((route) => route.Properties.AuthorizationType === "JWT")).toHaveLength(2);
+  });
+
+  it("tells the functions behind operator routes the operator issuer, audience and JWKS", () => {
+    const variables = variablesOf("health");
+    expect(Object.keys(variables)).toEqual(
+      expect.arrayContaining(["OPERATOR_ISSUER", "OPERATOR_AUDIENCE", "OPERATOR_JWKS_URL"]),
+    );
+    expect(JSON.stringify(variables.OPERATOR_JWKS_URL)).toContain("/.well-known/jwks.json");
+    expect(variables.IDENTITY_ISSUER).toBeUndefined();
+  });
+
+  it("tells the functions behind identity routes the identity issuer, audience and JWKS", () => {
+    for (const name of ["openapi", "jwks"] as const) {
+      expect(variablesOf(name), name).toMatchObject({
+        IDENTITY_ISSUER: "https://identity.example.org",
+        IDENTITY_AUDIENCE: "pin-service",
+        IDENTITY_JWKS_URL: "https://identity.example.org/.well-known/jwks.json",
+      });
+      expect(variablesOf(name).OPERATOR_ISSUER, name).toBeUndefined();
+    }
+    expect(variablesOf("sessions").IDENTITY_ISSUER).toBeUndefined();
+  });
+
+  it("needs no acknowledgment for operator routes and finds nothing unacknowledged", () => {
+    expect(unacknowledgedFindings(service)).toEqual([]);
+    const acknowledgedRoutes = Object.values(template.findResources("AWS::ApiGatewayV2::Route")).filter(
+      (route) =>
+        route.Metadata?.cdk_nag?.rules_to_suppress?.some(
+          (rule: { id: string }) => rule.id === "AwsSolutions-APIG4",
+        ),
+    );
+    expect(acknowledgedRoutes.map((route) => route.Properties.RouteKey).sort()).toEqual(
+      [
+        ...routes.map((r) => `${r.method} ${r.path}`),
+        "$default",
+        "POST /v1/phone-pins",
+        "GET /v1/delegations",
+      ].sort(),
+    );
+  });
+});

@@ -1,0 +1,456 @@
+import type { CfnElement } from "aws-cdk-lib";
+import { Match, Template } from "aws-cdk-lib/assertions";
+import type { CloudAssembly } from "aws-cdk-lib/cx-api";
+import { beforeAll, describe, expect, it } from "vitest";
+import { definePinService } from "../../infra/app.ts";
+import type { EnvironmentVariable } from "../../infra/constructs/pin-function.ts";
+import type { DataStack } from "../../infra/data-stack.ts";
+import type { ServiceStack } from "../../infra/service-stack.ts";
+import {
+  type Binding,
+  type FunctionDefinition,
+  type FunctionName,
+  functionDefinitions,
+} from "../../shared/functions.ts";
+import { cronExpression, jobDefinitions } from "../../shared/jobs.ts";
+import { operatorGroups, routes } from "../../shared/routes.ts";
+import { tableDefinition } from "../../shared/table.ts";
+import { cdkContext, stagedAssets, testApp } from "./synth.ts";
+
+/** What each binding must put in the environment, independent of how PinFunction does it. */
+const bindingVariables: Record<Binding, EnvironmentVariable[]> = {
+  "table:read": ["TABLE_NAME"],
+  "table:readwrite": ["TABLE_NAME"],
+  "letters:write": ["LETTERS_BUCKET"],
+  "uploads:readwrite": ["UPLOADS_BUCKET"],
+  "sms:publish": ["SMS_SENDER_ID"],
+  "email:send": ["SENDER_EMAIL", "SES_CONFIGURATION_SET"],
+  "partBKey:encrypt": ["PART_B_KEY_ID"],
+  "partBKey:decrypt": ["PART_B_KEY_ID"],
+  "signingKey:sign": ["SIGNING_KEY_ID"],
+  "signingKey:verify": ["SIGNING_KEY_ID"],
+};
+
+// biome-ignore lint/suspicious/noExplicitAny: template JSON, read by path in assertions
+type Json = any;
+type Resource = {
+  Type: string;
+  Properties: Record<string, Json>;
+  DeletionPolicy?: string;
+  UpdateReplacePolicy?: string;
+};
+
+let assembly: CloudAssembly;
+let data: DataStack;
+let service: ServiceStack;
+let dataTemplate: Template;
+let serviceTemplate: Template;
+
+function logicalId(element: CfnElement): string {
+  return element.stack.resolve(element.logicalId);
+}
+
+function resourcesOf(template: Template, type: string): Record<string, Resource> {
+  return template.findResources(type) as Record<string, Resource>;
+}
+
+function functionResource(name: FunctionName): Resource {
+  const id = logicalId(service.functions[name].function.node.defaultChild as CfnElement);
+  const resource = resourcesOf(serviceTemplate, "AWS::Lambda::Function")[id];
+  if (!resource) throw new Error(`No function resource for ${name}`);
+  return resource;
+}
+
+/** Every action the function's role may take, from its inline policy. */
+function actionsOf(name: FunctionName): string[] {
+  const roleId = logicalId(service.functions[name].role.node.defaultChild as CfnElement);
+  const policies = Object.values(resourcesOf(serviceTemplate, "AWS::IAM::Policy")).filter((policy) =>
+    policy.Properties.Roles.some((role: { Ref: string }) => role.Ref === roleId),
+  );
+  return policies.flatMap((policy) =>
+    policy.Properties.PolicyDocument.Statement.flatMap((statement: { Action: string | string[] }) =>
+      [statement.Action].flat(),
+    ),
+  );
+}
+
+beforeAll(() => {
+  const app = testApp();
+  ({ data, service } = definePinService(app));
+  assembly = app.synth();
+  dataTemplate = Template.fromStack(data);
+  serviceTemplate = Template.fromStack(service);
+});
+
+describe("the app", () => {
+  it("synthesizes without bundling when aws:cdk:bundling-stacks is empty", () => {
+    expect(stagedAssets(assembly)).toEqual([]);
+    expect(Object.keys(resourcesOf(serviceTemplate, "AWS::Lambda::Function"))).toHaveLength(
+      Object.keys(functionDefinitions).length,
+    );
+  });
+
+  it("rejects context values that are not valid, naming them", () => {
+    const app = testApp({ senderEmail: "not-an-address", webOrigin: "https://pin.example.org/path" });
+    expect(() => definePinService(app)).toThrow(/senderEmail.*webOrigin/s);
+  });
+
+  it("names no physical resource (no literal name; references to generated names are fine)", () => {
+    const named = [
+      "TableName",
+      "BucketName",
+      "FunctionName",
+      "QueueName",
+      "UserPoolName",
+      "RoleName",
+      "LogGroupName",
+    ];
+    for (const template of [dataTemplate, serviceTemplate]) {
+      for (const [id, resource] of Object.entries(template.toJSON().Resources as Record<string, Resource>)) {
+        if (resource.Type === "AWS::Cognito::UserPoolGroup") continue; // handlers authorise on group names
+        for (const property of named) {
+          expect(typeof resource.Properties?.[property], `${id}.${property}`).not.toBe("string");
+        }
+      }
+    }
+  });
+});
+
+describe("data stack", () => {
+  it("builds the table from the shared definition: keys, TTL, both GSIs, on demand, PITR, KMS, retained", () => {
+    const indexes = Object.values(tableDefinition.globalSecondaryIndexes);
+    dataTemplate.resourceCountIs("AWS::DynamoDB::Table", 1);
+    dataTemplate.hasResource("AWS::DynamoDB::Table", {
+      DeletionPolicy: "Retain",
+      UpdateReplacePolicy: "Retain",
+      Properties: {
+        KeySchema: [
+          { AttributeName: "pk", KeyType: "HASH" },
+          { AttributeName: "sk", KeyType: "RANGE" },
+        ],
+        TimeToLiveSpecification: { AttributeName: "ttl", Enabled: true },
+        BillingMode: "PAY_PER_REQUEST",
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        DeletionProtectionEnabled: true,
+        SSESpecification: {
+          SSEEnabled: true,
+          SSEType: "KMS",
+          KMSMasterKeyId: { "Fn::GetAtt": [logicalId(data.dataKey.node.defaultChild as CfnElement), "Arn"] },
+        },
+        GlobalSecondaryIndexes: indexes.map((index) => ({
+          IndexName: index.indexName,
+          KeySchema: [
+            { AttributeName: index.partitionKey, KeyType: "HASH" },
+            { AttributeName: index.sortKey, KeyType: "RANGE" },
+          ],
+          Projection: { ProjectionType: "ALL" },
+        })),
+      },
+    });
+    expect(indexes.map((index) => index.indexName)).toEqual(["pending-letters", "expiry-reminders"]);
+  });
+
+  it("rotates the data key and signs with an ECC_NIST_P256 key; both retained", () => {
+    dataTemplate.resourceCountIs("AWS::KMS::Key", 2);
+    dataTemplate.hasResource("AWS::KMS::Key", {
+      DeletionPolicy: "Retain",
+      Properties: { EnableKeyRotation: true, KeySpec: Match.absent() },
+    });
+    dataTemplate.hasResource("AWS::KMS::Key", {
+      DeletionPolicy: "Retain",
+      Properties: { KeySpec: "ECC_NIST_P256", KeyUsage: "SIGN_VERIFY" },
+    });
+  });
+
+  it("encrypts the letters and uploads buckets with the data key, versions them and logs their access", () => {
+    const dataKeyArn = { "Fn::GetAtt": [logicalId(data.dataKey.node.defaultChild as CfnElement), "Arn"] };
+    const logsBucket = { Ref: logicalId(data.accessLogsBucket.node.defaultChild as CfnElement) };
+    for (const [bucket, days] of [
+      [data.lettersBucket, 90],
+      [data.uploadsBucket, 365],
+    ] as const) {
+      const resource = resourcesOf(dataTemplate, "AWS::S3::Bucket")[
+        logicalId(bucket.node.defaultChild as CfnElement)
+      ];
+      expect(resource?.DeletionPolicy).toBe("Retain");
+      expect(resource?.Properties).toMatchObject({
+        BucketEncryption: {
+          ServerSideEncryptionConfiguration: [
+            {
+              ServerSideEncryptionByDefault: { SSEAlgorithm: "aws:kms", KMSMasterKeyID: dataKeyArn },
+              BucketKeyEnabled: true,
+            },
+          ],
+        },
+        VersioningConfiguration: { Status: "Enabled" },
+        LoggingConfiguration: { DestinationBucketName: logsBucket },
+        LifecycleConfiguration: {
+          Rules: [
+            expect.objectContaining({
+              Status: "Enabled",
+              ExpirationInDays: days,
+              AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 },
+              NoncurrentVersionExpiration: expect.objectContaining({ NoncurrentDays: expect.any(Number) }),
+            }),
+          ],
+        },
+      });
+    }
+  });
+
+  it("blocks public access, refuses plain HTTP and retains every bucket", () => {
+    const buckets = resourcesOf(dataTemplate, "AWS::S3::Bucket");
+    expect(Object.keys(buckets)).toHaveLength(3);
+    for (const [id, bucket] of Object.entries(buckets)) {
+      expect(bucket.DeletionPolicy, id).toBe("Retain");
+      expect(bucket.Properties.PublicAccessBlockConfiguration, id).toEqual({
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      });
+      expect(bucket.Properties.AccessControl, id).toBeUndefined();
+      dataTemplate.hasResourceProperties("AWS::S3::BucketPolicy", {
+        Bucket: { Ref: id },
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            Match.objectLike({
+              Effect: "Deny",
+              Action: "s3:*",
+              Principal: { AWS: "*" },
+              Condition: { Bool: { "aws:SecureTransport": "false" } },
+            }),
+          ]),
+        },
+      });
+    }
+  });
+
+  it("outputs the table and letters bucket names", () => {
+    dataTemplate.hasOutput("TableName", {});
+    dataTemplate.hasOutput("LettersBucketName", {});
+  });
+});
+
+describe("service stack: functions", () => {
+  it("runs every function on arm64 with Node.js 22 or later, explicit memory and timeout", () => {
+    const functions = Object.entries(resourcesOf(serviceTemplate, "AWS::Lambda::Function"));
+    expect(functions.length).toBeGreaterThan(0);
+    for (const [id, fn] of functions) {
+      expect(fn.Properties.Architectures, id).toEqual(["arm64"]);
+      const version = /^nodejs(\d+)\.x$/.exec(fn.Properties.Runtime)?.[1];
+      expect(Number(version), `${id} runtime ${fn.Properties.Runtime}`).toBeGreaterThanOrEqual(22);
+      expect(fn.Properties.MemorySize, id).toEqual(expect.any(Number));
+      expect(fn.Properties.Timeout, id).toEqual(expect.any(Number));
+      expect(fn.Properties.Handler, id).toBe("index.handler");
+    }
+  });
+
+  it("sizes each function from its definition (512 MB and 10 s unless defined)", () => {
+    for (const [name, definition] of Object.entries(functionDefinitions) as Array<
+      [FunctionName, FunctionDefinition]
+    >) {
+      const fn = functionResource(name);
+      expect(fn.Properties.MemorySize, name).toBe(definition.memorySize ?? 512);
+      expect(fn.Properties.Timeout, name).toBe(definition.timeoutSeconds ?? 10);
+    }
+    expect(functionResource("letterBatch").Properties).toMatchObject({ MemorySize: 1536, Timeout: 900 });
+  });
+
+  it("gives each function the environment of its bindings and nothing it was not bound to", () => {
+    const bindingOnly = new Set(Object.values(bindingVariables).flat());
+    for (const [name, definition] of Object.entries(functionDefinitions) as Array<
+      [FunctionName, FunctionDefinition]
+    >) {
+      const variables = functionResource(name).Properties.Environment.Variables as Record<string, unknown>;
+      expect(variables, name).toMatchObject({
+        NODE_OPTIONS: "--enable-source-maps",
+        STAGE: cdkContext.stage,
+        WEB_ORIGIN: cdkContext.webOrigin,
+        LOG_LEVEL: "INFO",
+      });
+      const expected = new Set(definition.bindings.flatMap((binding) => bindingVariables[binding]));
+      for (const variable of bindingOnly)
+        expect(variable in variables, `${name} ${variable}`).toBe(expected.has(variable));
+    }
+  });
+
+  it("gives a function bound to table:read the table name, read actions and no write action", () => {
+    expect(functionDefinitions.me.bindings).toContain("table:read");
+    const variables = functionResource("me").Properties.Environment.Variables;
+    expect(variables.TABLE_NAME).toEqual({ "Fn::ImportValue": expect.stringContaining("Table") });
+    const actions = actionsOf("me");
+    expect(actions).toEqual(expect.arrayContaining(["dynamodb:GetItem", "dynamodb:Query"]));
+    expect(actions).not.toEqual(expect.arrayContaining(["dynamodb:PutItem"]));
+    expect(actions.filter((action) => /^dynamodb:(Put|Update|Delete|BatchWrite)/.test(action))).toEqual([]);
+  });
+
+  it("writes each function's logs to its own log group with a retention, through a role without managed policies", () => {
+    for (const name of Object.keys(functionDefinitions) as FunctionName[]) {
+      const logGroupId = logicalId(service.functions[name].logGroup.node.defaultChild as CfnElement);
+      expect(functionResource(name).Properties.LoggingConfig, name).toEqual({
+        LogGroup: { Ref: logGroupId },
+      });
+      serviceTemplate.hasResource("AWS::Logs::LogGroup", { Properties: { RetentionInDays: 30 } });
+    }
+    for (const [id, role] of Object.entries(resourcesOf(serviceTemplate, "AWS::IAM::Role"))) {
+      expect(role.Properties.ManagedPolicyArns, id).toBeUndefined();
+    }
+  });
+
+  it("lets SES send only from the sender address, through the identity and configuration set", () => {
+    serviceTemplate.hasResourceProperties("AWS::SES::EmailIdentity", {
+      EmailIdentity: cdkContext.senderEmail,
+    });
+    serviceTemplate.hasResourceProperties("AWS::SES::ConfigurationSet", {
+      DeliveryOptions: { TlsPolicy: "REQUIRE" },
+    });
+    serviceTemplate.hasResourceProperties("AWS::IAM::Policy", {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Action: "ses:SendEmail",
+            Condition: { StringEquals: { "ses:FromAddress": cdkContext.senderEmail } },
+          }),
+        ]),
+      },
+    });
+  });
+});
+
+describe("service stack: HTTP API", () => {
+  it("has one route per route definition plus $default, and no development route", () => {
+    const routeKeys = Object.values(resourcesOf(serviceTemplate, "AWS::ApiGatewayV2::Route")).map(
+      (route) => route.Properties.RouteKey as string,
+    );
+    expect(routeKeys.sort()).toEqual(
+      [...routes.map((route) => `${route.method} ${route.path}`), "$default"].sort(),
+    );
+    expect(routeKeys.filter((key) => key.includes("/_local"))).toEqual([]);
+  });
+
+  it("sends $default to the fallback function", () => {
+    const notFound = logicalId(service.functions.notFound.function.node.defaultChild as CfnElement);
+    const integrations = resourcesOf(serviceTemplate, "AWS::ApiGatewayV2::Integration");
+    const defaultRoute = Object.values(resourcesOf(serviceTemplate, "AWS::ApiGatewayV2::Route")).find(
+      (route) => route.Properties.RouteKey === "$default",
+    );
+    const integrationId = defaultRoute?.Properties.Target["Fn::Join"][1][1].Ref;
+    expect(integrations[integrationId]?.Properties.IntegrationUri).toEqual({
+      "Fn::GetAtt": [notFound, "Arn"],
+    });
+  });
+
+  it("allows CORS from the web origin only", () => {
+    serviceTemplate.hasResourceProperties("AWS::ApiGatewayV2::Api", {
+      ProtocolType: "HTTP",
+      CorsConfiguration: Match.objectLike({ AllowOrigins: [cdkContext.webOrigin] }),
+    });
+  });
+
+  it("throttles the default stage and logs access as JSON without body or Authorization header", () => {
+    serviceTemplate.resourceCountIs("AWS::ApiGatewayV2::Stage", 1);
+    const [stage] = Object.values(resourcesOf(serviceTemplate, "AWS::ApiGatewayV2::Stage"));
+    expect(stage?.Properties).toMatchObject({
+      StageName: "$default",
+      AutoDeploy: true,
+      DefaultRouteSettings: { ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 },
+      AccessLogSettings: { DestinationArn: { "Fn::GetAtt": [expect.any(String), "Arn"] } },
+    });
+    const format: string = stage?.Properties.AccessLogSettings.Format;
+    expect(Object.keys(JSON.parse(format))).toEqual(
+      expect.arrayContaining(["requestId", "ip", "routeKey", "status", "latency"]),
+    );
+    expect(format).not.toMatch(/body|authorization|header|\$context\.path/i);
+  });
+
+  it("outputs the API URL and the user pool id", () => {
+    serviceTemplate.hasOutput("ApiUrl", {});
+    serviceTemplate.hasOutput("UserPoolId", {});
+  });
+});
+
+describe("service stack: operators", () => {
+  it("has an invitation-only user pool with MFA, a strong password policy and threat protection", () => {
+    serviceTemplate.hasResource("AWS::Cognito::UserPool", {
+      DeletionPolicy: "Retain",
+      Properties: Match.objectLike({
+        AdminCreateUserConfig: { AllowAdminCreateUserOnly: true },
+        MfaConfiguration: "ON",
+        UserPoolTier: "PLUS",
+        Policies: {
+          PasswordPolicy: Match.objectLike({
+            MinimumLength: 14,
+            RequireLowercase: true,
+            RequireUppercase: true,
+            RequireNumbers: true,
+            RequireSymbols: true,
+          }),
+        },
+      }),
+    });
+  });
+
+  it("has one group per operator group", () => {
+    const groups = Object.values(resourcesOf(serviceTemplate, "AWS::Cognito::UserPoolGroup")).map(
+      (group) => group.Properties.GroupName,
+    );
+    expect(groups.sort()).toEqual([...operatorGroups].sort());
+  });
+});
+
+describe("service stack: jobs", () => {
+  it("schedules every job in Europe/Rome with its cron expression, retries and a dead-letter queue", () => {
+    serviceTemplate.resourceCountIs("AWS::Scheduler::Schedule", jobDefinitions.length);
+    expect(jobDefinitions).toHaveLength(2);
+    for (const job of jobDefinitions) {
+      const fn = logicalId(service.functions[job.functionName].function.node.defaultChild as CfnElement);
+      const queue = service.failureQueues[job.functionName];
+      expect(queue, job.name).toBeDefined();
+      serviceTemplate.hasResourceProperties("AWS::Scheduler::Schedule", {
+        ScheduleExpression: cronExpression(job),
+        ScheduleExpressionTimezone: "Europe/Rome",
+        State: "ENABLED",
+        Target: Match.objectLike({
+          Arn: { "Fn::GetAtt": [fn, "Arn"] },
+          RetryPolicy: { MaximumRetryAttempts: 3, MaximumEventAgeInSeconds: 3600 },
+          DeadLetterConfig: {
+            Arn: { "Fn::GetAtt": [logicalId(queue!.node.defaultChild as CfnElement), "Arn"] },
+          },
+        }),
+      });
+    }
+    expect(jobDefinitions.map(cronExpression)).toEqual(["cron(0 2 * * ? *)", "cron(0 8 * * ? *)"]);
+  });
+
+  it("sends failed asynchronous invocations to an encrypted, TLS-only queue that raises an alarm", () => {
+    const asyncFunctions = (Object.keys(functionDefinitions) as FunctionName[]).filter(
+      (name) => (functionDefinitions[name] as { async?: boolean }).async,
+    );
+    expect(asyncFunctions.sort()).toEqual(["expiryReminders", "letterBatch"]);
+    for (const name of asyncFunctions) {
+      const queueId = logicalId(service.failureQueues[name]!.node.defaultChild as CfnElement);
+      expect(functionResource(name).Properties.DeadLetterConfig).toEqual({
+        TargetArn: { "Fn::GetAtt": [queueId, "Arn"] },
+      });
+      expect(resourcesOf(serviceTemplate, "AWS::SQS::Queue")[queueId]?.Properties.SqsManagedSseEnabled).toBe(
+        true,
+      );
+      serviceTemplate.hasResourceProperties("AWS::SQS::QueuePolicy", {
+        Queues: [{ Ref: queueId }],
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            Match.objectLike({ Effect: "Deny", Condition: { Bool: { "aws:SecureTransport": "false" } } }),
+          ]),
+        },
+      });
+      serviceTemplate.hasResourceProperties("AWS::CloudWatch::Alarm", {
+        Namespace: "AWS/SQS",
+        MetricName: "ApproximateNumberOfMessagesVisible",
+        Dimensions: [{ Name: "QueueName", Value: { "Fn::GetAtt": [queueId, "QueueName"] } }],
+        Threshold: 0,
+        ComparisonOperator: "GreaterThanThreshold",
+      });
+    }
+  });
+});
