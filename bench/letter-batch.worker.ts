@@ -4,7 +4,7 @@ import { dynamodb, s3 } from "#shared/clients";
 import { encryptPartB, decryptPartB } from "#shared/crypto/part-b";
 import { letterKey, letterReference, type LetterItem, pendingIndexAttributes } from "#shared/letters/letter.store";
 import { runLetterBatch } from "#shared/letters/letter-batch.service";
-import { renderLetterFile } from "#shared/letters/letter-pdf";
+import { renderLetterFileNaively } from "./naive-letter-pdf.ts";
 import { randomId } from "#shared/random";
 import { tableDefinition } from "#shared/table";
 
@@ -71,7 +71,7 @@ async function naive(): Promise<number> {
   const toPrint = await Promise.all(
     letters.map(async (l) => ({ ...l, partB: await decryptPartB(l.partBCiphertext!, l.letterId) })),
   );
-  const { pdf } = await renderLetterFile(toPrint);
+  const { pdf } = await renderLetterFileNaively(toPrint);
   await s3.send(new PutObjectCommand({ Bucket: process.env.LETTERS_BUCKET, Key: "naive/all.pdf", Body: pdf }));
   return letters.length;
 }
