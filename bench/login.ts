@@ -1,0 +1,147 @@
+/**
+ * Login benchmark: POST /v1/sessions through the local gateway (real HTTP, payload 2.0 events, the deployed
+ * handler, DynamoDB Local) beside a raw loop of the same DynamoDB calls made with the SDK, and the KDF (scrypt
+ * at OWASP cost) timed on its own. Reports requests/s, p50 and p99, and the ratio of the path without its KDF
+ * to the raw round trips. Target: the path adds at most 25% over its DynamoDB round trips, KDF aside.
+ *
+ *   npm run bench -- login [--requests 100]
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { freePort, waitFor } from "../local/ports.ts";
+import { buildCodiceFiscale } from "../shared/credentials/codice-fiscale.ts";
+import { hashSecret, verifySecret } from "../shared/credentials/pin-hash.ts";
+
+const requests = Number(process.argv[process.argv.indexOf("--requests") + 1] || 100) || 100;
+const PIN = "K7QW2M9X";
+
+const percentile = (values: number[], p: number) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+};
+const describe = (name: string, samples: number[], totalMs: number) =>
+  `| ${name} | ${samples.length} | ${((samples.length / totalMs) * 1000).toFixed(1)} | ${percentile(samples, 50).toFixed(2)} | ${percentile(samples, 99).toFixed(2)} |`;
+
+const dir = mkdtempSync(join(tmpdir(), "pin-bench-login-"));
+const port = await freePort();
+const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", resolve("local/main.ts")], {
+  env: { ...process.env, PORT: String(port), PIN_LOCAL_DIR: dir, PIN_LOCAL_SCHEDULER: "off", LOG_LEVEL: "WARN" },
+  stdio: "ignore",
+});
+try {
+  const api = `http://127.0.0.1:${port}`;
+  await waitFor(async () => (await fetch(`${api}/v1/health`)).ok, 90_000, "local stack");
+  const e = JSON.parse(readFileSync(join(dir, "endpoints.json"), "utf8"));
+  const db = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: e.dynamodb, region: e.region, credentials: e.credentials }));
+  const TableName = e.tableName as string;
+
+  // KDF alone, as the handler runs it.
+  const pinHash = await hashSecret(PIN);
+  const kdf: number[] = [];
+  const kdfStart = performance.now();
+  for (let i = 0; i < Math.min(requests, 30); i++) {
+    const t = performance.now();
+    await verifySecret(PIN, pinHash);
+    kdf.push(performance.now() - t);
+  }
+  const kdfTotal = performance.now() - kdfStart;
+
+  const codiceFiscale = buildCodiceFiscale({ surname: "Bench", givenName: "Login", birthDate: "1970-01-01", sex: "M", birthPlaceCode: "Z404" });
+  const key = { pk: `CF#${codiceFiscale}`, sk: "CREDENTIAL" };
+  const now = new Date();
+  await db.send(
+    new PutCommand({
+      TableName,
+      Item: {
+        ...key,
+        kind: "credential",
+        credentialId: "bench-credential",
+        codiceFiscale,
+        holder: { surname: "Bench", givenName: "Login", birthDate: "1970-01-01", sex: "M", birthPlaceCode: "Z404" },
+        residence: { countryCode: "US", addressLines: ["1 Main St"], city: "Boston", postalCode: "02110" },
+        contacts: { email: "bench@example.org" },
+        holderKind: "citizen",
+        pinType: "ordinario",
+        status: "active",
+        pinHash,
+        pinSetAt: now.toISOString(),
+        pinExpiresAt: new Date(now.getTime() + 100 * 86_400_000).toISOString(),
+        everUsed: true,
+        failures: 0,
+        version: 1,
+        createdAt: now.toISOString(),
+        updatedAt: now.toISOString(),
+      },
+    }),
+  );
+
+  // The login path through the gateway.
+  const login: number[] = [];
+  const loginStart = performance.now();
+  for (let i = 0; i < requests; i++) {
+    const t = performance.now();
+    const response = await fetch(`${api}/v1/sessions`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ codiceFiscale, pin: PIN }),
+    });
+    const body = (await response.json()) as { outcome?: string };
+    if (body.outcome !== "authenticated") throw new Error(`login failed: ${JSON.stringify(body)}`);
+    login.push(performance.now() - t);
+  }
+  const loginTotal = performance.now() - loginStart;
+
+  // The same DynamoDB calls, raw: read, reserve a guess, clear the counter, write the audit record.
+  const raw: number[] = [];
+  const rawStart = performance.now();
+  for (let i = 0; i < requests; i++) {
+    const t = performance.now();
+    const { Item } = await db.send(new GetCommand({ TableName, Key: key, ConsistentRead: true }));
+    await db.send(
+      new UpdateCommand({
+        TableName,
+        Key: key,
+        UpdateExpression: "SET failures = :f, blocked = :b REMOVE lockedUntil",
+        ConditionExpression: "attribute_exists(pk) AND failures = :p",
+        ExpressionAttributeValues: { ":f": (Item?.failures ?? 0) + 1, ":p": Item?.failures ?? 0, ":b": false },
+      }),
+    );
+    await db.send(
+      new UpdateCommand({
+        TableName,
+        Key: key,
+        UpdateExpression: "SET failures = :z, blocked = :b REMOVE lockedUntil",
+        ConditionExpression: "attribute_exists(pk)",
+        ExpressionAttributeValues: { ":z": 0, ":b": false },
+      }),
+    );
+    await db.send(
+      new PutCommand({
+        TableName,
+        Item: { pk: key.pk, sk: `EVENT#${new Date().toISOString()}#${i}`, kind: "audit-event", type: "login-succeeded", outcome: "success" },
+      }),
+    );
+    raw.push(performance.now() - t);
+  }
+  const rawTotal = performance.now() - rawStart;
+
+  console.log("| run | requests | per second | p50 ms | p99 ms |");
+  console.log("|---|---|---|---|---|");
+  console.log(describe("login via gateway", login, loginTotal));
+  console.log(describe("KDF alone (scrypt N=2^17,r=8,p=1)", kdf, kdfTotal));
+  console.log(describe("raw DynamoDB calls", raw, rawTotal));
+  const pathP50 = percentile(login, 50) - percentile(kdf, 50);
+  const pathP99 = percentile(login, 99) - percentile(kdf, 50);
+  console.log("");
+  console.log(`login path without KDF: p50 ${pathP50.toFixed(2)} ms, p99 ${pathP99.toFixed(2)} ms`);
+  console.log(`ratio path/raw at p50: ${(pathP50 / percentile(raw, 50)).toFixed(2)}x (target <= 1.25x)`);
+} finally {
+  const exited = new Promise((r) => child.once("exit", r));
+  child.kill("SIGTERM");
+  await exited;
+  rmSync(dir, { recursive: true, force: true });
+}

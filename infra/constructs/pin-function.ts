@@ -1,0 +1,240 @@
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { Duration, Stack } from "aws-cdk-lib";
+import * as iam from "aws-cdk-lib/aws-iam";
+import * as lambda from "aws-cdk-lib/aws-lambda";
+import { NodejsFunction, OutputFormat } from "aws-cdk-lib/aws-lambda-nodejs";
+import * as logs from "aws-cdk-lib/aws-logs";
+import type * as s3 from "aws-cdk-lib/aws-s3";
+import type * as ses from "aws-cdk-lib/aws-ses";
+import type * as sqs from "aws-cdk-lib/aws-sqs";
+import { Construct } from "constructs";
+import type { Config } from "#shared/config";
+import type { Binding } from "#shared/functions";
+import type { DataResources } from "../data-stack.ts";
+import { acknowledge, nameInPolicy } from "../nag.ts";
+
+const repositoryRoot = fileURLToPath(new URL("../..", import.meta.url));
+
+/** Names the functions read through `config()`; a typo is a compile error. */
+export type EnvironmentVariable = keyof Config;
+
+/** Everything a binding may point at. */
+export interface BindingTargets extends DataResources {
+  /** Alphanumeric sender ID shown on SMS. */
+  readonly smsSenderId: string;
+  readonly senderEmail: string;
+  readonly emailIdentity: ses.IEmailIdentity;
+  readonly configurationSet: ses.IConfigurationSet;
+}
+
+export interface PinFunctionProps {
+  /** Entry file, relative to the repository root; it exports `handler`. */
+  readonly entry: string;
+  readonly targets: BindingTargets;
+  /** Each binding sets its environment variable and its IAM grant together (see `bind`). @default [] */
+  readonly bindings?: readonly Binding[];
+  readonly stage: string;
+  /** Origin of the web front end, for CORS headers set by the handler. */
+  readonly webOrigin: string;
+  /** @default 512 */
+  readonly memorySize?: number;
+  /** @default Duration.seconds(10) */
+  readonly timeout?: Duration;
+  /** @default "INFO" */
+  readonly logLevel?: Config["LOG_LEVEL"];
+  /** X-Ray active tracing. @default false */
+  readonly tracing?: boolean;
+  /** Where failed asynchronous invocations go. @default - none */
+  readonly deadLetterQueue?: sqs.IQueue;
+  /** Packages installed next to the bundle instead of bundled. @default [] */
+  readonly nodeModules?: string[];
+}
+
+/**
+ * A Lambda function with the service's defaults: Node.js 22 on arm64, an ESM bundle with source maps, its
+ * own log group with a retention, and a role that starts with nothing but writing to that log group.
+ * Everything else comes from `bind`, so an environment variable never exists without its grant.
+ */
+export class PinFunction extends Construct {
+  readonly function: NodejsFunction;
+  readonly role: iam.Role;
+  readonly logGroup: logs.LogGroup;
+  private readonly targets: BindingTargets;
+
+  constructor(scope: Construct, id: string, props: PinFunctionProps) {
+    super(scope, id);
+    this.targets = props.targets;
+
+    this.logGroup = new logs.LogGroup(this, "Logs", { retention: logs.RetentionDays.ONE_MONTH });
+    // Our own role instead of the default one, which carries the AWSLambdaBasicExecutionRole managed
+    // policy (logs:* on every log group).
+    this.role = new iam.Role(this, "Role", { assumedBy: new iam.ServicePrincipal("lambda.amazonaws.com") });
+    this.logGroup.grantWrite(this.role);
+
+    this.function = new NodejsFunction(this, "Function", {
+      entry: join(repositoryRoot, props.entry),
+      handler: "handler",
+      projectRoot: repositoryRoot,
+      depsLockFilePath: join(repositoryRoot, "package-lock.json"),
+      runtime: lambda.Runtime.NODEJS_22_X,
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: props.memorySize ?? 512,
+      timeout: props.timeout ?? Duration.seconds(10),
+      role: this.role,
+      logGroup: this.logGroup,
+      tracing: props.tracing ? lambda.Tracing.ACTIVE : undefined,
+      deadLetterQueue: props.deadLetterQueue,
+      environment: {
+        NODE_OPTIONS: "--enable-source-maps",
+        STAGE: props.stage,
+        WEB_ORIGIN: props.webOrigin,
+        LOG_LEVEL: props.logLevel ?? "INFO",
+      } satisfies Partial<Record<EnvironmentVariable | "NODE_OPTIONS", string>>,
+      bundling: {
+        format: OutputFormat.ESM,
+        target: "node22",
+        minify: true,
+        sourceMap: true,
+        sourcesContent: false,
+        mainFields: ["module", "main"],
+        // CommonJS dependencies call `require`, which an ES module does not have. Aliased import: the bundle
+        // may import `createRequire` itself.
+        banner:
+          "import { createRequire as __pinCreateRequire } from 'node:module'; const require = __pinCreateRequire(import.meta.url);",
+        // The SDK version we test with is the one we deploy, not the one the runtime happens to carry.
+        bundleAwsSDK: true,
+        nodeModules: props.nodeModules,
+      },
+    });
+
+    acknowledge(
+      this.function,
+      "Node.js 22 is the runtime the service is built and tested for (SPEC 6, esbuild target node22); it is supported by Lambda, and moving to a newer one is a deliberate upgrade.",
+      "AwsSolutions-L1",
+    );
+    if (props.tracing) {
+      acknowledge(
+        this.role,
+        "X-Ray PutTraceSegments and PutTelemetryRecords do not support resource-level permissions.",
+        "AwsSolutions-IAM5[Resource::*]",
+      );
+    }
+    for (const binding of props.bindings ?? []) this.bind(binding);
+  }
+
+  /** Sets a variable the function reads through `config()`. */
+  setEnvironment(name: EnvironmentVariable, value: string): void {
+    this.function.addEnvironment(name, value);
+  }
+
+  /** Gives the function one capability: its environment variable and its IAM grant, together. */
+  bind(binding: Binding): void {
+    const { targets } = this;
+    switch (binding) {
+      case "table:read":
+        this.setEnvironment("TABLE_NAME", targets.table.tableName);
+        targets.table.grantReadData(this.function);
+        this.acknowledgeTableIndexes();
+        return;
+      case "table:readwrite":
+        this.setEnvironment("TABLE_NAME", targets.table.tableName);
+        targets.table.grantReadWriteData(this.function);
+        this.acknowledgeTableIndexes();
+        this.acknowledgeDataKeyActions();
+        return;
+      case "letters:write":
+        this.setEnvironment("LETTERS_BUCKET", targets.lettersBucket.bucketName);
+        // Read as well: a run checks what a crashed run already committed.
+        targets.lettersBucket.grantReadWrite(this.function);
+        this.acknowledgeBucketObjects(targets.lettersBucket);
+        return;
+      case "uploads:readwrite":
+        this.setEnvironment("UPLOADS_BUCKET", targets.uploadsBucket.bucketName);
+        targets.uploadsBucket.grantReadWrite(this.function);
+        this.acknowledgeBucketObjects(targets.uploadsBucket);
+        return;
+      case "sms:publish":
+        this.setEnvironment("SMS_SENDER_ID", targets.smsSenderId);
+        this.function.addToRolePolicy(
+          new iam.PolicyStatement({ actions: ["sns:Publish"], resources: ["*"] }),
+        );
+        acknowledge(
+          this.role,
+          "SMS are published straight to phone numbers, which have no ARN: sns:Publish to a phone number is authorised on resource '*' only. The role is granted no topic.",
+          "AwsSolutions-IAM5[Resource::*]",
+        );
+        return;
+      case "email:send": {
+        this.setEnvironment("SENDER_EMAIL", targets.senderEmail);
+        this.setEnvironment("SES_CONFIGURATION_SET", targets.configurationSet.configurationSetName);
+        const stack = Stack.of(this);
+        const configurationSetArn = stack.formatArn({
+          service: "ses",
+          resource: "configuration-set",
+          resourceName: targets.configurationSet.configurationSetName,
+        });
+        this.function.addToRolePolicy(
+          new iam.PolicyStatement({
+            actions: ["ses:SendEmail"],
+            resources: [targets.emailIdentity.emailIdentityArn, configurationSetArn],
+            conditions: { StringEquals: { "ses:FromAddress": targets.senderEmail } },
+          }),
+        );
+        return;
+      }
+      case "partBKey:encrypt":
+        this.setEnvironment("PART_B_KEY_ID", targets.dataKey.keyId);
+        targets.dataKey.grantEncrypt(this.function);
+        this.acknowledgeDataKeyActions();
+        return;
+      case "partBKey:decrypt":
+        this.setEnvironment("PART_B_KEY_ID", targets.dataKey.keyId);
+        targets.dataKey.grantDecrypt(this.function);
+        return;
+      case "signingKey:sign":
+        this.setEnvironment("SIGNING_KEY_ID", targets.signingKey.keyId);
+        targets.signingKey.grant(this.function, "kms:Sign", "kms:GetPublicKey");
+        return;
+      case "signingKey:verify":
+        this.setEnvironment("SIGNING_KEY_ID", targets.signingKey.keyId);
+        targets.signingKey.grant(this.function, "kms:GetPublicKey");
+        return;
+      default: {
+        const unknown: never = binding;
+        throw new Error(`Unknown binding ${String(unknown)}`);
+      }
+    }
+  }
+
+  private acknowledgeTableIndexes(): void {
+    const { table } = this.targets;
+    acknowledge(
+      this.role,
+      "Table grants include the table's own secondary indexes (pending-letters, expiry-reminders), addressed as table/index/*; no other table.",
+      `AwsSolutions-IAM5[Resource::${nameInPolicy(this.role, table, table.tableArn)}/index/*]`,
+    );
+  }
+
+  private acknowledgeDataKeyActions(): void {
+    acknowledge(
+      this.role,
+      "Encrypting under the data key (DynamoDB and S3 SSE-KMS, part B) takes the GenerateDataKey and ReEncrypt action families, on that one key only.",
+      "AwsSolutions-IAM5[Action::kms:GenerateDataKey*]",
+      "AwsSolutions-IAM5[Action::kms:ReEncrypt*]",
+    );
+  }
+
+  private acknowledgeBucketObjects(bucket: s3.IBucket): void {
+    acknowledge(
+      this.role,
+      "Bucket grants cover the objects of this one bucket (bucket/*) with the S3 object read/write action families, and the bucket's SSE-KMS data key.",
+      `AwsSolutions-IAM5[Resource::${nameInPolicy(this.role, bucket, bucket.bucketArn)}/*]`,
+      ...["s3:GetObject*", "s3:GetBucket*", "s3:List*", "s3:DeleteObject*", "s3:Abort*"].map(
+        (action) => `AwsSolutions-IAM5[Action::${action}]`,
+      ),
+      "AwsSolutions-IAM5[Action::kms:GenerateDataKey*]",
+      "AwsSolutions-IAM5[Action::kms:ReEncrypt*]",
+    );
+  }
+}

@@ -1,0 +1,134 @@
+import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from "aws-cdk-lib";
+import * as dynamodb from "aws-cdk-lib/aws-dynamodb";
+import * as kms from "aws-cdk-lib/aws-kms";
+import * as s3 from "aws-cdk-lib/aws-s3";
+import type { Construct } from "constructs";
+import { tableDefinition } from "#shared/table";
+import { acknowledge } from "./nag.ts";
+
+/** What the stateless stack may use from the stateful one. */
+export interface DataResources {
+  readonly table: dynamodb.ITable;
+  /** Symmetric key: the table, both buckets and part B until its letter is printed. */
+  readonly dataKey: kms.IKey;
+  /** ECC_NIST_P256 key that signs citizen access tokens (ES256). */
+  readonly signingKey: kms.IKey;
+  readonly lettersBucket: s3.IBucket;
+  readonly uploadsBucket: s3.IBucket;
+}
+
+/**
+ * The stateful stack: everything that holds data or keys. Every resource is retained when the stack is
+ * deleted or a resource is replaced, so a mistaken deploy cannot drop credentials or letters.
+ */
+export class DataStack extends Stack implements DataResources {
+  readonly table: dynamodb.Table;
+  readonly dataKey: kms.Key;
+  readonly signingKey: kms.Key;
+  readonly lettersBucket: s3.Bucket;
+  readonly uploadsBucket: s3.Bucket;
+  readonly accessLogsBucket: s3.Bucket;
+
+  constructor(scope: Construct, id: string, props?: StackProps) {
+    super(scope, id, props);
+    // Server access logs are delivered under a bucket policy rather than the legacy LogDeliveryWrite ACL, so
+    // every bucket keeps ACLs disabled. A feature flag; cdk.json does not set it.
+    const logsUseBucketPolicy = "@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy";
+    if (this.node.tryGetContext(logsUseBucketPolicy) === undefined)
+      this.node.setContext(logsUseBucketPolicy, true);
+
+    this.dataKey = new kms.Key(this, "DataKey", {
+      description: "PIN service data: table, letters, uploads and part B",
+      enableKeyRotation: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+
+    this.signingKey = new kms.Key(this, "SigningKey", {
+      description: "PIN service: signs citizen access tokens (ES256)",
+      keySpec: kms.KeySpec.ECC_NIST_P256,
+      keyUsage: kms.KeyUsage.SIGN_VERIFY,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+
+    // `Table`, not `TableV2`: a global table encrypted with a customer-managed key needs a region-specific stack,
+    // and these stacks are environment-agnostic.
+    this.table = new dynamodb.Table(this, "Table", {
+      partitionKey: { name: tableDefinition.partitionKey, type: dynamodb.AttributeType.STRING },
+      sortKey: { name: tableDefinition.sortKey, type: dynamodb.AttributeType.STRING },
+      timeToLiveAttribute: tableDefinition.timeToLiveAttribute,
+      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      encryption: dynamodb.TableEncryption.CUSTOMER_MANAGED,
+      encryptionKey: this.dataKey,
+      deletionProtection: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    for (const index of Object.values(tableDefinition.globalSecondaryIndexes)) {
+      this.table.addGlobalSecondaryIndex({
+        indexName: index.indexName,
+        partitionKey: { name: index.partitionKey, type: dynamodb.AttributeType.STRING },
+        sortKey: { name: index.sortKey, type: dynamodb.AttributeType.STRING },
+        // As the local stack creates them (shared/table-admin.ts): queries read whole items.
+        projectionType: dynamodb.ProjectionType.ALL,
+      });
+    }
+
+    this.accessLogsBucket = new s3.Bucket(this, "AccessLogs", {
+      // S3 delivers server access logs only to buckets encrypted with S3-managed keys.
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      enforceSSL: true,
+      minimumTLSVersion: 1.2,
+      lifecycleRules: [{ id: "expire-access-logs", expiration: Duration.days(365) }],
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    acknowledge(
+      this.accessLogsBucket,
+      "This bucket is where the letters and uploads buckets write their server access logs; logging it into itself would loop.",
+      "AwsSolutions-S1",
+    );
+
+    this.lettersBucket = this.encryptedBucket("Letters", {
+      logPrefix: "letters/",
+      // Letters hold part B in clear: they stay only as long as the print house needs to fetch them.
+      expiration: Duration.days(90),
+      noncurrentVersionExpiration: Duration.days(7),
+    });
+    this.uploadsBucket = this.encryptedBucket("Uploads", {
+      logPrefix: "uploads/",
+      expiration: Duration.days(365),
+      noncurrentVersionExpiration: Duration.days(30),
+    });
+
+    new CfnOutput(this, "TableName", { value: this.table.tableName });
+    new CfnOutput(this, "LettersBucketName", { value: this.lettersBucket.bucketName });
+    new CfnOutput(this, "UploadsBucketName", { value: this.uploadsBucket.bucketName });
+  }
+
+  private encryptedBucket(
+    id: string,
+    options: { logPrefix: string; expiration: Duration; noncurrentVersionExpiration: Duration },
+  ): s3.Bucket {
+    return new s3.Bucket(this, id, {
+      encryption: s3.BucketEncryption.KMS,
+      encryptionKey: this.dataKey,
+      // One data key per bucket and period instead of one KMS call per object.
+      bucketKeyEnabled: true,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      enforceSSL: true,
+      minimumTLSVersion: 1.2,
+      versioned: true,
+      serverAccessLogsBucket: this.accessLogsBucket,
+      serverAccessLogsPrefix: options.logPrefix,
+      lifecycleRules: [
+        {
+          id: "expire",
+          expiration: options.expiration,
+          noncurrentVersionExpiration: options.noncurrentVersionExpiration,
+          abortIncompleteMultipartUploadAfter: Duration.days(1),
+        },
+      ],
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+  }
+}

@@ -1,0 +1,324 @@
+import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, TimeZone } from "aws-cdk-lib";
+import { AccessLogFormat } from "aws-cdk-lib/aws-apigateway";
+import * as apigw from "aws-cdk-lib/aws-apigatewayv2";
+import { HttpJwtAuthorizer } from "aws-cdk-lib/aws-apigatewayv2-authorizers";
+import { HttpLambdaIntegration } from "aws-cdk-lib/aws-apigatewayv2-integrations";
+import * as cloudwatch from "aws-cdk-lib/aws-cloudwatch";
+import * as cognito from "aws-cdk-lib/aws-cognito";
+import * as iam from "aws-cdk-lib/aws-iam";
+import * as logs from "aws-cdk-lib/aws-logs";
+import * as scheduler from "aws-cdk-lib/aws-scheduler";
+import { LambdaInvoke } from "aws-cdk-lib/aws-scheduler-targets";
+import * as ses from "aws-cdk-lib/aws-ses";
+import * as sqs from "aws-cdk-lib/aws-sqs";
+import type { Construct } from "constructs";
+import { type FunctionDefinition, type FunctionName, functionDefinitions } from "#shared/functions";
+import { cronExpression, jobDefinitions, scheduleTimeZone } from "#shared/jobs";
+import { type Access, fallbackFunction, operatorGroups, type RouteDefinition, routes } from "#shared/routes";
+import { PinFunction } from "./constructs/pin-function.ts";
+import type { DataResources } from "./data-stack.ts";
+import { acknowledge, nameInPolicy } from "./nag.ts";
+
+export interface ServiceStackProps extends StackProps {
+  readonly data: DataResources;
+  readonly stage: string;
+  /** Address SES sends from; its identity is verified by SES. */
+  readonly senderEmail: string;
+  /** Alphanumeric SMS sender ID (at most 11 characters). */
+  readonly smsSenderId: string;
+  /** Origin of the web front end: the only origin CORS allows. */
+  readonly webOrigin: string;
+  /** Issuer of SPID/CIE/CNS identity tokens (external OIDC provider). */
+  readonly identityIssuer: string;
+  /** Audience identity tokens must carry. */
+  readonly identityAudience: string;
+  /** @default the service's route table (shared/routes.ts) */
+  readonly routes?: readonly RouteDefinition[];
+}
+
+/**
+ * Packages that cannot be bundled and are installed next to the bundle instead. pdfkit loads its standard
+ * fonts at run time through its own package imports (`#standard-fonts/*`), which only resolve inside an
+ * installed pdfkit.
+ */
+const unbundledPackages: Partial<Record<FunctionName, string[]>> = { letterBatch: ["pdfkit"] };
+
+/** Why API Gateway itself does not authorise a route; the handler does (APIG4). */
+const handlerAuthorisation: Record<Exclude<Access["kind"], "operator">, string> = {
+  public:
+    "Public by design (SPEC 5): anonymous callers request a PIN, log in, or read health, JWKS and OpenAPI; abuse is bounded by stage throttling and the per-credential attempt budget in the handler.",
+  citizen:
+    "Authorised in the handler with the service's own ES256 access and change tokens (KMS-signed, JWKS at /.well-known/jwks.json), which API Gateway cannot verify.",
+  identity:
+    "Authorised in the handler: the SPID/CIE/CNS identity token is verified against the external issuer's JWKS (IDENTITY_ISSUER, IDENTITY_AUDIENCE, IDENTITY_JWKS_URL).",
+  "citizen-or-identity":
+    "Authorised in the handler: it accepts either the service's own access token or an SPID/CIE/CNS identity token, which one JWT authorizer cannot express.",
+};
+
+/**
+ * The stateless stack: one function per definition, the HTTP API built from the route table, the operator
+ * user pool, the job schedules with their dead-letter queues and alarms, and SES. It can be destroyed and
+ * rebuilt without losing data.
+ */
+export class ServiceStack extends Stack {
+  readonly api: apigw.HttpApi;
+  readonly functions: Record<FunctionName, PinFunction>;
+  readonly userPool: cognito.UserPool;
+  readonly userPoolClient: cognito.UserPoolClient;
+  /** Dead-letter queue of each asynchronously invoked function. */
+  readonly failureQueues: Partial<Record<FunctionName, sqs.Queue>> = {};
+
+  constructor(scope: Construct, id: string, props: ServiceStackProps) {
+    super(scope, id, props);
+
+    const configurationSet = new ses.ConfigurationSet(this, "Email", {
+      // Part A and recovery links travel by e-mail: never in clear between mail servers.
+      tlsPolicy: ses.ConfigurationSetTlsPolicy.REQUIRE,
+      suppressionReasons: ses.SuppressionReasons.BOUNCES_AND_COMPLAINTS,
+      reputationMetrics: true,
+    });
+    const emailIdentity = new ses.EmailIdentity(this, "Sender", {
+      identity: ses.Identity.email(props.senderEmail),
+      configurationSet,
+    });
+
+    this.userPool = new cognito.UserPool(this, "Operators", {
+      selfSignUpEnabled: false,
+      signInAliases: { email: true },
+      signInCaseSensitive: false,
+      passwordPolicy: {
+        minLength: 14,
+        requireLowercase: true,
+        requireUppercase: true,
+        requireDigits: true,
+        requireSymbols: true,
+        tempPasswordValidity: Duration.days(3),
+      },
+      mfa: cognito.Mfa.REQUIRED,
+      mfaSecondFactor: { otp: true, sms: false },
+      featurePlan: cognito.FeaturePlan.PLUS,
+      standardThreatProtectionMode: cognito.StandardThreatProtectionMode.FULL_FUNCTION,
+      accountRecovery: cognito.AccountRecovery.EMAIL_ONLY,
+      deletionProtection: true,
+      // Operator accounts are state: keep them if the stack goes.
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    for (const group of operatorGroups) {
+      // Named: handlers authorise on the `cognito:groups` claim.
+      this.userPool.addGroup(`${constructId(group)}Group`, { groupName: group });
+    }
+    this.userPoolClient = this.userPool.addClient("OperatorConsole", {
+      authFlows: { userSrp: true },
+      disableOAuth: true,
+      preventUserExistenceErrors: true,
+      enableTokenRevocation: true,
+      accessTokenValidity: Duration.minutes(15),
+      idTokenValidity: Duration.minutes(15),
+      refreshTokenValidity: Duration.hours(10),
+    });
+    const operatorIssuer = `https://cognito-idp.${this.region}.${this.urlSuffix}/${this.userPool.userPoolId}`;
+    const identityIssuer = props.identityIssuer.replace(/\/+$/, "");
+
+    const routeTable = props.routes ?? routes;
+    const accessKinds = accessKindsByFunction(routeTable);
+    const entries = Object.entries(functionDefinitions) as Array<[FunctionName, FunctionDefinition]>;
+    this.functions = Object.fromEntries(
+      entries.map(([name, definition]) => {
+        const failures = definition.async ? this.failureQueue(name) : undefined;
+        const fn = new PinFunction(this, constructId(name), {
+          entry: definition.entry,
+          memorySize: definition.memorySize,
+          timeout:
+            definition.timeoutSeconds === undefined ? undefined : Duration.seconds(definition.timeoutSeconds),
+          bindings: definition.bindings,
+          deadLetterQueue: failures,
+          nodeModules: unbundledPackages[name],
+          stage: props.stage,
+          webOrigin: props.webOrigin,
+          targets: {
+            ...props.data,
+            smsSenderId: props.smsSenderId,
+            senderEmail: props.senderEmail,
+            emailIdentity,
+            configurationSet,
+          },
+        });
+        const kinds = accessKinds.get(name) ?? new Set();
+        if (kinds.has("operator")) {
+          fn.setEnvironment("OPERATOR_ISSUER", operatorIssuer);
+          fn.setEnvironment("OPERATOR_AUDIENCE", this.userPoolClient.userPoolClientId);
+          fn.setEnvironment("OPERATOR_JWKS_URL", `${operatorIssuer}/.well-known/jwks.json`);
+        }
+        if (kinds.has("identity") || kinds.has("citizen-or-identity")) {
+          fn.setEnvironment("IDENTITY_ISSUER", identityIssuer);
+          fn.setEnvironment("IDENTITY_AUDIENCE", props.identityAudience);
+          fn.setEnvironment("IDENTITY_JWKS_URL", `${identityIssuer}/.well-known/jwks.json`);
+        }
+        return [name, fn];
+      }),
+    ) as Record<FunctionName, PinFunction>;
+
+    this.api = this.httpApi(routeTable, props.webOrigin, operatorIssuer);
+
+    for (const job of jobDefinitions) {
+      const target = this.functions[job.functionName];
+      const failures = this.failureQueues[job.functionName];
+      if (!failures)
+        throw new Error(`Job ${job.name} runs ${job.functionName}, which is not defined as async`);
+      const role = new iam.Role(this, `${constructId(job.name)}ScheduleRole`, {
+        assumedBy: new iam.ServicePrincipal("scheduler.amazonaws.com", {
+          conditions: { StringEquals: { "aws:SourceAccount": this.account } },
+        }),
+      });
+      new scheduler.Schedule(this, `${constructId(job.name)}Schedule`, {
+        description: job.description,
+        schedule: scheduler.ScheduleExpression.expression(cronExpression(job), TimeZone.of(scheduleTimeZone)),
+        target: new LambdaInvoke(target.function, {
+          role,
+          deadLetterQueue: failures,
+          retryAttempts: 3,
+          maxEventAge: Duration.hours(1),
+        }),
+      });
+      acknowledge(
+        role,
+        "grantInvoke covers the job's function and its qualified ARNs (function:*), i.e. its versions and aliases; no other function.",
+        `AwsSolutions-IAM5[Resource::${nameInPolicy(role, target.function, target.function.functionArn)}:*]`,
+      );
+    }
+
+    new CfnOutput(this, "ApiUrl", { value: this.api.apiEndpoint });
+    new CfnOutput(this, "UserPoolId", { value: this.userPool.userPoolId });
+    new CfnOutput(this, "UserPoolClientId", { value: this.userPoolClient.userPoolClientId });
+  }
+
+  /** HTTP API with one route per route definition, `$default` answering 404/405. */
+  private httpApi(
+    routeTable: readonly RouteDefinition[],
+    webOrigin: string,
+    operatorIssuer: string,
+  ): apigw.HttpApi {
+    const integrations = new Map<FunctionName, HttpLambdaIntegration>();
+    const integration = (name: FunctionName): HttpLambdaIntegration => {
+      let found = integrations.get(name);
+      if (!found) {
+        found = new HttpLambdaIntegration(`${constructId(name)}Integration`, this.functions[name].function);
+        integrations.set(name, found);
+      }
+      return found;
+    };
+
+    const api = new apigw.HttpApi(this, "Api", {
+      description: "PIN service",
+      createDefaultStage: false,
+      defaultIntegration: integration(fallbackFunction),
+      corsPreflight: {
+        allowOrigins: [webOrigin],
+        allowMethods: [
+          apigw.CorsHttpMethod.GET,
+          apigw.CorsHttpMethod.POST,
+          apigw.CorsHttpMethod.DELETE,
+          apigw.CorsHttpMethod.OPTIONS,
+        ],
+        allowHeaders: ["authorization", "content-type", "idempotency-key"],
+        maxAge: Duration.hours(1),
+      },
+    });
+
+    // Never the body, the Authorization header or the raw path (it may carry a codice fiscale): the route
+    // key names the route without its parameters.
+    const accessLogs = new logs.LogGroup(this, "ApiAccessLogs", { retention: logs.RetentionDays.ONE_MONTH });
+    api.addStage("DefaultStage", {
+      stageName: "$default",
+      autoDeploy: true,
+      throttle: { rateLimit: 50, burstLimit: 100 },
+      accessLogSettings: {
+        destination: new apigw.LogGroupLogDestination(accessLogs),
+        format: AccessLogFormat.custom(
+          JSON.stringify({
+            requestId: "$context.requestId",
+            ip: "$context.identity.sourceIp",
+            requestTime: "$context.requestTime",
+            routeKey: "$context.routeKey",
+            status: "$context.status",
+            protocol: "$context.protocol",
+            responseLength: "$context.responseLength",
+            latency: "$context.responseLatency",
+            integrationLatency: "$context.integrationLatency",
+            integrationError: "$context.integrationErrorMessage",
+          }),
+        ),
+      },
+    });
+
+    let operatorAuthorizer: HttpJwtAuthorizer | undefined;
+    for (const route of routeTable) {
+      const { access } = route;
+      if (access.kind === "operator") {
+        // Created with the first operator route: an authorizer no route uses is not deployed.
+        operatorAuthorizer ??= new HttpJwtAuthorizer("OperatorAuthorizer", operatorIssuer, {
+          jwtAudience: [this.userPoolClient.userPoolClientId],
+        });
+      }
+      const [added] = api.addRoutes({
+        path: route.path,
+        methods: [apigw.HttpMethod[route.method]],
+        integration: integration(route.functionName),
+        authorizer: access.kind === "operator" ? operatorAuthorizer : undefined,
+      });
+      if (added && access.kind !== "operator") {
+        acknowledge(added, handlerAuthorisation[access.kind], "AwsSolutions-APIG4");
+      }
+    }
+    const defaultRoute = api.node.tryFindChild("DefaultRoute");
+    if (defaultRoute) {
+      acknowledge(
+        defaultRoute,
+        "The $default route only answers 404 or 405 as problem+json for paths and methods the route table does not define; it reads no data.",
+        "AwsSolutions-APIG4",
+      );
+    }
+    return api;
+  }
+
+  /** Encrypted, TLS-only dead-letter queue for a function's failed asynchronous invocations, with an alarm. */
+  private failureQueue(name: FunctionName): sqs.Queue {
+    const queue = new sqs.Queue(this, `${constructId(name)}Failures`, {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    queue
+      .metricApproximateNumberOfMessagesVisible({
+        period: Duration.minutes(5),
+        statistic: cloudwatch.Stats.MAXIMUM,
+      })
+      .createAlarm(this, `${constructId(name)}FailuresAlarm`, {
+        alarmDescription: `${name}: an asynchronous invocation failed and is waiting in its dead-letter queue`,
+        threshold: 0,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      });
+    this.failureQueues[name] = queue;
+    return queue;
+  }
+}
+
+/** The access kinds of the routes each function serves. */
+function accessKindsByFunction(
+  routeTable: readonly RouteDefinition[],
+): Map<FunctionName, Set<Access["kind"]>> {
+  const kinds = new Map<FunctionName, Set<Access["kind"]>>();
+  for (const route of routeTable) {
+    const set = kinds.get(route.functionName) ?? new Set();
+    set.add(route.access.kind);
+    kinds.set(route.functionName, set);
+  }
+  return kinds;
+}
+
+/** `pinRequests` → `PinRequests`, `letter-batch` → `LetterBatch`. */
+function constructId(name: string): string {
+  return name.replace(/(^|-)([a-z])/g, (_match, _dash: string, letter: string) => letter.toUpperCase());
+}
