@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { startDynamoDb, LOCAL_CREDENTIALS, LOCAL_REGION } from "../local/dynamodb.ts";
+import { LOCAL_CREDENTIALS, LOCAL_REGION, startDynamoDb } from "../local/dynamodb.ts";
 import { freePort } from "../local/ports.ts";
 import { startS3 } from "../local/s3.ts";
 import { createServiceTable } from "../shared/table-admin.ts";

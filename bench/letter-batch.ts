@@ -20,10 +20,14 @@ interface Result {
 
 function runWorker(mode: "seed" | "naive" | "job", env: Record<string, string>): Promise<Result> {
   return new Promise((done, fail) => {
-    const child = spawn(process.execPath, ["--import", "tsx", resolve(import.meta.dirname, "letter-batch.worker.ts"), mode, String(letters)], {
-      env: { ...process.env, ...env },
-      stdio: ["ignore", "pipe", "inherit"],
-    });
+    const child = spawn(
+      process.execPath,
+      ["--import", "tsx", resolve(import.meta.dirname, "letter-batch.worker.ts"), mode, String(letters)],
+      {
+        env: { ...process.env, ...env },
+        stdio: ["ignore", "pipe", "inherit"],
+      },
+    );
     let out = "";
     child.stdout.on("data", (c: Buffer) => {
       out += c.toString();
@@ -47,7 +51,9 @@ try {
   console.log("| run | letters | seconds | letters/s | peak RSS (MB) |");
   console.log("|---|---|---|---|---|");
   for (const r of [naive, job]) {
-    console.log(`| ${r.mode} | ${r.letters} | ${r.seconds.toFixed(1)} | ${rate(r).toFixed(0)} | ${r.maxRssMb} |`);
+    console.log(
+      `| ${r.mode} | ${r.letters} | ${r.seconds.toFixed(1)} | ${rate(r).toFixed(0)} | ${r.maxRssMb} |`,
+    );
   }
   console.log("");
   console.log(`throughput ratio job/naive: ${(rate(job) / rate(naive)).toFixed(2)}x (target >= 1.8x)`);

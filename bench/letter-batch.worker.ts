@@ -1,12 +1,17 @@
 import { PutObjectCommand } from "@aws-sdk/client-s3";
 import { BatchWriteCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { dynamodb, s3 } from "#shared/clients";
-import { encryptPartB, decryptPartB } from "#shared/crypto/part-b";
-import { letterKey, letterReference, type LetterItem, pendingIndexAttributes } from "#shared/letters/letter.store";
+import { decryptPartB, encryptPartB } from "#shared/crypto/part-b";
+import {
+  type LetterItem,
+  letterKey,
+  letterReference,
+  pendingIndexAttributes,
+} from "#shared/letters/letter.store";
 import { runLetterBatch } from "#shared/letters/letter-batch.service";
-import { renderLetterFileNaively } from "./naive-letter-pdf.ts";
 import { randomId } from "#shared/random";
 import { tableDefinition } from "#shared/table";
+import { renderLetterFileNaively } from "./naive-letter-pdf.ts";
 
 const [mode = "job", count = "1000"] = process.argv.slice(2);
 const n = Number(count);
@@ -32,9 +37,17 @@ async function seed(): Promise<number> {
           codiceFiscale: `BNCHMK00A01Z404${String.fromCharCode(65 + (k % 26))}`,
           credentialId: randomId(),
           recipient: { surname: `Cognome${k}`, givenName: "Nome" },
-          address: { countryCode: countries[k % countries.length]!, addressLines: [`${k} Main Street`], city: "Springfield", postalCode: "12345" },
+          address: {
+            countryCode: countries[k % countries.length]!,
+            addressLines: [`${k} Main Street`],
+            city: "Springfield",
+            postalCode: "12345",
+          },
           status: "pending",
-          partBCiphertext: await encryptPartB((0x10000000 + k).toString(16).toUpperCase().slice(-8), letterId),
+          partBCiphertext: await encryptPartB(
+            (0x10000000 + k).toString(16).toUpperCase().slice(-8),
+            letterId,
+          ),
           validUntil: new Date(Date.now() + 90 * 86_400_000).toISOString(),
           issuedAt,
           queuedAt: issuedAt,
@@ -42,7 +55,11 @@ async function seed(): Promise<number> {
       }),
     );
     batches.push(
-      dynamodb.send(new BatchWriteCommand({ RequestItems: { [TableName]: items.map((Item) => ({ PutRequest: { Item } })) } })),
+      dynamodb.send(
+        new BatchWriteCommand({
+          RequestItems: { [TableName]: items.map((Item) => ({ PutRequest: { Item } })) },
+        }),
+      ),
     );
     written += items.length;
     if (batches.length >= 16) await Promise.all(batches.splice(0));
@@ -72,7 +89,9 @@ async function naive(): Promise<number> {
     letters.map(async (l) => ({ ...l, partB: await decryptPartB(l.partBCiphertext!, l.letterId) })),
   );
   const { pdf } = await renderLetterFileNaively(toPrint);
-  await s3.send(new PutObjectCommand({ Bucket: process.env.LETTERS_BUCKET, Key: "naive/all.pdf", Body: pdf }));
+  await s3.send(
+    new PutObjectCommand({ Bucket: process.env.LETTERS_BUCKET, Key: "naive/all.pdf", Body: pdf }),
+  );
   return letters.length;
 }
 

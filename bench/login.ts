@@ -29,14 +29,22 @@ const describe = (name: string, samples: number[], totalMs: number) =>
 const dir = mkdtempSync(join(tmpdir(), "pin-bench-login-"));
 const port = await freePort();
 const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", resolve("local/main.ts")], {
-  env: { ...process.env, PORT: String(port), PIN_LOCAL_DIR: dir, PIN_LOCAL_SCHEDULER: "off", LOG_LEVEL: "WARN" },
+  env: {
+    ...process.env,
+    PORT: String(port),
+    PIN_LOCAL_DIR: dir,
+    PIN_LOCAL_SCHEDULER: "off",
+    LOG_LEVEL: "WARN",
+  },
   stdio: "ignore",
 });
 try {
   const api = `http://127.0.0.1:${port}`;
   await waitFor(async () => (await fetch(`${api}/v1/health`)).ok, 90_000, "local stack");
   const e = JSON.parse(readFileSync(join(dir, "endpoints.json"), "utf8"));
-  const db = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: e.dynamodb, region: e.region, credentials: e.credentials }));
+  const db = DynamoDBDocumentClient.from(
+    new DynamoDBClient({ endpoint: e.dynamodb, region: e.region, credentials: e.credentials }),
+  );
   const TableName = e.tableName as string;
 
   // KDF alone, as the handler runs it.
@@ -50,7 +58,13 @@ try {
   }
   const kdfTotal = performance.now() - kdfStart;
 
-  const codiceFiscale = buildCodiceFiscale({ surname: "Bench", givenName: "Login", birthDate: "1970-01-01", sex: "M", birthPlaceCode: "Z404" });
+  const codiceFiscale = buildCodiceFiscale({
+    surname: "Bench",
+    givenName: "Login",
+    birthDate: "1970-01-01",
+    sex: "M",
+    birthPlaceCode: "Z404",
+  });
   const key = { pk: `CF#${codiceFiscale}`, sk: "CREDENTIAL" };
   const now = new Date();
   await db.send(
@@ -61,7 +75,13 @@ try {
         kind: "credential",
         credentialId: "bench-credential",
         codiceFiscale,
-        holder: { surname: "Bench", givenName: "Login", birthDate: "1970-01-01", sex: "M", birthPlaceCode: "Z404" },
+        holder: {
+          surname: "Bench",
+          givenName: "Login",
+          birthDate: "1970-01-01",
+          sex: "M",
+          birthPlaceCode: "Z404",
+        },
         residence: { countryCode: "US", addressLines: ["1 Main St"], city: "Boston", postalCode: "02110" },
         contacts: { email: "bench@example.org" },
         holderKind: "citizen",
@@ -107,7 +127,11 @@ try {
         Key: key,
         UpdateExpression: "SET failures = :f, blocked = :b REMOVE lockedUntil",
         ConditionExpression: "attribute_exists(pk) AND failures = :p",
-        ExpressionAttributeValues: { ":f": (Item?.failures ?? 0) + 1, ":p": Item?.failures ?? 0, ":b": false },
+        ExpressionAttributeValues: {
+          ":f": (Item?.failures ?? 0) + 1,
+          ":p": Item?.failures ?? 0,
+          ":b": false,
+        },
       }),
     );
     await db.send(
@@ -122,7 +146,13 @@ try {
     await db.send(
       new PutCommand({
         TableName,
-        Item: { pk: key.pk, sk: `EVENT#${new Date().toISOString()}#${i}`, kind: "audit-event", type: "login-succeeded", outcome: "success" },
+        Item: {
+          pk: key.pk,
+          sk: `EVENT#${new Date().toISOString()}#${i}`,
+          kind: "audit-event",
+          type: "login-succeeded",
+          outcome: "success",
+        },
       }),
     );
     raw.push(performance.now() - t);

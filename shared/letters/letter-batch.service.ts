@@ -21,7 +21,7 @@ import { batchPrefix, letterFileKey, manifestKeys } from "./batch-keys.ts";
 import type { LetterToPrint } from "./letter.schema.ts";
 import { type LetterItem, letterKey, PENDING_LETTERS_PK } from "./letter.store.ts";
 import { renderLetterFile } from "./letter-pdf.ts";
-import { buildManifest } from "./manifest.ts";
+import { ManifestBuilder } from "./manifest.ts";
 
 export const MAX_LETTERS_PER_FILE = 2000;
 /** The run lease outlives the job's 15-minute timeout and is renewed after every file. */
@@ -74,7 +74,14 @@ const partKeyOf = (fileKey: string) => fileKey.replace(/\.pdf$/, ".json");
 export async function runLetterBatch(options: RunOptions): Promise<LetterBatchSummary> {
   const runId = randomId();
   if (!(await takeLease(runId))) {
-    return { letters: 0, files: 0, recoveredLetters: 0, finalisedBatches: 0, stoppedEarly: false, skipped: true };
+    return {
+      letters: 0,
+      files: 0,
+      recoveredLetters: 0,
+      finalisedBatches: 0,
+      stoppedEarly: false,
+      skipped: true,
+    };
   }
   try {
     return await runWithLease(runId, options);
@@ -119,7 +126,8 @@ async function runWithLease(runId: string, options: RunOptions): Promise<LetterB
   const batchId = randomId();
   const startedAt = now();
   const prefix = batchPrefix(startedAt, batchId);
-  const parts: FilePart[] = [];
+  const manifest = new ManifestBuilder(batchId, startedAt.toISOString());
+  let files = 0;
   let stoppedEarly = false;
   await openBatch(batchId, prefix, startedAt);
   while (true) {
@@ -129,22 +137,23 @@ async function runWithLease(runId: string, options: RunOptions): Promise<LetterB
     }
     const letters = await pendingLetters(perFile);
     if (letters.length === 0) break;
-    const part = await printFile(letterFileKey(prefix, parts.length + 1), letters);
+    const part = await printFile(letterFileKey(prefix, files + 1), letters);
     await recordFile(batchId, part);
     await markPrinted(batchId, part, letters);
-    parts.push(part);
+    manifest.addFile(part);
+    files++;
     if (!(await takeLease(runId, true))) throw new Error("letter-batch lease lost");
   }
-  if (parts.length === 0) {
+  if (files === 0) {
     await dynamodb.send(new DeleteCommand({ TableName: table(), Key: batchKey(batchId) }));
     return { letters: 0, files: 0, ...recovery, stoppedEarly };
   }
-  await writeBatchManifest(batchId, prefix, startedAt.toISOString(), parts);
+  await writeBatchManifest(batchId, prefix, manifest);
   return {
     batchId,
     prefix,
-    letters: parts.reduce((n, p) => n + p.pages.length, 0),
-    files: parts.length,
+    letters: manifest.letterCount,
+    files,
     ...recovery,
     stoppedEarly,
   };
@@ -214,7 +223,9 @@ async function printFile(fileKey: string, letters: LetterItem[]): Promise<FilePa
   );
   const { pdf, pages } = await renderLetterFile(toPrint);
   const sha256 = createHash("sha256").update(pdf).digest("hex");
-  await s3.send(new PutObjectCommand({ Bucket: bucket(), Key: fileKey, Body: pdf, ContentType: "application/pdf" }));
+  await s3.send(
+    new PutObjectCommand({ Bucket: bucket(), Key: fileKey, Body: pdf, ContentType: "application/pdf" }),
+  );
   const part: FilePart = {
     key: fileKey,
     sha256,
@@ -230,7 +241,12 @@ async function printFile(fileKey: string, letters: LetterItem[]): Promise<FilePa
     })),
   };
   await s3.send(
-    new PutObjectCommand({ Bucket: bucket(), Key: partKeyOf(fileKey), Body: JSON.stringify(part), ContentType: "application/json" }),
+    new PutObjectCommand({
+      Bucket: bucket(),
+      Key: partKeyOf(fileKey),
+      Body: JSON.stringify(part),
+      ContentType: "application/json",
+    }),
   );
   return part;
 }
@@ -244,7 +260,9 @@ async function recordFile(batchId: string, part: FilePart): Promise<void> {
       UpdateExpression: "SET files.#file = :entry",
       ConditionExpression: "attribute_exists(pk)",
       ExpressionAttributeNames: { "#file": part.key },
-      ExpressionAttributeValues: { ":entry": { key: part.key, sha256: part.sha256, count: part.pages.length } },
+      ExpressionAttributeValues: {
+        ":entry": { key: part.key, sha256: part.sha256, count: part.pages.length },
+      },
     }),
   );
 }
@@ -258,7 +276,9 @@ async function batchPut(items: Record<string, unknown>[]): Promise<void> {
     for (let attempt = 0; pending.length > 0; attempt++) {
       if (attempt > 10) throw new Error("DynamoDB kept items unprocessed");
       if (attempt > 0) await new Promise((r) => setTimeout(r, 50 * 2 ** attempt));
-      const result = await dynamodb.send(new BatchWriteCommand({ RequestItems: { [table()]: pending as never } }));
+      const result = await dynamodb.send(
+        new BatchWriteCommand({ RequestItems: { [table()]: pending as never } }),
+      );
       pending = result.UnprocessedItems?.[table()] ?? [];
     }
   });
@@ -320,7 +340,9 @@ async function stillPending(part: FilePart): Promise<LetterItem[]> {
     let request: Record<string, unknown> | undefined = { [table()]: { Keys: keys, ConsistentRead: true } };
     while (request && Object.keys(request).length > 0) {
       const result = await dynamodb.send(new BatchGetCommand({ RequestItems: request as never }));
-      out.push(...((result.Responses?.[table()] ?? []) as LetterItem[]).filter((l) => l.status === "pending"));
+      out.push(
+        ...((result.Responses?.[table()] ?? []) as LetterItem[]).filter((l) => l.status === "pending"),
+      );
       request = result.UnprocessedKeys as Record<string, unknown> | undefined;
     }
   }
@@ -329,7 +351,12 @@ async function stillPending(part: FilePart): Promise<LetterItem[]> {
 
 /** Batches a crashed run left open: mark their committed letters, then write their manifest and summary. */
 async function finaliseOpenBatches(): Promise<{ recoveredLetters: number; finalisedBatches: number }> {
-  const open = await queryIndex<{ batchId: string; prefix: string; startedAt: string; files: Record<string, unknown> }>(OPEN_BATCHES_PK);
+  const open = await queryIndex<{
+    batchId: string;
+    prefix: string;
+    startedAt: string;
+    files: Record<string, unknown>;
+  }>(OPEN_BATCHES_PK);
   let recoveredLetters = 0;
   for (const batch of open) {
     const parts = (await Promise.all(Object.keys(batch.files ?? {}).map(readPart))).filter(
@@ -343,16 +370,17 @@ async function finaliseOpenBatches(): Promise<{ recoveredLetters: number; finali
     if (parts.length === 0) {
       await dynamodb.send(new DeleteCommand({ TableName: table(), Key: batchKey(batch.batchId) }));
     } else {
-      await writeBatchManifest(batch.batchId, batch.prefix, batch.startedAt, parts);
+      const manifest = new ManifestBuilder(batch.batchId, batch.startedAt);
+      for (const part of parts.sort((a, b) => a.key.localeCompare(b.key))) manifest.addFile(part);
+      await writeBatchManifest(batch.batchId, batch.prefix, manifest);
     }
     logger.info("finalised open batch", { batchId: batch.batchId, files: parts.length });
   }
   return { recoveredLetters, finalisedBatches: open.length };
 }
 
-async function writeBatchManifest(batchId: string, prefix: string, createdAt: string, parts: FilePart[]): Promise<void> {
-  parts.sort((a, b) => a.key.localeCompare(b.key));
-  const manifest = buildManifest({ batchId, createdAt, files: parts });
+async function writeBatchManifest(batchId: string, prefix: string, builder: ManifestBuilder): Promise<void> {
+  const manifest = builder.build();
   const keys = manifestKeys(prefix);
   const put = (Key: string, Body: string, ContentType: string) =>
     s3.send(new PutObjectCommand({ Bucket: bucket(), Key, Body, ContentType }));

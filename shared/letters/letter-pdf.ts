@@ -8,7 +8,12 @@ const PAGE_H = 841.89;
 const LEFT = 20 * MM;
 const TEXT_W = 170 * MM;
 
-const romeDate = new Intl.DateTimeFormat("it-IT", { timeZone: "Europe/Rome", day: "2-digit", month: "2-digit", year: "numeric" });
+const romeDate = new Intl.DateTimeFormat("it-IT", {
+  timeZone: "Europe/Rome",
+  day: "2-digit",
+  month: "2-digit",
+  year: "numeric",
+});
 
 export const SENDER_LINE =
   "Istituto Nazionale della Previdenza Sociale - Servizio PIN - Via Ciro il Grande 21 - 00144 Roma RM - ITALIA";
@@ -37,7 +42,10 @@ interface Fonts {
 
 /** A PDF string operand for text already limited to WinAnsi: hex, so nothing needs escaping. */
 function hex(font: Font, text: string): string {
-  return `<${font.encode(printable(text))[0].map((c) => c.padStart(2, "0")).join("")}>`;
+  return `<${font
+    .encode(printable(text))[0]
+    .map((c) => c.padStart(2, "0"))
+    .join("")}>`;
 }
 
 /** One line of text at (x, top) in millimetres-from-the-top page terms, as raw PDF operators. */
@@ -108,7 +116,11 @@ export async function renderLetterFile(
     size: "A4",
     autoFirstPage: false,
     compress: true,
-    info: { Title: "Lettere PIN / PIN letters", Producer: "pin-service", CreationDate: options.generatedAt ?? new Date() },
+    info: {
+      Title: "Lettere PIN / PIN letters",
+      Producer: "pin-service",
+      CreationDate: options.generatedAt ?? new Date(),
+    },
   });
   const chunks: Buffer[] = [];
   doc.on("data", (chunk: Buffer) => chunks.push(chunk));
@@ -133,7 +145,12 @@ export async function renderLetterFile(
     monoBold: pick("Courier-Bold"),
   };
   const fontResources = Object.fromEntries(Object.values(fonts).map((f) => [f.id, f.ref()]));
-  const template = internal.ref({ Type: "XObject", Subtype: "Form", BBox: [0, 0, PAGE_W, PAGE_H], Resources: { Font: fontResources } });
+  const template = internal.ref({
+    Type: "XObject",
+    Subtype: "Form",
+    BBox: [0, 0, PAGE_W, PAGE_H],
+    Resources: { Font: fontResources },
+  });
   template.end(templateOps(fonts));
 
   const pages = letters.map((letter, i) => {
@@ -158,7 +175,13 @@ function letterOps(f: Fonts, letter: LetterToPrint): string {
   }
   ops += line(f.regular, 9, 120 * MM, 55 * MM, letter.reference);
   ops += line(f.regular, 9, 120 * MM, 67 * MM, romeDate.format(new Date(letter.issuedAt)));
-  ops += line(f.regular, 10, LEFT, 108 * MM, `Gentile / Dear ${letter.recipient.givenName} ${letter.recipient.surname},`);
+  ops += line(
+    f.regular,
+    10,
+    LEFT,
+    108 * MM,
+    `Gentile / Dear ${letter.recipient.givenName} ${letter.recipient.surname},`,
+  );
   const spaced = letter.partB.split("").join(" ");
   const bigWidth = f.monoBold.widthOfString(spaced, 30);
   ops += line(f.monoBold, 30, LEFT + (TEXT_W - bigWidth) / 2, 140 * MM, spaced);

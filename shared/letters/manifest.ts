@@ -48,59 +48,87 @@ export function csvCell(value: string | number): string {
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
+function rowsOf(file: ManifestFile): ManifestRow[] {
+  const pageOf = new Map(file.pages.map((p) => [p.letterId, p.page]));
+  return file.letters.map((letter) => ({
+    letterId: letter.letterId,
+    reference: letter.reference,
+    file: file.key,
+    page: pageOf.get(letter.letterId) ?? 0,
+    recipient: `${letter.recipient.givenName} ${letter.recipient.surname}`,
+    addressLines: letter.address.addressLines,
+    city: letter.address.city,
+    postalCode: letter.address.postalCode,
+    region: letter.address.region ?? "",
+    countryCode: letter.address.countryCode,
+    country: countryLine(letter.address.countryCode),
+  }));
+}
+
 /**
  * The batch manifest for the print house (JSON and CSV: where each letter is, to whom it goes) and the batch
- * summary. Built from the letters' public data only: part B is not an input, so it cannot leak here.
+ * summary, built file by file. Rows are kept as serialised text, not objects, so a 100,000-letter batch
+ * holds a few tens of MB. Built from the letters' public data only: part B is not an input, so it cannot
+ * leak here.
  */
+export class ManifestBuilder {
+  private readonly jsonRows: string[] = [];
+  private readonly csvRows: string[] = [CSV_COLUMNS.join(",")];
+  private readonly files: Array<{ key: string; letters: number; sha256: string }> = [];
+  private readonly countries: Record<string, number> = {};
+
+  constructor(
+    readonly batchId: string,
+    readonly createdAt: string,
+  ) {}
+
+  addFile(file: ManifestFile): void {
+    for (const r of rowsOf(file)) {
+      this.jsonRows.push(JSON.stringify(r));
+      this.csvRows.push(
+        [
+          r.letterId,
+          r.reference,
+          r.file,
+          r.page,
+          r.recipient,
+          r.addressLines.join(" / "),
+          r.city,
+          r.postalCode,
+          r.region,
+          r.countryCode,
+          r.country,
+        ]
+          .map(csvCell)
+          .join(","),
+      );
+      this.countries[r.countryCode] = (this.countries[r.countryCode] ?? 0) + 1;
+    }
+    this.files.push({ key: file.key, letters: file.pages.length, sha256: file.sha256 });
+  }
+
+  get letterCount(): number {
+    return this.jsonRows.length;
+  }
+
+  build() {
+    const head = JSON.stringify({ batchId: this.batchId, createdAt: this.createdAt });
+    return {
+      json: `${head.slice(0, -1)},"letters":[\n${this.jsonRows.join(",\n")}\n]}\n`,
+      csv: `${this.csvRows.join("\r\n")}\r\n`,
+      summary: {
+        batchId: this.batchId,
+        createdAt: this.createdAt,
+        letters: this.jsonRows.length,
+        files: this.files,
+        countries: this.countries,
+      },
+    };
+  }
+}
+
 export function buildManifest(batch: { batchId: string; createdAt: string; files: ManifestFile[] }) {
-  const rows: ManifestRow[] = batch.files.flatMap((file) => {
-    const pageOf = new Map(file.pages.map((p) => [p.letterId, p.page]));
-    return file.letters.map((letter) => ({
-      letterId: letter.letterId,
-      reference: letter.reference,
-      file: file.key,
-      page: pageOf.get(letter.letterId) ?? 0,
-      recipient: `${letter.recipient.givenName} ${letter.recipient.surname}`,
-      addressLines: letter.address.addressLines,
-      city: letter.address.city,
-      postalCode: letter.address.postalCode,
-      region: letter.address.region ?? "",
-      countryCode: letter.address.countryCode,
-      country: countryLine(letter.address.countryCode),
-    }));
-  });
-  const csv = [
-    CSV_COLUMNS.join(","),
-    ...rows.map((r) =>
-      [
-        r.letterId,
-        r.reference,
-        r.file,
-        r.page,
-        r.recipient,
-        r.addressLines.join(" / "),
-        r.city,
-        r.postalCode,
-        r.region,
-        r.countryCode,
-        r.country,
-      ]
-        .map(csvCell)
-        .join(","),
-    ),
-  ].join("\r\n");
-  const countries: Record<string, number> = {};
-  for (const row of rows) countries[row.countryCode] = (countries[row.countryCode] ?? 0) + 1;
-  const summary = {
-    batchId: batch.batchId,
-    createdAt: batch.createdAt,
-    letters: rows.length,
-    files: batch.files.map((f) => ({ key: f.key, letters: f.pages.length, sha256: f.sha256 })),
-    countries,
-  };
-  return {
-    json: JSON.stringify({ batchId: batch.batchId, createdAt: batch.createdAt, letters: rows }, null, 2),
-    csv: `${csv}\r\n`,
-    summary,
-  };
+  const builder = new ManifestBuilder(batch.batchId, batch.createdAt);
+  for (const file of batch.files) builder.addFile(file);
+  return builder.build();
 }

@@ -139,7 +139,8 @@ describe("letter batch job on DynamoDB Local and s3rver", () => {
     const partBs = await queueLetters(6);
     const realSend = dynamodb.send.bind(dynamodb);
     vi.spyOn(dynamodb, "send").mockImplementation((async (command: unknown) => {
-      const items = command instanceof BatchWriteCommand ? Object.values(command.input.RequestItems ?? {})[0] : undefined;
+      const items =
+        command instanceof BatchWriteCommand ? Object.values(command.input.RequestItems ?? {})[0] : undefined;
       if (items?.some((r) => r.PutRequest?.Item?.status === "printed")) throw new Error("crash");
       return realSend(command as never);
     }) as never);
