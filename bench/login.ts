@@ -23,8 +23,8 @@ const percentile = (values: number[], p: number) => {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 };
-const describe = (name: string, samples: number[], totalMs: number) =>
-  `| ${name} | ${samples.length} | ${((samples.length / totalMs) * 1000).toFixed(1)} | ${percentile(samples, 50).toFixed(2)} | ${percentile(samples, 99).toFixed(2)} |`;
+const describe = (name: string, samples: number[], totalMs?: number) =>
+  `| ${name} | ${samples.length} | ${totalMs ? ((samples.length / totalMs) * 1000).toFixed(1) : "-"} | ${percentile(samples, 50).toFixed(2)} | ${percentile(samples, 99).toFixed(2)} |`;
 
 const dir = mkdtempSync(join(tmpdir(), "pin-bench-login-"));
 const port = await freePort();
@@ -115,6 +115,35 @@ try {
   }
   const loginTotal = performance.now() - loginStart;
 
+  // Enumeration parity: a wrong PIN for a known holder against any PIN for an unknown one (a right PIN in
+  // between keeps the known holder below the lock threshold).
+  const unknownCf = buildCodiceFiscale({
+    surname: "Nobody",
+    givenName: "Here",
+    birthDate: "1971-02-03",
+    sex: "F",
+    birthPlaceCode: "Z404",
+  });
+  const wrongKnown: number[] = [];
+  const unknown: number[] = [];
+  const timed = async (cf: string, pin: string, into?: number[]) => {
+    const t = performance.now();
+    const response = await fetch(`${api}/v1/sessions`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ codiceFiscale: cf, pin }),
+    });
+    await response.arrayBuffer();
+    into?.push(performance.now() - t);
+    return response.status;
+  };
+  for (let i = 0; i < Math.min(requests, 30); i++) {
+    if ((await timed(codiceFiscale, "WRONG234", wrongKnown)) !== 401)
+      throw new Error("wrong PIN not refused");
+    if ((await timed(unknownCf, "WRONG234", unknown)) !== 401) throw new Error("unknown CF not refused");
+    await timed(codiceFiscale, PIN);
+  }
+
   // The same DynamoDB calls, raw: read, reserve a guess, clear the counter, write the audit record.
   const raw: number[] = [];
   const rawStart = performance.now();
@@ -164,11 +193,17 @@ try {
   console.log(describe("login via gateway", login, loginTotal));
   console.log(describe("KDF alone (scrypt N=2^17,r=8,p=1)", kdf, kdfTotal));
   console.log(describe("raw DynamoDB calls", raw, rawTotal));
+  console.log(describe("wrong PIN, known holder (401)", wrongKnown));
+  console.log(describe("unknown codice fiscale (401)", unknown));
   const pathP50 = percentile(login, 50) - percentile(kdf, 50);
   const pathP99 = percentile(login, 99) - percentile(kdf, 50);
   console.log("");
   console.log(`login path without KDF: p50 ${pathP50.toFixed(2)} ms, p99 ${pathP99.toFixed(2)} ms`);
   console.log(`ratio path/raw at p50: ${(pathP50 / percentile(raw, 50)).toFixed(2)}x (target <= 1.25x)`);
+  console.log(
+    `enumeration timing: known-wrong p50 ${percentile(wrongKnown, 50).toFixed(1)} ms vs unknown p50 ${percentile(unknown, 50).toFixed(1)} ms ` +
+      `(difference ${(percentile(wrongKnown, 50) - percentile(unknown, 50)).toFixed(1)} ms)`,
+  );
 } finally {
   const exited = new Promise((r) => child.once("exit", r));
   child.kill("SIGTERM");
