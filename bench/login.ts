@@ -47,13 +47,15 @@ try {
   );
   const TableName = e.tableName as string;
 
-  // KDF alone, as the handler runs it.
-  const pinHash = await hashSecret(PIN);
+  // KDF alone, at the cost the service stores (OWASP). The benchmark's holder gets a near-free hash instead
+  // (the cost is read from the stored hash), so the login path below is measured without its KDF.
+  const owaspHash = await hashSecret(PIN);
+  const pinHash = await hashSecret(PIN, { ln: 4, r: 8, p: 1 });
   const kdf: number[] = [];
   const kdfStart = performance.now();
   for (let i = 0; i < Math.min(requests, 30); i++) {
     const t = performance.now();
-    await verifySecret(PIN, pinHash);
+    await verifySecret(PIN, owaspHash);
     kdf.push(performance.now() - t);
   }
   const kdfTotal = performance.now() - kdfStart;
@@ -115,8 +117,16 @@ try {
   }
   const loginTotal = performance.now() - loginStart;
 
-  // Enumeration parity: a wrong PIN for a known holder against any PIN for an unknown one (a right PIN in
-  // between keeps the known holder below the lock threshold).
+  // Enumeration parity, at the real KDF cost: a wrong PIN for a known holder against any PIN for an unknown
+  // one (a right PIN in between keeps the known holder below the lock threshold).
+  await db.send(
+    new UpdateCommand({
+      TableName,
+      Key: key,
+      UpdateExpression: "SET pinHash = :h",
+      ExpressionAttributeValues: { ":h": owaspHash },
+    }),
+  );
   const unknownCf = buildCodiceFiscale({
     surname: "Nobody",
     givenName: "Here",
@@ -163,42 +173,47 @@ try {
         },
       }),
     );
-    await db.send(
-      new UpdateCommand({
-        TableName,
-        Key: key,
-        UpdateExpression: "SET failures = :z, blocked = :b REMOVE lockedUntil",
-        ConditionExpression: "attribute_exists(pk)",
-        ExpressionAttributeValues: { ":z": 0, ":b": false },
-      }),
-    );
-    await db.send(
-      new PutCommand({
-        TableName,
-        Item: {
-          pk: key.pk,
-          sk: `EVENT#${new Date().toISOString()}#${i}`,
-          kind: "audit-event",
-          type: "login-succeeded",
-          outcome: "success",
-        },
-      }),
-    );
+    // As the service does after a correct PIN: clear the counter and write the audit record side by side.
+    await Promise.all([
+      db.send(
+        new UpdateCommand({
+          TableName,
+          Key: key,
+          UpdateExpression: "SET failures = :z, blocked = :b REMOVE lockedUntil",
+          ConditionExpression: "attribute_exists(pk)",
+          ExpressionAttributeValues: { ":z": 0, ":b": false },
+        }),
+      ),
+      db.send(
+        new PutCommand({
+          TableName,
+          Item: {
+            pk: key.pk,
+            sk: `EVENT#${new Date().toISOString()}#${i}`,
+            kind: "audit-event",
+            type: "login-succeeded",
+            outcome: "success",
+          },
+        }),
+      ),
+    ]);
     raw.push(performance.now() - t);
   }
   const rawTotal = performance.now() - rawStart;
 
   console.log("| run | requests | per second | p50 ms | p99 ms |");
   console.log("|---|---|---|---|---|");
-  console.log(describe("login via gateway", login, loginTotal));
+  console.log(describe("login via gateway (KDF aside)", login, loginTotal));
   console.log(describe("KDF alone (scrypt N=2^17,r=8,p=1)", kdf, kdfTotal));
   console.log(describe("raw DynamoDB calls", raw, rawTotal));
   console.log(describe("wrong PIN, known holder (401)", wrongKnown));
   console.log(describe("unknown codice fiscale (401)", unknown));
-  const pathP50 = percentile(login, 50) - percentile(kdf, 50);
-  const pathP99 = percentile(login, 99) - percentile(kdf, 50);
+  const pathP50 = percentile(login, 50);
   console.log("");
-  console.log(`login path without KDF: p50 ${pathP50.toFixed(2)} ms, p99 ${pathP99.toFixed(2)} ms`);
+  console.log(
+    `login path without KDF: p50 ${pathP50.toFixed(2)} ms, p99 ${percentile(login, 99).toFixed(2)} ms; ` +
+      `with the OWASP KDF add ~${percentile(kdf, 50).toFixed(0)} ms`,
+  );
   console.log(`ratio path/raw at p50: ${(pathP50 / percentile(raw, 50)).toFixed(2)}x (target <= 1.25x)`);
   console.log(
     `enumeration timing: known-wrong p50 ${percentile(wrongKnown, 50).toFixed(1)} ms vs unknown p50 ${percentile(unknown, 50).toFixed(1)} ms ` +

@@ -14,7 +14,11 @@ describe("logger redaction", () => {
     logger.info("attempt", {
       codiceFiscale: "RSSMRA80A01H501U",
       pin: "K7QW2M9X",
-      nested: { partB: "A1B2C3D4", changeToken: "tok-123", contacts: { mobile: "+393471234567", email: "m@example.org" } },
+      nested: {
+        partB: "A1B2C3D4",
+        changeToken: "tok-123",
+        contacts: { mobile: "+393471234567", email: "m@example.org" },
+      },
       channel: "sms",
     });
     spy.mockRestore();
