@@ -50,6 +50,30 @@ export const functionDefinitions = {
     bindings: ["table:readwrite", "sms:publish", "email:send", "signingKey:verify"],
   },
   me: { entry: "functions/http/me.ts", bindings: ["table:read", "signingKey:verify"] },
+  recoveries: {
+    entry: "functions/http/recoveries.ts",
+    bindings: ["table:readwrite", "sms:publish", "email:send"],
+  },
+  recoveryConfirmations: {
+    entry: "functions/http/recovery-confirmations.ts",
+    memorySize: 1024,
+    bindings: ["table:readwrite", "sms:publish", "email:send"],
+  },
+  revocations: { entry: "functions/http/revocations.ts", bindings: ["table:readwrite", "email:send"] },
+  revocationConfirmations: {
+    entry: "functions/http/revocation-confirmations.ts",
+    bindings: ["table:readwrite", "sms:publish", "email:send"],
+  },
+  phonePins: {
+    entry: "functions/http/phone-pins.ts",
+    memorySize: 1024,
+    bindings: ["table:readwrite", "sms:publish", "email:send"],
+  },
+  phonePinVerifications: {
+    entry: "functions/http/phone-pin-verifications.ts",
+    memorySize: 1024,
+    bindings: ["table:readwrite"],
+  },
   letterBatch: {
     entry: "functions/jobs/letter-batch.ts",
     memorySize: 1536,

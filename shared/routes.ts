@@ -1,7 +1,21 @@
 import { z } from "zod";
 import type { FunctionName } from "./functions.ts";
+import {
+  phonePinIssuedSchema,
+  phonePinRequestSchema,
+  phonePinVerdictSchema,
+  phonePinVerificationSchema,
+} from "./phone-pins/phone-pin.schema.ts";
 import { pinRequestAcceptedSchema, pinRequestSchema } from "./pin-requests/pin-request.schema.ts";
 import { healthResponseSchema } from "./platform/health.schema.ts";
+import {
+  acceptedSchema,
+  confirmationSchema,
+  recoveredSchema,
+  recoveryRequestSchema,
+  revocationRequestSchema,
+  revokedSchema,
+} from "./self-service/self-service.schema.ts";
 import {
   loginResultSchema,
   loginSchema,
@@ -102,6 +116,65 @@ export const routes: readonly RouteDefinition[] = [
     access: { kind: "citizen" },
     summary: "The holder's profile, PIN type, expiry and masked contacts",
     responses: { 200: { description: "Profile", schema: profileSchema } },
+  },
+  {
+    method: "POST",
+    path: "/v1/recoveries",
+    functionName: "recoveries",
+    access: { kind: "public" },
+    summary:
+      "Recover a PIN used at least once (F5): codice fiscale and two registered contacts; a 24 h link follows",
+    body: recoveryRequestSchema,
+    responses: {
+      202: { description: "Accepted (the same answer whatever matched)", schema: acceptedSchema },
+    },
+  },
+  {
+    method: "POST",
+    path: "/v1/recoveries/confirm",
+    functionName: "recoveryConfirmations",
+    access: { kind: "public" },
+    summary: "Confirm a recovery with the link's token: a new 16-character PIN, its halves on two channels",
+    body: confirmationSchema,
+    responses: { 200: { description: "New PIN sent", schema: recoveredSchema } },
+  },
+  {
+    method: "POST",
+    path: "/v1/revocations",
+    functionName: "revocations",
+    access: { kind: "public" },
+    summary: "Revoke a PIN (F6): codice fiscale, health card and an address for the 24 h confirmation link",
+    body: revocationRequestSchema,
+    responses: {
+      202: { description: "Accepted (the same answer whatever matched)", schema: acceptedSchema },
+    },
+  },
+  {
+    method: "POST",
+    path: "/v1/revocations/confirm",
+    functionName: "revocationConfirmations",
+    access: { kind: "public" },
+    summary: "Confirm a revocation with the link's token",
+    body: confirmationSchema,
+    responses: { 200: { description: "PIN revoked", schema: revokedSchema } },
+  },
+  {
+    method: "POST",
+    path: "/v1/phone-pins",
+    functionName: "phonePins",
+    access: { kind: "identity" },
+    summary: "Generate a phone PIN (F12) for contact-center identification; replaces the previous one",
+    body: phonePinRequestSchema,
+    responses: { 201: { description: "Phone PIN", schema: phonePinIssuedSchema } },
+  },
+  {
+    method: "POST",
+    path: "/v1/operator/phone-pin-verifications",
+    functionName: "phonePinVerifications",
+    access: { kind: "operator", groups: ["contact-center"] },
+    summary: "Check a caller's phone PIN (contact center); five wrong tries kill the code",
+    body: phonePinVerificationSchema,
+    responses: { 200: { description: "Verdict", schema: phonePinVerdictSchema } },
   },
 ];
 

@@ -20,7 +20,13 @@ export type AuditEventType =
   | "pin-activated"
   | "pin-locked"
   | "pin-blocked"
-  | "expiry-reminder-sent";
+  | "expiry-reminder-sent"
+  | "phone-pin-issued"
+  | "phone-pin-verified"
+  | "recovery-requested"
+  | "recovery-completed"
+  | "revocation-requested"
+  | "revocation-completed";
 
 export interface AuditEvent {
   codiceFiscale: string;

@@ -51,6 +51,8 @@ export interface Credential {
   failures: number;
   lockedUntil?: number;
   blocked?: boolean;
+  /** The postal letter of the current initial PIN, if one was queued. */
+  letterId?: string;
   /** Expiry reminders already sent for the current `pinExpiresAt` (days before). */
   remindersSent?: number[];
   version: number;

@@ -95,3 +95,69 @@ export function expiryReminder(daysLeft: number, expiresAt: string): Message {
     false,
   );
 }
+
+export function phonePinIssuedNotice(expiresAt: string): Message {
+  const date = formatRomeDate(expiresAt);
+  return bilingual(
+    "PIN telefonico generato",
+    "Phone PIN generated",
+    `È stato generato un PIN telefonico per identificarti al contact center, valido fino al ${date}.`,
+    `A phone PIN to identify yourself to the contact center was generated, valid until ${date}.`,
+  );
+}
+
+export function linkMessage(kind: "recovery" | "revocation", link: string): Message {
+  return kind === "recovery"
+    ? bilingual(
+        "Ripristino del PIN",
+        "PIN recovery",
+        `Per ricevere un nuovo PIN apri questo collegamento entro 24 ore: ${link}`,
+        `To receive a new PIN, open this link within 24 hours: ${link}`,
+      )
+    : bilingual(
+        "Revoca del PIN",
+        "PIN revocation",
+        `Per revocare il tuo PIN apri questo collegamento entro 24 ore: ${link}`,
+        `To revoke your PIN, open this link within 24 hours: ${link}`,
+      );
+}
+
+export function recoveryStartedNotice(): Message {
+  return bilingual(
+    "Richiesta di ripristino del PIN",
+    "PIN recovery requested",
+    "È stato richiesto il ripristino del tuo PIN. Il collegamento è stato inviato al tuo indirizzo e-mail o PEC registrato.",
+    "A recovery of your PIN was requested. The link was sent to your registered e-mail or PEC address.",
+  );
+}
+
+export function recoveryCompletedNotice(): Message {
+  return bilingual(
+    "PIN ripristinato",
+    "PIN recovered",
+    "Il tuo PIN è stato ripristinato: il PIN precedente non è più valido. Riceverai le due parti del nuovo PIN su due canali diversi.",
+    "Your PIN was recovered: the previous PIN no longer works. You will receive the two parts of the new PIN on two different channels.",
+  );
+}
+
+export function recoveryPartMessage(part: "A" | "B", value: string, validUntil: string): Message {
+  const date = formatRomeDate(validUntil);
+  const it = part === "A" ? "prima" : "seconda";
+  const en = part === "A" ? "first" : "second";
+  return bilingual(
+    `${it[0]!.toUpperCase()}${it.slice(1)} parte del nuovo PIN`,
+    `${en[0]!.toUpperCase()}${en.slice(1)} part of your new PIN`,
+    `La ${it} parte del tuo nuovo PIN è ${value}. Valido fino al ${date}.`,
+    `The ${en} part of your new PIN is ${value}. Valid until ${date}.`,
+    false,
+  );
+}
+
+export function revokedNotice(): Message {
+  return bilingual(
+    "PIN revocato",
+    "PIN revoked",
+    "Il tuo PIN è stato revocato e non può più essere usato. Puoi presentare una nuova richiesta di PIN.",
+    "Your PIN was revoked and can no longer be used. You may request a new PIN.",
+  );
+}

@@ -138,6 +138,7 @@ async function issueWithLetter(
     initialPinHash: await hashSecret(initialPin),
     initialPinExpiresAt: validUntil,
     initialPinDelivery: "post",
+    letterId,
     everUsed: false,
     failures: 0,
     version: 1,

@@ -96,3 +96,22 @@ export async function auditEvents(codiceFiscale: string): Promise<Array<Record<s
 export function uniqueMobile(i: number): string {
   return `+1415555${String(1000 + (i % 9000)).padStart(4, "0")}`;
 }
+
+/** Requests, prints and activates PINs: each person ends with the 8-character PIN `newPin`. */
+export async function activeHolders(people: RequestBody[], newPin: string): Promise<void> {
+  const pins = await issueInitialPins(people);
+  for (const person of people) {
+    const first = await postJson("/v1/sessions", {
+      codiceFiscale: person.codiceFiscale,
+      pin: pins.get(person.codiceFiscale),
+    });
+    const changed = await postJson("/v1/pin-changes", { changeToken: first.body.changeToken, newPin });
+    if (changed.status !== 200) throw new Error(`activation failed: ${JSON.stringify(changed.body)}`);
+  }
+}
+
+/** The one-time token of the last link mailed to `to`. */
+export async function linkTokenSentTo(to: string): Promise<string | undefined> {
+  const mail = (await outbox()).emails.filter((m) => m.to === to && m.text.includes("token=")).at(-1);
+  return /[?&]token=([A-Za-z0-9_-]+)/.exec(mail?.text ?? "")?.[1];
+}

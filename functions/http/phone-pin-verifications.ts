@@ -1,0 +1,9 @@
+import { authenticateOperator } from "#shared/auth/external-tokens";
+import { httpHandler, json } from "#shared/http";
+import { phonePinVerificationSchema } from "#shared/phone-pins/phone-pin.schema";
+import { verifyPhonePin } from "#shared/phone-pins/phone-pin.service";
+
+export const handler = httpHandler({ body: phonePinVerificationSchema }, async ({ body, event }) => {
+  const operator = await authenticateOperator(event, ["contact-center"]);
+  return json(200, { valid: await verifyPhonePin(body.codiceFiscale, body.phonePin, operator.operatorId) });
+});

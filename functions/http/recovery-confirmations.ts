@@ -1,0 +1,7 @@
+import { httpHandler, json } from "#shared/http";
+import { confirmationSchema } from "#shared/self-service/self-service.schema";
+import { confirmRecovery } from "#shared/self-service/self-service.service";
+
+export const handler = httpHandler({ body: confirmationSchema }, async ({ body }) =>
+  json(200, await confirmRecovery(body.token)),
+);

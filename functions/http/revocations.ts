@@ -1,0 +1,7 @@
+import { httpHandler, json } from "#shared/http";
+import { revocationRequestSchema } from "#shared/self-service/self-service.schema";
+import { requestRevocation } from "#shared/self-service/self-service.service";
+
+export const handler = httpHandler({ body: revocationRequestSchema }, async ({ body }) =>
+  json(202, await requestRevocation(body)),
+);

@@ -1,0 +1,114 @@
+import { DeleteCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
+import { recordAuditEvent } from "../audit/audit.store.ts";
+import { dynamodb } from "../clients.ts";
+import { nowMs } from "../clock.ts";
+import { required } from "../config.ts";
+import { clearAttempts, reserveAttempt } from "../credentials/attempts.ts";
+import { getCredential } from "../credentials/credential.store.ts";
+import { hashSecret, verifyAgainstDummy, verifySecret } from "../credentials/pin-hash.ts";
+import { logger } from "../logger.ts";
+import { phonePinIssuedNotice } from "../notifications/messages.ts";
+import { notifyAll } from "../notifications/sender.ts";
+import { randomString } from "../random.ts";
+
+const VALIDITY_DAYS = { "1d": 1, "1w": 7, "1m": 30, "3m": 90 } as const;
+/** Wrong tries that kill the current phone PIN. */
+export const PHONE_PIN_MAX_FAILURES = 5;
+
+const phonePinKey = (codiceFiscale: string) => ({ pk: `PHONEPIN#${codiceFiscale}`, sk: "CURRENT" });
+
+interface PhonePinItem {
+  codiceFiscale: string;
+  hash: string;
+  expiresAtMs: number;
+  failures: number;
+}
+
+/**
+ * Primary course (F12): a holder authenticated by SPID/CIE/CNS gets an 8-digit phone PIN for the chosen
+ * validity; it replaces any previous one, is stored only as a salted hash with a TTL, and the holder's
+ * registered contacts (if they hold a PIN) are told.
+ */
+export async function issuePhonePin(
+  codiceFiscale: string,
+  validity: keyof typeof VALIDITY_DAYS,
+  provider: string,
+) {
+  const phonePin = randomString("0123456789", 8);
+  const expiresAtMs = nowMs() + VALIDITY_DAYS[validity] * 86_400_000;
+  await dynamodb.send(
+    new PutCommand({
+      TableName: required("TABLE_NAME"),
+      Item: {
+        ...phonePinKey(codiceFiscale),
+        kind: "phone-pin",
+        codiceFiscale,
+        hash: await hashSecret(phonePin),
+        expiresAtMs,
+        ttl: Math.ceil(expiresAtMs / 1000),
+        failures: 0,
+        validity,
+      },
+    }),
+  );
+  await recordAuditEvent({
+    codiceFiscale,
+    type: "phone-pin-issued",
+    channel: "web",
+    actor: `identity:${provider}`,
+    outcome: "success",
+    details: { validity },
+  });
+  const credential = await getCredential(codiceFiscale);
+  if (credential && credential.status !== "revoked") {
+    const { failed } = await notifyAll(
+      credential.contacts,
+      phonePinIssuedNotice(new Date(expiresAtMs).toISOString()),
+    );
+    if (failed.length) logger.warn("phone PIN notice not delivered", { channels: failed });
+  }
+  return { phonePin, expiresAt: new Date(expiresAtMs).toISOString() };
+}
+
+/**
+ * A contact-center operator checks the code a caller reads out. Every check takes a guess first (parallel
+ * checks cannot exceed the budget); the fifth wrong one deletes the code. Expired codes are refused even
+ * before DynamoDB's TTL removes them.
+ */
+export async function verifyPhonePin(
+  codiceFiscale: string,
+  phonePin: string,
+  operatorId: string,
+): Promise<boolean> {
+  const key = phonePinKey(codiceFiscale);
+  const code = phonePin.replace(/\s/g, "");
+  const reservation = await reserveAttempt<PhonePinItem>(key, (item) => item.expiresAtMs > nowMs());
+  if (!reservation.ok) {
+    await verifyAgainstDummy(code);
+    return false;
+  }
+  const valid = await verifySecret(code, reservation.item.hash);
+  if (valid) {
+    await clearAttempts(key);
+  } else if (reservation.failures >= PHONE_PIN_MAX_FAILURES) {
+    await dynamodb
+      .send(
+        new DeleteCommand({
+          TableName: required("TABLE_NAME"),
+          Key: key,
+          ConditionExpression: "#hash = :hash",
+          ExpressionAttributeNames: { "#hash": "hash" },
+          ExpressionAttributeValues: { ":hash": reservation.item.hash },
+        }),
+      )
+      .catch(() => undefined);
+  }
+  await recordAuditEvent({
+    codiceFiscale,
+    type: "phone-pin-verified",
+    channel: "contact-center",
+    actor: `operator:${operatorId}`,
+    outcome: valid ? "success" : "failure",
+  });
+  return valid;
+}

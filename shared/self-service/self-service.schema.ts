@@ -1,0 +1,37 @@
+import { z } from "zod";
+import { emailSchema, mobileSchema } from "../credentials/contacts.ts";
+import { codiceFiscaleSchema, healthCardSchema } from "../pin-requests/pin-request.schema.ts";
+
+export const recoveryRequestSchema = z
+  .strictObject({
+    codiceFiscale: codiceFiscaleSchema,
+    mobile: mobileSchema.optional(),
+    email: emailSchema.optional(),
+    pec: emailSchema.optional(),
+  })
+  .refine((r) => [r.mobile, r.email, r.pec].filter(Boolean).length >= 2, {
+    message: "Give at least two of your registered contacts (mobile, email, pec)",
+    path: ["contacts"],
+  });
+
+export const revocationRequestSchema = z
+  .strictObject({
+    codiceFiscale: codiceFiscaleSchema,
+    healthCard: healthCardSchema,
+    email: emailSchema.optional(),
+    pec: emailSchema.optional(),
+  })
+  .refine((r) => Boolean(r.email) !== Boolean(r.pec), {
+    message: "Give exactly one address for the confirmation link: email or pec",
+    path: ["email"],
+  });
+
+export const confirmationSchema = z.strictObject({ token: z.string().min(16).max(128) });
+export const acceptedSchema = z.object({ status: z.literal("accepted") });
+export const recoveredSchema = z.object({
+  outcome: z.literal("pin-reissued"),
+  partASentTo: z.object({ channel: z.enum(["sms", "email", "pec"]), masked: z.string() }),
+  partBSentTo: z.object({ channel: z.enum(["sms", "email", "pec"]), masked: z.string() }),
+  validUntil: z.iso.datetime(),
+});
+export const revokedSchema = z.object({ outcome: z.literal("revoked") });

@@ -1,0 +1,251 @@
+import { TransactionCanceledException } from "@aws-sdk/client-dynamodb";
+import { TransactWriteCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import type { z } from "zod";
+import { recordAuditEvent } from "../audit/audit.store.ts";
+import { dynamodb } from "../clients.ts";
+import { now } from "../clock.ts";
+import { required } from "../config.ts";
+import { maskContact } from "../credentials/contact-mask.ts";
+import type { Credential } from "../credentials/credential.model.ts";
+import { getCredential, versionedUpdate } from "../credentials/credential.store.ts";
+import { hashSecret } from "../credentials/pin-hash.ts";
+import { generateInitialPin, splitInitialPin } from "../credentials/pin-rules.ts";
+import { UnauthorizedError } from "../errors.ts";
+import { letterKey } from "../letters/letter.store.ts";
+import { logger } from "../logger.ts";
+import {
+  linkMessage,
+  recoveryCompletedNotice,
+  recoveryPartMessage,
+  recoveryStartedNotice,
+  revokedNotice,
+} from "../notifications/messages.ts";
+import { type Channel, contactChannels, deliver, notifyAll } from "../notifications/sender.ts";
+import { randomId } from "../random.ts";
+import {
+  answerAfter,
+  consumeLink,
+  createLink,
+  type LinkPurpose,
+  readLink,
+  withinRequestLimit,
+} from "./links.ts";
+import type { recoveryRequestSchema, revocationRequestSchema } from "./self-service.schema.ts";
+
+/** Every recovery and revocation request answers no sooner than this, matched or not. */
+export const ANSWER_FLOOR_MS = 1_200;
+/** Initial PIN validity when both halves travel electronically (recovery, SPEC §3). */
+export const ELECTRONIC_INITIAL_PIN_HOURS = 48;
+
+const ACCEPTED = { status: "accepted" as const };
+
+function invalidLink(): UnauthorizedError {
+  return new UnauthorizedError("invalid-token", "The link is not valid, was already used, or has expired.");
+}
+
+async function audit(
+  codiceFiscale: string,
+  type: Parameters<typeof recordAuditEvent>[0]["type"],
+  outcome: "success" | "failure" | "refused",
+  details?: Record<string, string>,
+) {
+  await recordAuditEvent({ codiceFiscale, type, channel: "web", actor: "citizen", outcome, details });
+}
+
+/**
+ * Primary course (F5, request): within the holder's hourly budget, if the PIN was used at least once and at
+ * least two of the given contacts are registered ones, send a 24-hour link to the registered e-mail (or PEC)
+ * and tell every registered contact. Every request gets the same answer, after the same minimum time.
+ */
+export async function requestRecovery(input: z.infer<typeof recoveryRequestSchema>) {
+  return answerAfter(ANSWER_FLOOR_MS, async () => {
+    const { codiceFiscale } = input;
+    if (!(await withinRequestLimit("recovery", codiceFiscale))) return ACCEPTED;
+    const credential = await getCredential(codiceFiscale);
+    const usable =
+      credential?.everUsed &&
+      (credential.status === "active" || credential.status === "pending-first-access");
+    if (!credential || !usable) return ACCEPTED;
+    const registered = credential.contacts;
+    const matches = [
+      input.mobile && input.mobile === registered.mobile,
+      input.email && input.email === registered.email,
+      input.pec && input.pec === registered.pec,
+    ].filter(Boolean).length;
+    const linkChannel: Channel | undefined = registered.email ? "email" : registered.pec ? "pec" : undefined;
+    if (matches < 2 || !linkChannel) {
+      await audit(codiceFiscale, "recovery-requested", "refused", {
+        reason: matches < 2 ? "contacts-mismatch" : "no-email",
+      });
+      return ACCEPTED;
+    }
+    const link = await createLink({
+      purpose: "recovery",
+      codiceFiscale,
+      credentialId: credential.credentialId,
+    });
+    await deliver(
+      linkChannel,
+      (linkChannel === "email" ? registered.email : registered.pec)!,
+      linkMessage("recovery", link),
+    ).catch((error: Error) => logger.error("recovery link not delivered", { error: error.name }));
+    await notifyAll(registered, recoveryStartedNotice());
+    await audit(codiceFiscale, "recovery-requested", "success", { linkChannel });
+    return ACCEPTED;
+  });
+}
+
+/** Two different channels for the two halves: part A by SMS when possible, part B by e-mail or PEC. */
+function recoveryChannels(credential: Credential) {
+  const channels = contactChannels(credential.contacts);
+  const partA = channels.find((c) => c.channel === "sms") ?? channels[0];
+  const partB = channels.find((c) => c.channel !== "sms" && c.channel !== partA?.channel);
+  return partA && partB ? { partA, partB } : undefined;
+}
+
+/**
+ * Primary course (F5, confirm): consume the link and, in the same transaction, give the credential a new
+ * 16-character PIN valid 48 hours (same PIN type), clearing any lock or block and killing the old PIN,
+ * its access tokens and change tokens (the credential id changes); then send part A and part B on two
+ * different channels. First access follows as for a new PIN.
+ */
+export async function confirmRecovery(token: string) {
+  const grant = await readLink(token, "recovery");
+  const credential = grant ? await getCredential(grant.codiceFiscale) : undefined;
+  if (!grant || !credential || credential.credentialId !== grant.credentialId) throw invalidLink();
+  const channels = recoveryChannels(credential);
+  if (!channels) throw invalidLink();
+  const initialPin = generateInitialPin();
+  const { partA, partB } = splitInitialPin(initialPin);
+  const at = now();
+  const validUntil = new Date(at.getTime() + ELECTRONIC_INITIAL_PIN_HOURS * 3_600_000).toISOString();
+  const update = versionedUpdate(
+    credential.codiceFiscale,
+    credential.version,
+    {
+      credentialId: randomId(),
+      status: "pending-first-access",
+      initialPinHash: await hashSecret(initialPin),
+      initialPinExpiresAt: validUntil,
+      initialPinDelivery: "electronic",
+      failures: 0,
+      blocked: false,
+      updatedAt: at.toISOString(),
+    },
+    ["lockedUntil", "pinHash", "pinSetAt", "pinExpiresAt", "gsi2pk", "gsi2sk", "remindersSent"],
+  );
+  try {
+    await dynamodb.send(
+      new TransactWriteCommand({ TransactItems: [{ Delete: consumeLink(token) }, { Update: update }] }),
+    );
+  } catch (error) {
+    if (error instanceof TransactionCanceledException) throw invalidLink();
+    throw error;
+  }
+  for (const [part, value, target] of [
+    ["A", partA, channels.partA],
+    ["B", partB, channels.partB],
+  ] as const) {
+    await deliver(target.channel, target.to, recoveryPartMessage(part, value, validUntil)).catch(
+      (error: Error) =>
+        logger.error("recovered PIN half not delivered", {
+          part,
+          channel: target.channel,
+          error: error.name,
+        }),
+    );
+  }
+  await notifyAll(credential.contacts, recoveryCompletedNotice());
+  await audit(credential.codiceFiscale, "recovery-completed", "success", {
+    partAChannel: channels.partA.channel,
+    partBChannel: channels.partB.channel,
+  });
+  return {
+    outcome: "pin-reissued" as const,
+    partASentTo: {
+      channel: channels.partA.channel,
+      masked: maskContact(channels.partA.channel, channels.partA.to),
+    },
+    partBSentTo: {
+      channel: channels.partB.channel,
+      masked: maskContact(channels.partB.channel, channels.partB.to),
+    },
+    validUntil,
+  };
+}
+
+/**
+ * Primary course (F6, request): within the holder's hourly budget, if a PIN exists and the health card
+ * matches the recorded one, send a 24-hour confirmation link to the address given (it may be new: the
+ * registered contacts may be what was lost). Same answer, same minimum time, whatever happened.
+ */
+export async function requestRevocation(input: z.infer<typeof revocationRequestSchema>) {
+  return answerAfter(ANSWER_FLOOR_MS, async () => {
+    const { codiceFiscale, healthCard } = input;
+    if (!(await withinRequestLimit("revocation", codiceFiscale))) return ACCEPTED;
+    const credential = await getCredential(codiceFiscale);
+    const live =
+      credential && (credential.status === "active" || credential.status === "pending-first-access");
+    const cardMatches =
+      credential?.healthCard?.number === healthCard.number &&
+      credential?.healthCard?.expiryDate === healthCard.expiryDate;
+    if (!credential || !live || !cardMatches) {
+      if (credential)
+        await audit(codiceFiscale, "revocation-requested", "refused", { reason: "health-card-mismatch" });
+      return ACCEPTED;
+    }
+    const channel: Channel = input.email ? "email" : "pec";
+    const link = await createLink({
+      purpose: "revocation",
+      codiceFiscale,
+      credentialId: credential.credentialId,
+    });
+    await deliver(channel, (input.email ?? input.pec)!, linkMessage("revocation", link)).catch(
+      (error: Error) => logger.error("revocation link not delivered", { error: error.name }),
+    );
+    await audit(codiceFiscale, "revocation-requested", "success", { linkChannel: channel });
+    return ACCEPTED;
+  });
+}
+
+/** Primary course (F6, confirm): consume the link and revoke the PIN; a letter not yet printed is cancelled. */
+export async function confirmRevocation(token: string) {
+  const grant = await readLink(token, "revocation");
+  const credential = grant ? await getCredential(grant.codiceFiscale) : undefined;
+  if (!grant || !credential || credential.credentialId !== grant.credentialId) throw invalidLink();
+  const update = versionedUpdate(
+    credential.codiceFiscale,
+    credential.version,
+    { status: "revoked", credentialId: randomId(), updatedAt: now().toISOString() },
+    ["initialPinHash", "initialPinExpiresAt", "pinHash", "pinExpiresAt", "gsi2pk", "gsi2sk", "lockedUntil"],
+  );
+  try {
+    await dynamodb.send(
+      new TransactWriteCommand({ TransactItems: [{ Delete: consumeLink(token) }, { Update: update }] }),
+    );
+  } catch (error) {
+    if (error instanceof TransactionCanceledException) throw invalidLink();
+    throw error;
+  }
+  if (credential.letterId) await cancelLetter(credential.letterId);
+  await notifyAll(credential.contacts, revokedNotice());
+  await audit(credential.codiceFiscale, "revocation-completed", "success");
+  return { outcome: "revoked" as const };
+}
+
+async function cancelLetter(letterId: string): Promise<void> {
+  await dynamodb
+    .send(
+      new UpdateCommand({
+        TableName: required("TABLE_NAME"),
+        Key: letterKey(letterId),
+        UpdateExpression: "SET #status = :cancelled REMOVE partBCiphertext, gsi1pk, gsi1sk",
+        ConditionExpression: "#status IN (:held, :pending)",
+        ExpressionAttributeNames: { "#status": "status" },
+        ExpressionAttributeValues: { ":cancelled": "cancelled", ":held": "held", ":pending": "pending" },
+      }),
+    )
+    .catch(() => undefined);
+}
+
+export type { LinkPurpose };
