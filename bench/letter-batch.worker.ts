@@ -1,6 +1,5 @@
 import { PutObjectCommand } from "@aws-sdk/client-s3";
 import { BatchWriteCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
-import { dynamodb, s3 } from "#shared/clients";
 import { decryptPartB, encryptPartB } from "#shared/crypto/part-b";
 import {
   type LetterItem,
@@ -9,7 +8,8 @@ import {
   pendingIndexAttributes,
 } from "#shared/letters/letter.store";
 import { runLetterBatch } from "#shared/letters/letter-batch.service";
-import { randomId } from "#shared/random";
+import { dynamodb, s3 } from "#shared/platform/clients";
+import { randomId } from "#shared/platform/random";
 import { tableDefinition } from "#shared/table";
 import { renderLetterFileNaively } from "./naive-letter-pdf.ts";
 

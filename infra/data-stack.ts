@@ -68,7 +68,7 @@ export class DataStack extends Stack implements DataResources {
         indexName: index.indexName,
         partitionKey: { name: index.partitionKey, type: dynamodb.AttributeType.STRING },
         sortKey: { name: index.sortKey, type: dynamodb.AttributeType.STRING },
-        // As the local stack creates them (shared/table-admin.ts): queries read whole items.
+        // As the local stack creates them (shared/platform/table-admin.ts): queries read whole items.
         projectionType: dynamodb.ProjectionType.ALL,
       });
     }

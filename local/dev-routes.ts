@@ -1,7 +1,7 @@
 import { importJWK, type JWK, SignJWT } from "jose";
 import { z } from "zod";
-import { clockOffsetSeconds, setClockOffsetSeconds } from "#shared/clock";
 import { jobDefinitions } from "#shared/jobs";
+import { clockOffsetSeconds, setClockOffsetSeconds } from "#shared/platform/clock";
 import { operatorGroups } from "#shared/routes";
 import { invoke } from "./functions.ts";
 import type { SentEmail } from "./ses.ts";

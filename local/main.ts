@@ -5,7 +5,7 @@
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { createServiceTable } from "#shared/table-admin";
+import { createServiceTable } from "#shared/platform/table-admin";
 import { LOCAL_CREDENTIALS, LOCAL_REGION, startDynamoDb } from "./dynamodb.ts";
 import { startGateway } from "./gateway.ts";
 import { loadOrCreateKeys } from "./keys.ts";

@@ -1,5 +1,5 @@
 import { authenticateCitizen } from "#shared/auth/access-token";
-import { httpHandler, json } from "#shared/http";
+import { httpHandler, json } from "#shared/platform/http";
 import { readProfile } from "#shared/sessions/profile.service";
 
 export const handler = httpHandler({}, async ({ event }) =>

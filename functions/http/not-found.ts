@@ -1,5 +1,5 @@
-import { MethodNotAllowedError, NotFoundError } from "#shared/errors";
-import { httpHandler } from "#shared/http";
+import { MethodNotAllowedError, NotFoundError } from "#shared/platform/errors";
+import { httpHandler } from "#shared/platform/http";
 import { findRoute } from "#shared/routes";
 
 /** Behind API Gateway's `$default` route: 405 when the path exists with other methods, 404 otherwise. */

@@ -1,4 +1,4 @@
-import { httpHandler, json } from "#shared/http";
+import { httpHandler, json } from "#shared/platform/http";
 import { buildOpenApiDocument } from "#shared/platform/openapi";
 
 let document: Record<string, unknown> | undefined;

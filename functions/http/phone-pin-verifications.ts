@@ -1,7 +1,7 @@
 import { authenticateOperator } from "#shared/auth/external-tokens";
-import { httpHandler, json } from "#shared/http";
 import { phonePinVerificationSchema } from "#shared/phone-pins/phone-pin.schema";
 import { verifyPhonePin } from "#shared/phone-pins/phone-pin.service";
+import { httpHandler, json } from "#shared/platform/http";
 
 export const handler = httpHandler({ body: phonePinVerificationSchema }, async ({ body, event }) => {
   const operator = await authenticateOperator(event, ["contact-center"]);

@@ -1,7 +1,7 @@
 import { authenticateIdentity } from "#shared/auth/external-tokens";
-import { httpHandler, json } from "#shared/http";
 import { phonePinRequestSchema } from "#shared/phone-pins/phone-pin.schema";
 import { issuePhonePin } from "#shared/phone-pins/phone-pin.service";
+import { httpHandler, json } from "#shared/platform/http";
 
 export const handler = httpHandler({ body: phonePinRequestSchema }, async ({ body, event }) => {
   const identity = await authenticateIdentity(event);

@@ -1,5 +1,5 @@
 import { authenticateCitizen } from "#shared/auth/access-token";
-import { httpHandler, json } from "#shared/http";
+import { httpHandler, json } from "#shared/platform/http";
 import { pinChangeSchema } from "#shared/sessions/session.schema";
 import { changePin } from "#shared/sessions/session.service";
 

@@ -1,7 +1,7 @@
-import { httpHandler, json } from "#shared/http";
-import { idempotencyKeyOf, idempotent } from "#shared/idempotency";
 import { type PinRequest, pinRequestSchema } from "#shared/pin-requests/pin-request.schema";
 import { submitPinRequest } from "#shared/pin-requests/pin-request.service";
+import { httpHandler, json } from "#shared/platform/http";
+import { idempotencyKeyOf, idempotent } from "#shared/platform/idempotency";
 
 const submitOnline = idempotent("pin-requests", async (request: PinRequest) => {
   const { accepted } = await submitPinRequest(request, { channel: "web", actor: "citizen" });

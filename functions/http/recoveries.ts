@@ -1,4 +1,4 @@
-import { httpHandler, json } from "#shared/http";
+import { httpHandler, json } from "#shared/platform/http";
 import { recoveryRequestSchema } from "#shared/self-service/self-service.schema";
 import { requestRecovery } from "#shared/self-service/self-service.service";
 

@@ -1,4 +1,4 @@
-import { httpHandler, json } from "#shared/http";
+import { httpHandler, json } from "#shared/platform/http";
 import { revocationRequestSchema } from "#shared/self-service/self-service.schema";
 import { requestRevocation } from "#shared/self-service/self-service.service";
 

@@ -1,4 +1,4 @@
-import { httpHandler, json } from "#shared/http";
+import { httpHandler, json } from "#shared/platform/http";
 import { loginSchema } from "#shared/sessions/session.schema";
 import { login } from "#shared/sessions/session.service";
 

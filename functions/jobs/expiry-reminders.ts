@@ -1,7 +1,7 @@
 import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
 import middy from "@middy/core";
 import { sendExpiryReminders } from "#shared/expiry/expiry-reminders.service";
-import { logger } from "#shared/logger";
+import { logger } from "#shared/platform/logger";
 
 /** Scheduled daily (Europe/Rome) by EventBridge Scheduler; locally by the local stack's scheduler. */
 export const handler = middy()

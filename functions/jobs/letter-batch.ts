@@ -2,7 +2,7 @@ import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
 import middy from "@middy/core";
 import type { Context } from "aws-lambda";
 import { runLetterBatch } from "#shared/letters/letter-batch.service";
-import { logger } from "#shared/logger";
+import { logger } from "#shared/platform/logger";
 
 /**
  * Scheduled daily (Europe/Rome) by EventBridge Scheduler; locally by the local stack's scheduler and

@@ -9,8 +9,8 @@ import type * as s3 from "aws-cdk-lib/aws-s3";
 import type * as ses from "aws-cdk-lib/aws-ses";
 import type * as sqs from "aws-cdk-lib/aws-sqs";
 import { Construct } from "constructs";
-import type { Config } from "#shared/config";
 import type { Binding } from "#shared/functions";
+import type { Config } from "#shared/platform/config";
 import type { DataResources } from "../data-stack.ts";
 import { acknowledge, nameInPolicy } from "../nag.ts";
 

@@ -1,8 +1,8 @@
 import { PutCommand } from "@aws-sdk/lib-dynamodb";
-import { dynamodb } from "../clients.ts";
-import { now } from "../clock.ts";
-import { required } from "../config.ts";
-import { randomId } from "../random.ts";
+import { dynamodb } from "../platform/clients.ts";
+import { now } from "../platform/clock.ts";
+import { required } from "../platform/config.ts";
+import { randomId } from "../platform/random.ts";
 
 /** Event types of the credential lifecycle (F16). */
 export type AuditEventType =

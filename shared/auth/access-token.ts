@@ -1,8 +1,8 @@
 import { createLocalJWKSet, jwtVerify } from "jose";
-import { nowEpochSeconds } from "../clock.ts";
-import { UnauthorizedError } from "../errors.ts";
-import type { HttpEvent } from "../http.ts";
-import { randomId } from "../random.ts";
+import { nowEpochSeconds } from "../platform/clock.ts";
+import { UnauthorizedError } from "../platform/errors.ts";
+import type { HttpEvent } from "../platform/http.ts";
+import { randomId } from "../platform/random.ts";
 import { accessTokenSigner } from "./signing-key.ts";
 
 export const ACCESS_TOKEN_TTL_SECONDS = 15 * 60;

@@ -1,7 +1,7 @@
 import { createRemoteJWKSet, type JWTPayload, jwtVerify } from "jose";
-import { required } from "../config.ts";
-import { ForbiddenError, UnauthorizedError } from "../errors.ts";
-import type { HttpEvent } from "../http.ts";
+import { required } from "../platform/config.ts";
+import { ForbiddenError, UnauthorizedError } from "../platform/errors.ts";
+import type { HttpEvent } from "../platform/http.ts";
 import type { OperatorGroup } from "../routes.ts";
 import { bearerToken } from "./access-token.ts";
 

@@ -1,7 +1,7 @@
 import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
 import { GetCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
-import { dynamodb } from "../clients.ts";
-import { required } from "../config.ts";
+import { dynamodb } from "../platform/clients.ts";
+import { required } from "../platform/config.ts";
 import { type Credential, credentialKey } from "./credential.model.ts";
 
 export async function getCredential(codiceFiscale: string): Promise<Credential | undefined> {

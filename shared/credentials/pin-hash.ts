@@ -1,5 +1,5 @@
 import { createHash, scrypt, timingSafeEqual } from "node:crypto";
-import { randomBytesOf } from "../random.ts";
+import { randomBytesOf } from "../platform/random.ts";
 
 /**
  * Salted slow hashes for PINs and short codes: scrypt at OWASP's recommended cost (N=2^17, r=8, p=1).

@@ -1,4 +1,4 @@
-import { randomString } from "../random.ts";
+import { randomString } from "../platform/random.ts";
 import { isWeakPin } from "./weak-pins.ts";
 
 const HEX = "0123456789ABCDEF";

@@ -1,8 +1,8 @@
 import { createCipheriv, createDecipheriv } from "node:crypto";
 import { DecryptCommand, EncryptCommand } from "@aws-sdk/client-kms";
-import { kms } from "../clients.ts";
-import { config } from "../config.ts";
-import { randomBytesOf } from "../random.ts";
+import { kms } from "../platform/clients.ts";
+import { config } from "../platform/config.ts";
+import { randomBytesOf } from "../platform/random.ts";
 
 /**
  * Encrypts part B between the request and the printing of its letter. In AWS with KMS (the ciphertext is

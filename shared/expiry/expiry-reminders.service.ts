@@ -1,14 +1,14 @@
 import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
 import { QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { recordAuditEvent } from "../audit/audit.store.ts";
-import { dynamodb } from "../clients.ts";
-import { addDays, DAY_MS, now } from "../clock.ts";
-import { required } from "../config.ts";
 import { type Credential, credentialKey } from "../credentials/credential.model.ts";
 import { romeDate } from "../credentials/credential.store.ts";
-import { logger } from "../logger.ts";
 import { expiryReminder } from "../notifications/messages.ts";
 import { notifyAll } from "../notifications/sender.ts";
+import { dynamodb } from "../platform/clients.ts";
+import { addDays, DAY_MS, now } from "../platform/clock.ts";
+import { required } from "../platform/config.ts";
+import { logger } from "../platform/logger.ts";
 import { tableDefinition } from "../table.ts";
 
 /** Days before expiry at which the holder is reminded (SPEC §3). */

@@ -10,12 +10,12 @@ import {
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
 import { auditKeys } from "../audit/audit.store.ts";
-import { dynamodb, s3 } from "../clients.ts";
-import { now, nowMs } from "../clock.ts";
-import { required } from "../config.ts";
 import { decryptPartB } from "../crypto/part-b.ts";
-import { logger } from "../logger.ts";
-import { randomId } from "../random.ts";
+import { dynamodb, s3 } from "../platform/clients.ts";
+import { now, nowMs } from "../platform/clock.ts";
+import { required } from "../platform/config.ts";
+import { logger } from "../platform/logger.ts";
+import { randomId } from "../platform/random.ts";
 import { tableDefinition } from "../table.ts";
 import { batchPrefix, letterFileKey, manifestKeys } from "./batch-keys.ts";
 import type { LetterToPrint } from "./letter.schema.ts";

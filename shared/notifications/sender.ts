@@ -1,7 +1,7 @@
 import { SendEmailCommand } from "@aws-sdk/client-sesv2";
 import { PublishCommand } from "@aws-sdk/client-sns";
-import { ses, sns } from "../clients.ts";
-import { config, required } from "../config.ts";
+import { ses, sns } from "../platform/clients.ts";
+import { config, required } from "../platform/config.ts";
 
 /** Where a message goes: a mobile number (SMS), an e-mail address, or a PEC address (sent as e-mail). */
 export type Channel = "sms" | "email" | "pec";

@@ -1,15 +1,15 @@
 import { DeleteCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
 import { recordAuditEvent } from "../audit/audit.store.ts";
-import { dynamodb } from "../clients.ts";
-import { nowMs } from "../clock.ts";
-import { required } from "../config.ts";
 import { clearAttempts, reserveAttempt } from "../credentials/attempts.ts";
 import { getCredential } from "../credentials/credential.store.ts";
 import { hashSecret, verifyAgainstDummy, verifySecret } from "../credentials/pin-hash.ts";
-import { logger } from "../logger.ts";
 import { phonePinIssuedNotice } from "../notifications/messages.ts";
 import { notifyAll } from "../notifications/sender.ts";
-import { randomString } from "../random.ts";
+import { dynamodb } from "../platform/clients.ts";
+import { nowMs } from "../platform/clock.ts";
+import { required } from "../platform/config.ts";
+import { logger } from "../platform/logger.ts";
+import { randomString } from "../platform/random.ts";
 
 const VALIDITY_DAYS = { "1d": 1, "1w": 7, "1m": 30, "3m": 90 } as const;
 /** Wrong tries that kill the current phone PIN. */

@@ -1,9 +1,6 @@
 import { TransactionCanceledException } from "@aws-sdk/client-dynamodb";
 import { TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
 import { recordAuditEvent } from "../audit/audit.store.ts";
-import { dynamodb } from "../clients.ts";
-import { addDays, now } from "../clock.ts";
-import { required } from "../config.ts";
 import { checkCodiceFiscaleConsistency } from "../credentials/codice-fiscale.ts";
 import { maskContact } from "../credentials/contact-mask.ts";
 import { type Credential, credentialKey, isLive } from "../credentials/credential.model.ts";
@@ -11,12 +8,15 @@ import { getCredential, versionedUpdate } from "../credentials/credential.store.
 import { hashSecret } from "../credentials/pin-hash.ts";
 import { generateInitialPin, splitInitialPin } from "../credentials/pin-rules.ts";
 import { encryptPartB } from "../crypto/part-b.ts";
-import { AppError, RetryableError } from "../errors.ts";
 import { letterKey, letterReference, pendingIndexAttributes } from "../letters/letter.store.ts";
-import { logger } from "../logger.ts";
 import { existingPinNotice, partAMessage } from "../notifications/messages.ts";
 import { type Channel, deliver, notifyAll } from "../notifications/sender.ts";
-import { randomId } from "../random.ts";
+import { dynamodb } from "../platform/clients.ts";
+import { addDays, now } from "../platform/clock.ts";
+import { required } from "../platform/config.ts";
+import { AppError, RetryableError } from "../platform/errors.ts";
+import { logger } from "../platform/logger.ts";
+import { randomId } from "../platform/random.ts";
 import { contactFor, type PinRequest, type PinRequestAccepted } from "./pin-request.schema.ts";
 
 /** Initial PIN validity when part B travels by post (SPEC §3). */

@@ -1,10 +1,10 @@
 import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
 import { GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
-import { dynamodb } from "../clients.ts";
-import { nowMs } from "../clock.ts";
-import { config, required } from "../config.ts";
 import { hashToken } from "../credentials/pin-hash.ts";
-import { randomToken } from "../random.ts";
+import { dynamodb } from "../platform/clients.ts";
+import { nowMs } from "../platform/clock.ts";
+import { config, required } from "../platform/config.ts";
+import { randomToken } from "../platform/random.ts";
 
 export const LINK_TTL_MS = 24 * 60 * 60_000;
 export type LinkPurpose = "recovery" | "revocation";

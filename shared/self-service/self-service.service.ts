@@ -2,17 +2,12 @@ import { TransactionCanceledException } from "@aws-sdk/client-dynamodb";
 import { TransactWriteCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import type { z } from "zod";
 import { recordAuditEvent } from "../audit/audit.store.ts";
-import { dynamodb } from "../clients.ts";
-import { now } from "../clock.ts";
-import { required } from "../config.ts";
 import { maskContact } from "../credentials/contact-mask.ts";
 import type { Credential } from "../credentials/credential.model.ts";
 import { getCredential, versionedUpdate } from "../credentials/credential.store.ts";
 import { hashSecret } from "../credentials/pin-hash.ts";
 import { generateInitialPin, splitInitialPin } from "../credentials/pin-rules.ts";
-import { UnauthorizedError } from "../errors.ts";
 import { letterKey } from "../letters/letter.store.ts";
-import { logger } from "../logger.ts";
 import {
   linkMessage,
   recoveryCompletedNotice,
@@ -21,7 +16,12 @@ import {
   revokedNotice,
 } from "../notifications/messages.ts";
 import { type Channel, contactChannels, deliver, notifyAll } from "../notifications/sender.ts";
-import { randomId } from "../random.ts";
+import { dynamodb } from "../platform/clients.ts";
+import { now } from "../platform/clock.ts";
+import { required } from "../platform/config.ts";
+import { UnauthorizedError } from "../platform/errors.ts";
+import { logger } from "../platform/logger.ts";
+import { randomId } from "../platform/random.ts";
 import {
   answerAfter,
   consumeLink,

@@ -1,10 +1,10 @@
 import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
 import { GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
-import { dynamodb } from "../clients.ts";
-import { nowMs } from "../clock.ts";
-import { required } from "../config.ts";
 import { hashToken } from "../credentials/pin-hash.ts";
-import { randomToken } from "../random.ts";
+import { dynamodb } from "../platform/clients.ts";
+import { nowMs } from "../platform/clock.ts";
+import { required } from "../platform/config.ts";
+import { randomToken } from "../platform/random.ts";
 
 export const CHANGE_TOKEN_TTL_SECONDS = 10 * 60;
 

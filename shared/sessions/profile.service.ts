@@ -1,7 +1,7 @@
 import type { CitizenPrincipal } from "../auth/access-token.ts";
 import { maskEmail, maskMobile } from "../credentials/contacts.ts";
 import { getCredential } from "../credentials/credential.store.ts";
-import { UnauthorizedError } from "../errors.ts";
+import { UnauthorizedError } from "../platform/errors.ts";
 
 /** The holder's own profile (F4): identity, PIN type and expiry, contacts masked. */
 export async function readProfile(principal: CitizenPrincipal) {

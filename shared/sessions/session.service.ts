@@ -2,8 +2,6 @@ import { TransactionCanceledException } from "@aws-sdk/client-dynamodb";
 import { TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
 import { recordAuditEvent } from "../audit/audit.store.ts";
 import { ACCESS_TOKEN_TTL_SECONDS, type CitizenPrincipal, issueAccessToken } from "../auth/access-token.ts";
-import { dynamodb } from "../clients.ts";
-import { addDays, now, nowMs } from "../clock.ts";
 import { clearAttempts, reserveAttempt } from "../credentials/attempts.ts";
 import { type Credential, credentialKey, pinValidityDays } from "../credentials/credential.model.ts";
 import { expiryIndexAttributes, getCredential, versionedUpdate } from "../credentials/credential.store.ts";
@@ -14,8 +12,6 @@ import {
   isOperationalPinShape,
   normalisePinInput,
 } from "../credentials/pin-rules.ts";
-import { AppError, UnauthorizedError } from "../errors.ts";
-import { logger } from "../logger.ts";
 import {
   pinActivatedNotice,
   pinBlockedNotice,
@@ -23,6 +19,10 @@ import {
   pinLockedNotice,
 } from "../notifications/messages.ts";
 import { notifyAll } from "../notifications/sender.ts";
+import { dynamodb } from "../platform/clients.ts";
+import { addDays, now, nowMs } from "../platform/clock.ts";
+import { AppError, UnauthorizedError } from "../platform/errors.ts";
+import { logger } from "../platform/logger.ts";
 import {
   CHANGE_TOKEN_TTL_SECONDS,
   consumeChangeToken,

@@ -1,8 +1,6 @@
 import { GetObjectCommand, ListObjectsV2Command } from "@aws-sdk/client-s3";
 import { BatchWriteCommand, GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { dynamodb, s3 } from "#shared/clients";
-import { setClockOffsetSeconds } from "#shared/clock";
 import { encryptPartB } from "#shared/crypto/part-b";
 import {
   type LetterItem,
@@ -11,7 +9,9 @@ import {
   pendingIndexAttributes,
 } from "#shared/letters/letter.store";
 import { RUN_LEASE_MS, runLetterBatch } from "#shared/letters/letter-batch.service";
-import { randomId } from "#shared/random";
+import { dynamodb, s3 } from "#shared/platform/clients";
+import { setClockOffsetSeconds } from "#shared/platform/clock";
+import { randomId } from "#shared/platform/random";
 
 const TableName = () => process.env.TABLE_NAME!;
 const Bucket = () => process.env.LETTERS_BUCKET!;

@@ -3,12 +3,12 @@ import { PublishCommand, SNSClient } from "@aws-sdk/client-sns";
 import { PutCommand } from "@aws-sdk/lib-dynamodb";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { dynamodb } from "#shared/clients";
-import { addDays, now, setClockOffsetSeconds } from "#shared/clock";
 import { type Credential, credentialKey } from "#shared/credentials/credential.model";
 import { expiryIndexAttributes } from "#shared/credentials/credential.store";
 import { sendExpiryReminders } from "#shared/expiry/expiry-reminders.service";
-import { randomId } from "#shared/random";
+import { dynamodb } from "#shared/platform/clients";
+import { addDays, now, setClockOffsetSeconds } from "#shared/platform/clock";
+import { randomId } from "#shared/platform/random";
 import { makeCitizenN } from "../../fixtures/citizens.ts";
 
 const sns = mockClient(SNSClient);

@@ -3,11 +3,11 @@ import { PublishCommand, SNSClient } from "@aws-sdk/client-sns";
 import { GetCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { dynamodb } from "#shared/clients";
-import { setClockOffsetSeconds } from "#shared/clock";
-import { AppError } from "#shared/errors";
 import { pinRequestSchema } from "#shared/pin-requests/pin-request.schema";
 import { submitPinRequest } from "#shared/pin-requests/pin-request.service";
+import { dynamodb } from "#shared/platform/clients";
+import { setClockOffsetSeconds } from "#shared/platform/clock";
+import { AppError } from "#shared/platform/errors";
 import { tableDefinition } from "#shared/table";
 import { pinRequestBody } from "../../fixtures/requests.ts";
 

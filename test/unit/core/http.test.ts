@@ -1,8 +1,8 @@
 import type { Context } from "aws-lambda";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { AppError } from "#shared/errors";
-import { type HttpEvent, httpHandler, json } from "#shared/http";
+import { AppError } from "#shared/platform/errors";
+import { type HttpEvent, httpHandler, json } from "#shared/platform/http";
 import { toHttpApiEvent } from "../../../local/events.ts";
 
 const context = {

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { logger, redactSecrets } from "#shared/logger";
+import { logger, redactSecrets } from "#shared/platform/logger";
 
 describe("logger redaction", () => {
   afterEach(() => vi.restoreAllMocks());

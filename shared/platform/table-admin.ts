@@ -4,7 +4,7 @@ import {
   ResourceInUseException,
   UpdateTimeToLiveCommand,
 } from "@aws-sdk/client-dynamodb";
-import { tableDefinition } from "./table.ts";
+import { tableDefinition } from "../table.ts";
 
 /**
  * Creates the service table from the shared definition on a DynamoDB endpoint (DynamoDB Local in the local
