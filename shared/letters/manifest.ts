@@ -41,11 +41,15 @@ const CSV_COLUMNS = [
   "country",
 ];
 
-/** RFC 4180 quoting, and a leading `'` on cells a spreadsheet would read as a formula. */
+/**
+ * Every cell in double quotes (RFC 4180, inner quotes doubled): a spreadsheet with a `;` list separator (the
+ * Italian locale) splits an unquoted cell on `;`, so quoting only cells with commas is not enough. A leading
+ * `'` defuses cells a spreadsheet would read as a formula.
+ */
 export function csvCell(value: string | number): string {
   let text = String(value);
   if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+  return `"${text.replace(/"/g, '""')}"`;
 }
 
 function rowsOf(file: ManifestFile): ManifestRow[] {
@@ -73,7 +77,7 @@ function rowsOf(file: ManifestFile): ManifestRow[] {
  */
 export class ManifestBuilder {
   private readonly jsonRows: string[] = [];
-  private readonly csvRows: string[] = [CSV_COLUMNS.join(",")];
+  private readonly csvRows: string[] = [CSV_COLUMNS.map(csvCell).join(",")];
   private readonly files: Array<{ key: string; letters: number; sha256: string }> = [];
   private readonly countries: Record<string, number> = {};
 

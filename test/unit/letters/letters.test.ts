@@ -111,13 +111,72 @@ describe("manifest", () => {
 
   it("quotes CSV per RFC 4180 and defuses formulas", () => {
     expect(csvCell('Smith, "Jr"')).toBe('"Smith, ""Jr"""');
-    expect(csvCell("=HYPERLINK(1)")).toBe("'=HYPERLINK(1)");
+    expect(csvCell("=HYPERLINK(1)")).toBe(`"'=HYPERLINK(1)"`);
     expect(manifest.csv.split("\r\n")[0]).toBe(
-      "letterId,reference,file,page,recipient,address,city,postalCode,region,countryCode,country",
+      '"letterId","reference","file","page","recipient","address","city","postalCode","region","countryCode","country"',
     );
     expect(manifest.csv).toContain(`"'=HYPERLINK(1) Smith, ""Jr"""`);
   });
+
+  it("quotes every field, so a `;` list separator (Italian locale) cannot split a cell", () => {
+    const cities = [
+      "Paris;=cmd|' /C calc'!A0",
+      "=1+1",
+      "+39",
+      "-2",
+      "@SUM(A1)",
+      "\tTab",
+      "\rCR",
+      'Say "hi";x',
+    ];
+    const hostile = cities.map((city, i) => ({
+      ...letters[0]!,
+      letterId: `44444444-4444-4444-8444-44444444444${i}`,
+      address: { ...letters[0]!.address, city },
+    }));
+    const { csv } = buildManifest({
+      batchId: "b2",
+      createdAt: "2026-11-22T01:00:00.000Z",
+      files: [
+        {
+          key: "batches/y/letters-0001.pdf",
+          sha256: "cd".repeat(32),
+          letters: hostile,
+          pages: hostile.map((l, i) => ({ letterId: l.letterId, page: i + 1 })),
+        },
+      ],
+    });
+    const lines = csv.split("\r\n").filter((line) => line !== "");
+    // A line holds only quoted fields joined by commas: no `;` (nor anything else) stands outside quotes.
+    for (const line of lines) expect(line).toMatch(/^"(?:[^"]|"")*"(?:,"(?:[^"]|"")*")*$/);
+    const rows = lines.slice(1).map(parseCsvLine);
+    expect(rows.map((r) => r[6])).toEqual([
+      "Paris;=cmd|' /C calc'!A0",
+      "'=1+1",
+      "'+39",
+      "'-2",
+      "'@SUM(A1)",
+      "'\tTab",
+      "'\rCR",
+      'Say "hi";x',
+    ]);
+    expect(csv).toContain(`"Paris;=cmd|' /C calc'!A0"`);
+    for (const row of rows) expect(row).toHaveLength(11);
+  });
 });
+
+/** A strict RFC 4180 reader for one line: every field quoted, `""` an escaped quote. */
+function parseCsvLine(line: string): string[] {
+  const fields: string[] = [];
+  const field = /"((?:[^"]|"")*)"(,|$)/y;
+  while (field.lastIndex < line.length) {
+    const match = field.exec(line);
+    if (!match) throw new Error(`not RFC 4180 at ${field.lastIndex}: ${line}`);
+    fields.push(match[1]!.replace(/""/g, '"'));
+    if (match[2] === "") break;
+  }
+  return fields;
+}
 
 describe("batch keys", () => {
   it("dates batches by the Rome calendar", () => {
