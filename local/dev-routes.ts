@@ -1,7 +1,9 @@
 import { importJWK, type JWK, SignJWT } from "jose";
 import { z } from "zod";
 import { jobDefinitions } from "#shared/jobs";
-import { clockOffsetSeconds, setClockOffsetSeconds } from "#shared/platform/clock";
+import { clockOffsetSeconds, nowEpochSeconds, setClockOffsetSeconds } from "#shared/platform/clock";
+import { putPersonOnRecord } from "#shared/registry/registry.store";
+import { validateRow } from "#shared/registry/registry-import.service";
 import { operatorGroups } from "#shared/routes";
 import { invoke } from "./functions.ts";
 import type { SentEmail } from "./ses.ts";
@@ -119,6 +121,17 @@ export async function handleDevRoute(
     const { d: _private, ...publicJwk } = ctx.issuer.jwk;
     return { status: 200, body: { keys: [{ ...publicJwk, use: "sig" }] } };
   }
+  if (path === "/_local/registry" && method === "POST") {
+    const parsed = parseBody(z.unknown(), body, contentType);
+    if (isReply(parsed)) return parsed;
+    // Loaded on first use: the SDK clients they create must see the environment main.ts sets up first.
+    const { validateRow } = await import("#shared/registry/registry-import.service");
+    const { putPersonOnRecord } = await import("#shared/registry/registry.store");
+    const { record, errors } = validateRow(parsed);
+    if (!record) return problem(400, "validation-failed", "Not a valid person record.", errors);
+    const outcome = await putPersonOnRecord(record, "local");
+    return { status: 201, body: { codiceFiscale: record.codiceFiscale, outcome } };
+  }
   if (path === "/_local/tokens" && method === "POST") {
     const parsed = parseBody(tokenRequest, body, contentType);
     if (isReply(parsed)) return parsed;
@@ -130,6 +143,8 @@ export async function handleDevRoute(
 async function issueLocalToken(ctx: DevContext, request: z.infer<typeof tokenRequest>): Promise<string> {
   const key = await importJWK(ctx.issuer.jwk, "ES256");
   const header = { alg: "ES256", kid: ctx.issuer.jwk.kid, typ: "JWT" };
+  // On the service clock, which the handlers verify against: a shifted clock gets tokens fresh for it.
+  const iat = nowEpochSeconds();
   if (request.kind === "operator") {
     return new SignJWT({
       "cognito:groups": [request.role],
@@ -140,8 +155,8 @@ async function issueLocalToken(ctx: DevContext, request: z.infer<typeof tokenReq
       .setIssuer(ctx.issuer.operatorIssuer)
       .setAudience(ctx.issuer.operatorAudience)
       .setSubject(request.operatorId)
-      .setIssuedAt()
-      .setExpirationTime("1h")
+      .setIssuedAt(iat)
+      .setExpirationTime(iat + 3600)
       .sign(key);
   }
   return new SignJWT({ fiscal_number: `TINIT-${request.codiceFiscale}`, idp: request.provider })
@@ -149,7 +164,7 @@ async function issueLocalToken(ctx: DevContext, request: z.infer<typeof tokenReq
     .setIssuer(ctx.issuer.identityIssuer)
     .setAudience(ctx.issuer.identityAudience)
     .setSubject(`${request.provider}:${request.codiceFiscale}`)
-    .setIssuedAt()
-    .setExpirationTime("1h")
+    .setIssuedAt(iat)
+    .setExpirationTime(iat + 3600)
     .sign(key);
 }

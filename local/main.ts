@@ -10,6 +10,7 @@ import { LOCAL_CREDENTIALS, LOCAL_REGION, startDynamoDb } from "./dynamodb.ts";
 import { startGateway } from "./gateway.ts";
 import { loadOrCreateKeys } from "./keys.ts";
 import { freePort } from "./ports.ts";
+import { seedRegistry } from "./registry-seed.ts";
 import { startS3 } from "./s3.ts";
 import { startScheduler } from "./scheduler.ts";
 import { startSes } from "./ses.ts";
@@ -95,6 +96,7 @@ async function main(): Promise<void> {
           gateway.close(() => done());
         }),
     );
+    const seeded = await seedRegistry(UPLOADS_BUCKET);
     if (process.env.PIN_LOCAL_SCHEDULER !== "off") {
       const stopScheduler = startScheduler((line) => console.log(line));
       stops.push(async () => stopScheduler());
@@ -122,10 +124,11 @@ async function main(): Promise<void> {
         `  S3 (s3rver)    ${s3.endpoint}   buckets ${LETTERS_BUCKET}, ${UPLOADS_BUCKET}`,
         `  SES (v2)       ${ses.endpoint}`,
         `  SMS (SNS)      ${sms.endpoint}`,
+        `  Record         ${seeded.rows} people on record from local/registry-seed.jsonl (${seeded.written} new)`,
         `  Data           ${dir}`,
         `  Endpoints      ${join(dir, "endpoints.json")}`,
         `  Dev routes     GET|DELETE /_local/outbox, POST /_local/jobs/{letter-batch|expiry-reminders},`,
-        `                 GET|POST /_local/clock, POST /_local/tokens`,
+        `                 GET|POST /_local/clock, POST /_local/tokens, POST /_local/registry`,
         `  Jobs           ${process.env.PIN_LOCAL_SCHEDULER === "off" ? "scheduler off" : "letter-batch 02:00, expiry-reminders 08:00 (Europe/Rome)"}`,
         "Ctrl-C stops everything.",
         "",

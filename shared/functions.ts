@@ -88,6 +88,13 @@ export const functionDefinitions = {
     bindings: ["table:readwrite", "sms:publish", "email:send"],
     async: true,
   },
+  registryImport: {
+    entry: "functions/jobs/registry-import.ts",
+    memorySize: 1024,
+    timeoutSeconds: 900,
+    bindings: ["table:readwrite", "uploads:readwrite"],
+    async: true,
+  },
 } as const satisfies Record<string, FunctionDefinition>;
 
 export type FunctionName = keyof typeof functionDefinitions;

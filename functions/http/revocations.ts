@@ -1,7 +1,7 @@
-import { httpHandler, json } from "#shared/platform/http";
+import { httpHandler, json, sourceOf } from "#shared/platform/http";
 import { revocationRequestSchema } from "#shared/self-service/self-service.schema";
 import { requestRevocation } from "#shared/self-service/self-service.service";
 
-export const handler = httpHandler({ body: revocationRequestSchema }, async ({ body }) =>
-  json(202, await requestRevocation(body)),
+export const handler = httpHandler({ body: revocationRequestSchema }, async (request) =>
+  json(202, await requestRevocation(request.body, sourceOf(request))),
 );

@@ -75,7 +75,13 @@ export type PinRequest = z.infer<typeof pinRequestSchema>;
 export const pinRequestAcceptedSchema = z.object({
   requestId: z.uuid(),
   partASentTo: z.object({ channel: z.enum(["sms", "email", "pec"]), masked: z.string() }),
-  letter: z.object({ expectedWithinDays: z.number().int() }),
+  letter: z.object({
+    expectedWithinDays: z.number().int(),
+    /** The recorded residence the letter goes to (SPEC §3): never an address typed in the request. */
+    sentTo: z.object({ countryCode: z.string(), city: z.string() }),
+    addressOnRecordDiffers: z.boolean(),
+    note: z.string().optional(),
+  }),
 });
 
 export type PinRequestAccepted = z.infer<typeof pinRequestAcceptedSchema>;

@@ -14,14 +14,26 @@ import { type Channel, deliver, notifyAll } from "../notifications/sender.ts";
 import { dynamodb } from "../platform/clients.ts";
 import { addDays, now } from "../platform/clock.ts";
 import { required } from "../platform/config.ts";
-import { AppError, RetryableError } from "../platform/errors.ts";
+import { AppError, ConflictError, RetryableError } from "../platform/errors.ts";
+import { answerAfter, claimQuietPeriod, subjectDigest, takeFromBudget } from "../platform/limits.ts";
 import { logger } from "../platform/logger.ts";
 import { randomId } from "../platform/random.ts";
+import type { PersonRecord } from "../registry/registry.schema.ts";
+import { assertRecordedAbroad, personOnRecordFor, residenceDiffers } from "../registry/registry.service.ts";
 import { contactFor, type PinRequest, type PinRequestAccepted } from "./pin-request.schema.ts";
 
 /** Initial PIN validity when part B travels by post (SPEC §3). */
 export const POSTAL_INITIAL_PIN_DAYS = 90;
 export const LETTER_EXPECTED_WITHIN_DAYS = 15;
+/**
+ * Online requests answer no sooner than this, whichever path they took (issued, a live PIN, a spent
+ * budget), so timing does not tell who holds a PIN (SPEC §3). Above the issuing path's p99 (bench/parity).
+ */
+export const PIN_REQUEST_ANSWER_FLOOR_MS = 1_500;
+/** Part A messages one destination may receive a day (SPEC §3 "Abuse limits on messages"). */
+export const PART_A_PER_DESTINATION_PER_DAY = 3;
+/** At most one "you already have a PIN" notice per holder in this period. */
+export const EXISTING_PIN_NOTICE_QUIET_SECONDS = 24 * 60 * 60;
 
 /** Who submits the request: the citizen online, or a contact-center operator for them. */
 export interface RequestOrigin {
@@ -35,18 +47,8 @@ export interface IssuedRequest {
   partA?: string;
 }
 
-/** Eligibility and identity checks shared by every channel that issues a PIN. */
+/** Checks of the typed data shared by every channel: codice fiscale consistency, then eligibility (SPEC §3). */
 export function assertEligibleAndConsistent(request: PinRequest): void {
-  if (request.residence.countryCode === "IT" || request.hasItalianIdDocument) {
-    throw new AppError(
-      422,
-      "not-eligible",
-      "Not eligible for a PIN",
-      "Since 1 October 2021 the PIN is issued only to residents abroad without an Italian identity document. " +
-        "Use SPID, CIE (Carta d'identità elettronica) or CNS (Carta nazionale dei servizi) instead.",
-      { extra: { alternatives: ["SPID", "CIE", "CNS"] } },
-    );
-  }
   const mismatches = checkCodiceFiscaleConsistency(request.codiceFiscale, request);
   if (mismatches.length > 0) {
     throw new AppError(
@@ -62,42 +64,111 @@ export function assertEligibleAndConsistent(request: PinRequest): void {
       },
     );
   }
+  if (request.residence.countryCode === "IT" || request.hasItalianIdDocument) {
+    throw new AppError(
+      422,
+      "not-eligible",
+      "Not eligible for a PIN",
+      "Since 1 October 2021 the PIN is issued only to residents abroad without an Italian identity document. " +
+        "Use SPID, CIE (Carta d'identità elettronica) or CNS (Carta nazionale dei servizi) instead.",
+      { extra: { alternatives: ["SPID", "CIE", "CNS"] } },
+    );
+  }
 }
 
 /**
- * Primary course (F1): check eligibility and identity; unless a live PIN exists, write the credential
- * (`issuing`) and its held letter together, deliver part A, then make both usable in one transaction.
- * If part A cannot be delivered both are deleted and the caller gets a retryable 503. A live PIN gets the
- * same answer, nothing is issued, and its registered contacts are told how to recover or revoke.
+ * Primary course (F1, F8): check the typed data (syntax, codice fiscale, eligibility), then the record: the
+ * person must be on record with the same identity and a residence abroad, and the letter goes to that
+ * residence whatever was typed. Unless a live PIN exists or the destination's daily part-A budget is spent,
+ * write the credential (`issuing`) and its held letter together, deliver part A, then make both usable in
+ * one transaction; if part A cannot be delivered both are deleted and the caller gets a retryable 503.
+ * Online, a live PIN or a spent budget gets the same 202 after the same time, and a live PIN's contacts are
+ * told (once a day) how to recover or revoke; the contact center is told plainly instead.
  */
 export async function submitPinRequest(request: PinRequest, origin: RequestOrigin): Promise<IssuedRequest> {
   assertEligibleAndConsistent(request);
-  const accepted: PinRequestAccepted = {
+  const record = await personOnRecordFor(request);
+  assertRecordedAbroad(record);
+  const accepted = acceptedAnswer(request, record);
+  if (origin.channel === "web") {
+    return answerAfter(PIN_REQUEST_ANSWER_FLOOR_MS, () => issueUnlessLive(request, record, accepted, origin));
+  }
+  return issueUnlessLive(request, record, accepted, origin);
+}
+
+function acceptedAnswer(request: PinRequest, record: PersonRecord): PinRequestAccepted {
+  const differs = residenceDiffers(request.residence, record.residence);
+  return {
     requestId: randomId(),
     partASentTo: {
       channel: request.partAChannel,
       masked: maskContact(request.partAChannel, contactFor(request)),
     },
-    letter: { expectedWithinDays: LETTER_EXPECTED_WITHIN_DAYS },
+    letter: {
+      expectedWithinDays: LETTER_EXPECTED_WITHIN_DAYS,
+      sentTo: { countryCode: record.residence.countryCode, city: record.residence.city },
+      addressOnRecordDiffers: differs,
+      ...(differs
+        ? {
+            note:
+              "The letter goes to the residence on record, not to the address typed. To update your " +
+              "residence, call the contact center or visit a branch with an identity document.",
+          }
+        : {}),
+    },
   };
+}
+
+async function issueUnlessLive(
+  request: PinRequest,
+  record: PersonRecord,
+  accepted: PinRequestAccepted,
+  origin: RequestOrigin,
+): Promise<IssuedRequest> {
   const existing = await getCredential(request.codiceFiscale);
   if (existing && isLive(existing, now().getTime())) {
     await answerExistingPin(existing, origin);
     return { accepted };
   }
-  const partA = await issueWithLetter(request, existing, origin);
+  const destination = contactFor(request);
+  if (!(await takeFromBudget("part-a", subjectDigest(destination), PART_A_PER_DESTINATION_PER_DAY, 86_400))) {
+    await recordAuditEvent({
+      codiceFiscale: request.codiceFiscale,
+      type: "pin-request-failed",
+      channel: origin.channel,
+      actor: origin.actor,
+      outcome: "refused",
+      details: { reason: "part-a-destination-limit", partAChannel: request.partAChannel },
+    });
+    if (origin.channel === "contact-center") {
+      throw new AppError(
+        429,
+        "destination-limit",
+        "Too many messages to this contact",
+        `This contact already received ${PART_A_PER_DESTINATION_PER_DAY} first parts of a PIN today. ` +
+          "Choose another contact or try again tomorrow.",
+      );
+    }
+    return { accepted };
+  }
+  const partA = await issueWithLetter(request, record, existing, origin);
   if (partA === undefined) {
     // Lost a race with a parallel request for the same person: it issues, this one answers alike.
+    if (origin.channel === "contact-center") throw pinExists();
     return { accepted };
   }
   return { accepted, partA: origin.channel === "contact-center" ? partA : undefined };
 }
 
+function pinExists(): ConflictError {
+  return new ConflictError(
+    "pin-exists",
+    "This person already has a PIN. If it was lost, use recovery (two registered contacts) or " +
+      "revocation followed by a new request.",
+  );
+}
+
 async function answerExistingPin(existing: Credential, origin: RequestOrigin): Promise<void> {
-  if (existing.status !== "issuing") {
-    const { failed } = await notifyAll(existing.contacts, existingPinNotice());
-    if (failed.length) logger.warn("existing-pin notice not delivered", { channels: failed });
-  }
   await recordAuditEvent({
     codiceFiscale: existing.codiceFiscale,
     type: "pin-request-duplicate",
@@ -105,10 +176,21 @@ async function answerExistingPin(existing: Credential, origin: RequestOrigin): P
     actor: origin.actor,
     outcome: "refused",
   });
+  if (origin.channel === "contact-center") throw pinExists();
+  const quiet = await claimQuietPeriod(
+    "existing-pin-notice",
+    existing.codiceFiscale,
+    EXISTING_PIN_NOTICE_QUIET_SECONDS,
+  );
+  if (existing.status !== "issuing" && quiet) {
+    const { failed } = await notifyAll(existing.contacts, existingPinNotice());
+    if (failed.length) logger.warn("existing-pin notice not delivered", { channels: failed });
+  }
 }
 
 async function issueWithLetter(
   request: PinRequest,
+  record: PersonRecord,
   existing: Credential | undefined,
   origin: RequestOrigin,
 ): Promise<string | undefined> {
@@ -123,13 +205,13 @@ async function issueWithLetter(
     credentialId,
     codiceFiscale: request.codiceFiscale,
     holder: {
-      surname: request.surname,
-      givenName: request.givenName,
-      birthDate: request.birthDate,
-      sex: request.sex,
-      birthPlaceCode: request.birthPlaceCode,
+      surname: record.surname,
+      givenName: record.givenName,
+      birthDate: record.birthDate,
+      sex: record.sex,
+      birthPlaceCode: record.birthPlaceCode,
     },
-    residence: request.residence,
+    residence: record.residence,
     contacts: request.contacts,
     healthCard: request.healthCard,
     holderKind: "citizen",
@@ -150,8 +232,8 @@ async function issueWithLetter(
     reference: letterReference(letterId, issuedAt.toISOString()),
     codiceFiscale: request.codiceFiscale,
     credentialId,
-    recipient: { surname: request.surname, givenName: request.givenName },
-    address: request.residence,
+    recipient: { surname: record.surname, givenName: record.givenName },
+    address: record.residence,
     status: "held",
     partBCiphertext: await encryptPartB(partB, letterId),
     validUntil,

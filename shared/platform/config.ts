@@ -16,6 +16,8 @@ const environmentSchema = z.object({
   SENDER_EMAIL: z.email().optional(),
   SES_CONFIGURATION_SET: z.string().min(1).optional(),
   SMS_SENDER_ID: z.string().min(1).max(11).optional(),
+  /** Non-matching recovery or revocation requests one source address may make an hour (SPEC §3). */
+  SOURCE_MISSES_PER_HOUR: z.coerce.number().int().positive().default(20),
   /** KMS key that encrypts part B until its letter is printed (AWS). */
   PART_B_KEY_ID: z.string().min(1).optional(),
   /** KMS asymmetric ECC_NIST_P256 key that signs access tokens (AWS). */

@@ -185,6 +185,14 @@ function describeError(error: unknown): Record<string, unknown> {
   return { name: typeof error };
 }
 
+/**
+ * The caller's address as API Gateway saw it (behind CloudFront, the edge's view of the viewer is what the
+ * WAF rate rules use; this is the per-source budget's subject). Used only as a budget key, never logged.
+ */
+export function sourceOf(request: Pick<HttpRequest<unknown>, "event">): { ip: string } {
+  return { ip: request.event.requestContext?.http?.sourceIp ?? "unknown" };
+}
+
 /** A JSON response. */
 export function json(statusCode: number, body: unknown, headers?: Record<string, string>): HttpResponse {
   return { statusCode, body, headers };

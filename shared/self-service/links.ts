@@ -1,5 +1,4 @@
-import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
-import { GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
 import { hashToken } from "../credentials/pin-hash.ts";
 import { dynamodb } from "../platform/clients.ts";
 import { nowMs } from "../platform/clock.ts";
@@ -50,41 +49,4 @@ export function consumeLink(token: string) {
     ConditionExpression: "attribute_exists(pk) AND expiresAtMs > :now",
     ExpressionAttributeValues: { ":now": nowMs() },
   };
-}
-
-/** Per-holder request budget (e.g. 3 an hour), counted in the current hour's bucket. */
-export async function withinRequestLimit(
-  purpose: LinkPurpose,
-  codiceFiscale: string,
-  perHour = 3,
-): Promise<boolean> {
-  const hour = Math.floor(nowMs() / 3_600_000);
-  try {
-    await dynamodb.send(
-      new UpdateCommand({
-        TableName: required("TABLE_NAME"),
-        Key: { pk: `RATE#${purpose}#${codiceFiscale}`, sk: `HOUR#${hour}` },
-        UpdateExpression: "ADD #count :one SET #ttl = :ttl",
-        ConditionExpression: "attribute_not_exists(#count) OR #count < :limit",
-        ExpressionAttributeNames: { "#count": "count", "#ttl": "ttl" },
-        ExpressionAttributeValues: { ":one": 1, ":limit": perHour, ":ttl": (hour + 2) * 3600 },
-      }),
-    );
-    return true;
-  } catch (error) {
-    if (error instanceof ConditionalCheckFailedException) return false;
-    throw error;
-  }
-}
-
-/**
- * Runs `work` and answers no sooner than `floorMs` after starting, so the time of an answer does not tell
- * whether anything matched (the work itself may be short-circuited for unknown holders).
- */
-export async function answerAfter<T>(floorMs: number, work: () => Promise<T>): Promise<T> {
-  const started = performance.now();
-  const result = await work();
-  const left = floorMs - (performance.now() - started);
-  if (left > 0) await new Promise((r) => setTimeout(r, left));
-  return result;
 }

@@ -18,18 +18,12 @@ import {
 import { type Channel, contactChannels, deliver, notifyAll } from "../notifications/sender.ts";
 import { dynamodb } from "../platform/clients.ts";
 import { now } from "../platform/clock.ts";
-import { required } from "../platform/config.ts";
+import { config, required } from "../platform/config.ts";
 import { UnauthorizedError } from "../platform/errors.ts";
+import { answerAfter, budgetLeft, subjectDigest, takeFromBudget } from "../platform/limits.ts";
 import { logger } from "../platform/logger.ts";
 import { randomId } from "../platform/random.ts";
-import {
-  answerAfter,
-  consumeLink,
-  createLink,
-  type LinkPurpose,
-  readLink,
-  withinRequestLimit,
-} from "./links.ts";
+import { consumeLink, createLink, type LinkPurpose, readLink } from "./links.ts";
 import type { recoveryRequestSchema, revocationRequestSchema } from "./self-service.schema.ts";
 
 /** Every recovery and revocation request answers no sooner than this, matched or not. */
@@ -37,7 +31,23 @@ export const ANSWER_FLOOR_MS = 1_200;
 /** Initial PIN validity when both halves travel electronically (recovery, SPEC §3). */
 export const ELECTRONIC_INITIAL_PIN_HOURS = 48;
 
+/** Matching requests a holder may make an hour: only requests that would send something count. */
+export const HOLDER_REQUESTS_PER_HOUR = 3;
+
 const ACCEPTED = { status: "accepted" as const };
+
+/** Where a request came from, for the per-source budget of non-matching requests. */
+export interface RequestSource {
+  ip: string;
+}
+
+// Non-matching requests a source may make an hour (config); past it, its requests are no longer evaluated.
+const sourceHasRoom = (purpose: LinkPurpose, source: RequestSource) =>
+  budgetLeft(`${purpose}-miss`, subjectDigest(source.ip), config().SOURCE_MISSES_PER_HOUR, 3600);
+const countMiss = (purpose: LinkPurpose, source: RequestSource) =>
+  takeFromBudget(`${purpose}-miss`, subjectDigest(source.ip), config().SOURCE_MISSES_PER_HOUR, 3600);
+const holderHasRoom = (purpose: LinkPurpose, codiceFiscale: string) =>
+  takeFromBudget(purpose, codiceFiscale, HOLDER_REQUESTS_PER_HOUR, 3600);
 
 function invalidLink(): UnauthorizedError {
   return new UnauthorizedError("invalid-token", "The link is not valid, was already used, or has expired.");
@@ -53,19 +63,23 @@ async function audit(
 }
 
 /**
- * Primary course (F5, request): within the holder's hourly budget, if the PIN was used at least once and at
- * least two of the given contacts are registered ones, send a 24-hour link to the registered e-mail (or PEC)
- * and tell every registered contact. Every request gets the same answer, after the same minimum time.
+ * Primary course (F5, request): if the PIN was used at least once and at least two of the given contacts
+ * are registered ones, and the holder's hourly budget allows, send a 24-hour link to the registered e-mail
+ * (or PEC) and tell every registered contact. Only matching requests spend the holder's budget, so strangers
+ * cannot exhaust it; non-matching ones spend their source's. Same answer, same minimum time, whatever happened.
  */
-export async function requestRecovery(input: z.infer<typeof recoveryRequestSchema>) {
+export async function requestRecovery(input: z.infer<typeof recoveryRequestSchema>, source: RequestSource) {
   return answerAfter(ANSWER_FLOOR_MS, async () => {
     const { codiceFiscale } = input;
-    if (!(await withinRequestLimit("recovery", codiceFiscale))) return ACCEPTED;
+    if (!(await sourceHasRoom("recovery", source))) return ACCEPTED;
     const credential = await getCredential(codiceFiscale);
     const usable =
       credential?.everUsed &&
       (credential.status === "active" || credential.status === "pending-first-access");
-    if (!credential || !usable) return ACCEPTED;
+    if (!credential || !usable) {
+      await countMiss("recovery", source);
+      return ACCEPTED;
+    }
     const registered = credential.contacts;
     const matches = [
       input.mobile && input.mobile === registered.mobile,
@@ -74,9 +88,14 @@ export async function requestRecovery(input: z.infer<typeof recoveryRequestSchem
     ].filter(Boolean).length;
     const linkChannel: Channel | undefined = registered.email ? "email" : registered.pec ? "pec" : undefined;
     if (matches < 2 || !linkChannel) {
+      await countMiss("recovery", source);
       await audit(codiceFiscale, "recovery-requested", "refused", {
         reason: matches < 2 ? "contacts-mismatch" : "no-email",
       });
+      return ACCEPTED;
+    }
+    if (!(await holderHasRoom("recovery", codiceFiscale))) {
+      await audit(codiceFiscale, "recovery-requested", "refused", { reason: "holder-limit" });
       return ACCEPTED;
     }
     const link = await createLink({
@@ -175,14 +194,17 @@ export async function confirmRecovery(token: string) {
 }
 
 /**
- * Primary course (F6, request): within the holder's hourly budget, if a PIN exists and the health card
- * matches the recorded one, send a 24-hour confirmation link to the address given (it may be new: the
- * registered contacts may be what was lost). Same answer, same minimum time, whatever happened.
+ * Primary course (F6, request): if a PIN exists and the health card matches the recorded one, and the
+ * holder's hourly budget allows, send a 24-hour confirmation link to the address given (it may be new: the
+ * registered contacts may be what was lost). Budgets as for recovery. Same answer, same minimum time.
  */
-export async function requestRevocation(input: z.infer<typeof revocationRequestSchema>) {
+export async function requestRevocation(
+  input: z.infer<typeof revocationRequestSchema>,
+  source: RequestSource,
+) {
   return answerAfter(ANSWER_FLOOR_MS, async () => {
     const { codiceFiscale, healthCard } = input;
-    if (!(await withinRequestLimit("revocation", codiceFiscale))) return ACCEPTED;
+    if (!(await sourceHasRoom("revocation", source))) return ACCEPTED;
     const credential = await getCredential(codiceFiscale);
     const live =
       credential && (credential.status === "active" || credential.status === "pending-first-access");
@@ -190,8 +212,13 @@ export async function requestRevocation(input: z.infer<typeof revocationRequestS
       credential?.healthCard?.number === healthCard.number &&
       credential?.healthCard?.expiryDate === healthCard.expiryDate;
     if (!credential || !live || !cardMatches) {
+      await countMiss("revocation", source);
       if (credential)
         await audit(codiceFiscale, "revocation-requested", "refused", { reason: "health-card-mismatch" });
+      return ACCEPTED;
+    }
+    if (!(await holderHasRoom("revocation", codiceFiscale))) {
+      await audit(codiceFiscale, "revocation-requested", "refused", { reason: "holder-limit" });
       return ACCEPTED;
     }
     const channel: Channel = input.email ? "email" : "pec";

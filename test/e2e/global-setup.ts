@@ -18,7 +18,7 @@ declare module "vitest" {
  */
 export default async function setup(project: TestProject) {
   const localDir = mkdtempSync(join(tmpdir(), "pin-e2e-"));
-  const stack = await startLocalStack(localDir, { LOG_LEVEL: "DEBUG" });
+  const stack = await startLocalStack(localDir, { LOG_LEVEL: "DEBUG", SOURCE_MISSES_PER_HOUR: "40" });
   project.provide("apiUrl", stack.apiUrl);
   project.provide("logFile", stack.logFile);
   project.provide("localDir", localDir);

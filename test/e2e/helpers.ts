@@ -80,3 +80,29 @@ export interface Endpoints {
 export function endpoints(): Endpoints {
   return JSON.parse(readFileSync(join(inject("localDir"), "endpoints.json"), "utf8")) as Endpoints;
 }
+
+export interface PersonOnRecord {
+  codiceFiscale: string;
+  surname: string;
+  givenName: string;
+  birthDate: string;
+  sex: string;
+  birthPlaceCode: string;
+  residence: Record<string, unknown>;
+}
+
+/** Puts people on the institution's record (SPEC §3) with the identity and residence of their requests. */
+export async function putOnRecord(...people: PersonOnRecord[]): Promise<void> {
+  for (const { codiceFiscale, surname, givenName, birthDate, sex, birthPlaceCode, residence } of people) {
+    const reply = await postJson("/_local/registry", {
+      codiceFiscale,
+      surname,
+      givenName,
+      birthDate,
+      sex,
+      birthPlaceCode,
+      residence,
+    });
+    if (reply.status !== 201) throw new Error(`registry: ${reply.status} ${JSON.stringify(reply.body)}`);
+  }
+}

@@ -3,7 +3,7 @@ import { GetObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { DynamoDBDocumentClient, QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { extractText, getDocumentProxy } from "unpdf";
 import type { pinRequestBody } from "../fixtures/requests.ts";
-import { endpoints, outbox, postJson, runJob } from "./helpers.ts";
+import { endpoints, outbox, postJson, putOnRecord, runJob } from "./helpers.ts";
 
 export type RequestBody = ReturnType<typeof pinRequestBody>;
 
@@ -62,6 +62,7 @@ export async function partBsFromBatch(prefix: string, people: RequestBody[]): Pr
 
 /** Requests PINs for `people`, prints their letters, and returns each one's whole 16-character initial PIN. */
 export async function issueInitialPins(people: RequestBody[]): Promise<Map<string, string>> {
+  await putOnRecord(...people);
   for (const person of people) {
     const response = await postJson("/v1/pin-requests", person);
     if (response.status !== 202)

@@ -1,7 +1,17 @@
 import { ListObjectsV2Command, S3Client } from "@aws-sdk/client-s3";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { pinRequestBody } from "../fixtures/requests.ts";
-import { api, clearOutbox, endpoints, outbox, postJson, readLogs, runJob, setClock } from "./helpers.ts";
+import {
+  api,
+  clearOutbox,
+  endpoints,
+  outbox,
+  postJson,
+  putOnRecord,
+  readLogs,
+  runJob,
+  setClock,
+} from "./helpers.ts";
 import { partBsFromBatch, type RequestBody } from "./journeys.ts";
 
 const NEW_PIN = "K7QW2M9X";
@@ -48,6 +58,7 @@ describe("PIN lifecycle over the local stack", () => {
 
   it("request → SMS part A → letter → first access → login → /v1/me → expiry → renewal", async () => {
     const body = pinRequestBody();
+    await putOnRecord(body);
     const requested = await postJson("/v1/pin-requests", body);
     expect(requested.status).toBe(202);
     expect(requested.body).toMatchObject({

@@ -19,6 +19,8 @@ describe("npm start", () => {
   it("keeps its data across a restart and leaves no Java process behind when stopped", async () => {
     const person = pinRequestBody();
     const first = await startLocalStack(dir);
+    const { contacts: _c, partAChannel: _p, hasItalianIdDocument: _h, ...record } = person;
+    expect((await post(first.apiUrl, "/_local/registry", record)).status).toBe(201);
     expect((await post(first.apiUrl, "/v1/pin-requests", person)).status).toBe(202);
     expect(javaProcessesFor(dir).length).toBe(1);
     expect(await first.stop()).toBe(0);

@@ -3,17 +3,28 @@ import { PublishCommand, SNSClient } from "@aws-sdk/client-sns";
 import { GetCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { pinRequestSchema } from "#shared/pin-requests/pin-request.schema";
+import { type PinRequest, pinRequestSchema } from "#shared/pin-requests/pin-request.schema";
 import { submitPinRequest } from "#shared/pin-requests/pin-request.service";
 import { dynamodb } from "#shared/platform/clients";
 import { setClockOffsetSeconds } from "#shared/platform/clock";
 import { AppError } from "#shared/platform/errors";
+import { putPersonOnRecord } from "#shared/registry/registry.store";
 import { tableDefinition } from "#shared/table";
 import { pinRequestBody } from "../../fixtures/requests.ts";
 
 const sns = mockClient(SNSClient);
 const ses = mockClient(SESv2Client);
 const web = { channel: "web" as const, actor: "citizen" };
+
+/** Puts the requester on the institution's record, as the import would (SPEC §3). */
+async function onRecord(request: PinRequest): Promise<PinRequest> {
+  const { codiceFiscale, surname, givenName, birthDate, sex, birthPlaceCode, residence } = request;
+  await putPersonOnRecord(
+    { codiceFiscale, surname, givenName, birthDate, sex, birthPlaceCode, residence },
+    "local",
+  );
+  return request;
+}
 
 async function credential(codiceFiscale: string) {
   const { Item } = await dynamodb.send(
@@ -47,7 +58,7 @@ describe("PIN request (F1) on DynamoDB Local", () => {
   afterEach(() => setClockOffsetSeconds(0));
 
   it("stores only a hash, encrypts part B, sends part A, and queues one letter", async () => {
-    const request = pinRequestSchema.parse(pinRequestBody());
+    const request = await onRecord(pinRequestSchema.parse(pinRequestBody()));
     const { accepted } = await submitPinRequest(request, web);
     expect(accepted.partASentTo.channel).toBe("sms");
     const sms = sns.commandCalls(PublishCommand);
@@ -64,7 +75,7 @@ describe("PIN request (F1) on DynamoDB Local", () => {
 
   it("answers 503 and leaves nothing usable when part A cannot be sent", async () => {
     sns.on(PublishCommand).rejects(new Error("SMS provider down"));
-    const request = pinRequestSchema.parse(pinRequestBody());
+    const request = await onRecord(pinRequestSchema.parse(pinRequestBody()));
     const failure = await submitPinRequest(request, web).catch((e: unknown) => e);
     expect(failure).toBeInstanceOf(AppError);
     expect(failure).toMatchObject({ statusCode: 503, code: "temporarily-unavailable" });
@@ -77,7 +88,7 @@ describe("PIN request (F1) on DynamoDB Local", () => {
   });
 
   it("issues exactly one PIN when the same person asks five times at once", async () => {
-    const request = pinRequestSchema.parse(pinRequestBody());
+    const request = await onRecord(pinRequestSchema.parse(pinRequestBody()));
     const answers = await Promise.all(Array.from({ length: 5 }, () => submitPinRequest(request, web)));
     expect(
       answers.every((a) => a.accepted.partASentTo.masked === answers[0]!.accepted.partASentTo.masked),
@@ -90,7 +101,7 @@ describe("PIN request (F1) on DynamoDB Local", () => {
   });
 
   it("lets a new request replace an initial PIN that expired unused", async () => {
-    const request = pinRequestSchema.parse(pinRequestBody());
+    const request = await onRecord(pinRequestSchema.parse(pinRequestBody()));
     await submitPinRequest(request, web);
     const first = await credential(request.codiceFiscale);
     setClockOffsetSeconds(91 * 86_400);

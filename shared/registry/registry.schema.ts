@@ -1,0 +1,22 @@
+import { z } from "zod";
+import { citizenRequestFields } from "../pin-requests/pin-request.schema.ts";
+
+/**
+ * One person of the institution's record of insured persons (SPEC §3 "Person on record"): the authority on
+ * who a codice fiscale belongs to and where that person lives. Part B of a PIN only ever travels to this
+ * residence.
+ */
+export const personRecordSchema = z.strictObject({
+  codiceFiscale: citizenRequestFields.codiceFiscale,
+  surname: citizenRequestFields.surname,
+  givenName: citizenRequestFields.givenName,
+  birthDate: citizenRequestFields.birthDate,
+  sex: citizenRequestFields.sex,
+  birthPlaceCode: citizenRequestFields.birthPlaceCode,
+  residence: citizenRequestFields.residence,
+});
+
+export type PersonRecord = z.infer<typeof personRecordSchema>;
+
+/** Where a record came from: an import file, a branch that checked documents, or the local stack. */
+export type RecordSource = `import:${string}` | `branch:${string}` | "local";
