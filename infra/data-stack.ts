@@ -1,16 +1,23 @@
 import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from "aws-cdk-lib";
 import * as dynamodb from "aws-cdk-lib/aws-dynamodb";
+import * as iam from "aws-cdk-lib/aws-iam";
 import * as kms from "aws-cdk-lib/aws-kms";
 import * as s3 from "aws-cdk-lib/aws-s3";
 import type { Construct } from "constructs";
+import { PART_B_PURPOSE } from "#shared/crypto/part-b";
 import { tableDefinition } from "#shared/table";
 import { acknowledge } from "./nag.ts";
 
 /** What the stateless stack may use from the stateful one. */
 export interface DataResources {
   readonly table: dynamodb.ITable;
-  /** Symmetric key: the table, both buckets and part B until its letter is printed. */
+  /** Symmetric key: the table and both buckets. */
   readonly dataKey: kms.IKey;
+  /**
+   * Symmetric key for part B alone, from the request until its letter is printed: only the issuing functions
+   * may encrypt and only the letter batch may decrypt, always with the part-B encryption context.
+   */
+  readonly partBKey: kms.IKey;
   /** ECC_NIST_P256 key that signs citizen access tokens (ES256). */
   readonly signingKey: kms.IKey;
   readonly lettersBucket: s3.IBucket;
@@ -24,6 +31,7 @@ export interface DataResources {
 export class DataStack extends Stack implements DataResources {
   readonly table: dynamodb.Table;
   readonly dataKey: kms.Key;
+  readonly partBKey: kms.Key;
   readonly signingKey: kms.Key;
   readonly lettersBucket: s3.Bucket;
   readonly uploadsBucket: s3.Bucket;
@@ -38,10 +46,40 @@ export class DataStack extends Stack implements DataResources {
       this.node.setContext(logsUseBucketPolicy, true);
 
     this.dataKey = new kms.Key(this, "DataKey", {
-      description: "PIN service data: table, letters, uploads and part B",
+      description: "PIN service data: table, letters and uploads",
       enableKeyRotation: true,
       removalPolicy: RemovalPolicy.RETAIN,
     });
+
+    // Part B is half a credential: its own key, so that reading the table (which every function does) never
+    // implies reading part B. The key policy refuses any use without the part-B encryption context
+    // (shared/crypto/part-b.ts), whoever the caller; the grants (infra/constructs/pin-function.ts) say who.
+    this.partBKey = new kms.Key(this, "PartBKey", {
+      description: "PIN service: part B of initial PINs, until its letter is printed",
+      enableKeyRotation: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    const cryptographicActions = ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*"];
+    this.partBKey.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: "DenyWithoutPartBPurpose",
+        effect: iam.Effect.DENY,
+        principals: [new iam.AnyPrincipal()],
+        actions: cryptographicActions,
+        resources: ["*"],
+        conditions: { StringNotEquals: { "kms:EncryptionContext:purpose": PART_B_PURPOSE } },
+      }),
+    );
+    this.partBKey.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: "DenyWithoutLetterId",
+        effect: iam.Effect.DENY,
+        principals: [new iam.AnyPrincipal()],
+        actions: cryptographicActions,
+        resources: ["*"],
+        conditions: { Null: { "kms:EncryptionContext:letterId": "true" } },
+      }),
+    );
 
     this.signingKey = new kms.Key(this, "SigningKey", {
       description: "PIN service: signs citizen access tokens (ES256)",

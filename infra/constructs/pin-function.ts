@@ -9,12 +9,23 @@ import type * as s3 from "aws-cdk-lib/aws-s3";
 import type * as ses from "aws-cdk-lib/aws-ses";
 import type * as sqs from "aws-cdk-lib/aws-sqs";
 import { Construct } from "constructs";
+import { PART_B_PURPOSE } from "#shared/crypto/part-b";
 import type { Binding } from "#shared/functions";
 import type { Config } from "#shared/platform/config";
 import type { DataResources } from "../data-stack.ts";
 import { acknowledge, nameInPolicy } from "../nag.ts";
 
 const repositoryRoot = fileURLToPath(new URL("../..", import.meta.url));
+
+/**
+ * Every grant on the part-B key requires the context shared/crypto/part-b.ts sends: the part-B purpose and a
+ * letter id, and no other key. A ciphertext only opens for the letter it was made for.
+ */
+const partBEncryptionContext = {
+  StringEquals: { "kms:EncryptionContext:purpose": PART_B_PURPOSE },
+  Null: { "kms:EncryptionContext:letterId": "false" },
+  "ForAllValues:StringEquals": { "kms:EncryptionContextKeys": ["purpose", "letterId"] },
+};
 
 /** Names the functions read through `config()`; a typo is a compile error. */
 export type EnvironmentVariable = keyof Config;
@@ -184,13 +195,24 @@ export class PinFunction extends Construct {
         return;
       }
       case "partBKey:encrypt":
-        this.setEnvironment("PART_B_KEY_ID", targets.dataKey.keyId);
-        targets.dataKey.grantEncrypt(this.function);
-        this.acknowledgeDataKeyActions();
+        this.setEnvironment("PART_B_KEY_ID", targets.partBKey.keyId);
+        this.function.addToRolePolicy(
+          new iam.PolicyStatement({
+            actions: ["kms:Encrypt"],
+            resources: [targets.partBKey.keyArn],
+            conditions: partBEncryptionContext,
+          }),
+        );
         return;
       case "partBKey:decrypt":
-        this.setEnvironment("PART_B_KEY_ID", targets.dataKey.keyId);
-        targets.dataKey.grantDecrypt(this.function);
+        this.setEnvironment("PART_B_KEY_ID", targets.partBKey.keyId);
+        this.function.addToRolePolicy(
+          new iam.PolicyStatement({
+            actions: ["kms:Decrypt"],
+            resources: [targets.partBKey.keyArn],
+            conditions: partBEncryptionContext,
+          }),
+        );
         return;
       case "signingKey:sign":
         this.setEnvironment("SIGNING_KEY_ID", targets.signingKey.keyId);

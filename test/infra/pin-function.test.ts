@@ -71,16 +71,26 @@ function variablesOf(fn: PinFunction): Record<string, unknown> {
   return template.toJSON().Resources[id].Properties.Environment.Variables;
 }
 
-function actionsOf(fn: PinFunction): string[] {
+interface Statement {
+  Effect: "Allow" | "Deny";
+  Action: string | string[];
+  Resource: unknown;
+  Condition?: Record<string, Record<string, unknown>>;
+}
+
+function statementsOf(fn: PinFunction): Statement[] {
   const roleId = stack.resolve((fn.role.node.defaultChild as CfnElement).logicalId);
   const policies = Object.values(template.findResources("AWS::IAM::Policy")).filter((policy) =>
     policy.Properties.Roles.some((role: { Ref: string }) => role.Ref === roleId),
   );
-  return policies.flatMap((policy) =>
-    policy.Properties.PolicyDocument.Statement.flatMap((statement: { Action: string | string[] }) =>
-      [statement.Action].flat(),
-    ),
-  );
+  return policies.flatMap((policy) => policy.Properties.PolicyDocument.Statement as Statement[]);
+}
+
+/** Actions the role is allowed (denials are not grants). */
+function actionsOf(fn: PinFunction): string[] {
+  return statementsOf(fn)
+    .filter((statement) => statement.Effect === "Allow")
+    .flatMap((statement) => [statement.Action].flat());
 }
 
 beforeAll(() => {
@@ -101,6 +111,7 @@ beforeAll(() => {
   targets = {
     table,
     dataKey,
+    partBKey: new kms.Key(stack, "PartBKey", { enableKeyRotation: true }),
     signingKey: new kms.Key(stack, "SigningKey", {
       keySpec: kms.KeySpec.ECC_NIST_P256,
       keyUsage: kms.KeyUsage.SIGN_VERIFY,
@@ -175,13 +186,44 @@ describe("PinFunction", () => {
     expect(variable("uploads:readwrite", "UPLOADS_BUCKET")).toEqual(
       stack.resolve(targets.uploadsBucket.bucketName),
     );
-    expect(variable("partBKey:decrypt", "PART_B_KEY_ID")).toEqual(stack.resolve(targets.dataKey.keyId));
+    expect(variable("partBKey:encrypt", "PART_B_KEY_ID")).toEqual(stack.resolve(targets.partBKey.keyId));
+    expect(variable("partBKey:decrypt", "PART_B_KEY_ID")).toEqual(stack.resolve(targets.partBKey.keyId));
     expect(variable("signingKey:verify", "SIGNING_KEY_ID")).toEqual(stack.resolve(targets.signingKey.keyId));
     expect(variable("sms:publish", "SMS_SENDER_ID")).toBe("INPSPIN");
     expect(variable("email:send", "SENDER_EMAIL")).toBe("no-reply@pin.example.org");
     expect(variable("email:send", "SES_CONFIGURATION_SET")).toEqual(
       stack.resolve(targets.configurationSet.configurationSetName),
     );
+  });
+
+  it("uses the part-B key for one action each, only with the part-B encryption context", () => {
+    const partBKeyArn = stack.resolve(targets.partBKey.keyArn);
+    for (const [binding, action] of [
+      ["partBKey:encrypt", "kms:Encrypt"],
+      ["partBKey:decrypt", "kms:Decrypt"],
+    ] as const) {
+      const onKey = statementsOf(functions.get(binding)!).filter(
+        (statement) => JSON.stringify(statement.Resource) === JSON.stringify(partBKeyArn),
+      );
+      expect(onKey, binding).toEqual([
+        {
+          Effect: "Allow",
+          Action: action,
+          Resource: partBKeyArn,
+          Condition: {
+            StringEquals: { "kms:EncryptionContext:purpose": "part-b" },
+            Null: { "kms:EncryptionContext:letterId": "false" },
+            "ForAllValues:StringEquals": { "kms:EncryptionContextKeys": ["purpose", "letterId"] },
+          },
+        },
+      ]);
+    }
+    for (const [binding, fn] of functions) {
+      if (binding.startsWith("partBKey:")) continue;
+      expect(JSON.stringify(statementsOf(fn)), binding).not.toContain(
+        stack.resolve((targets.partBKey.node.defaultChild as CfnElement).logicalId),
+      );
+    }
   });
 
   it("acknowledges exactly the IAM wildcard findings its grants produce, no more", () => {
