@@ -167,12 +167,21 @@ export class PinFunction extends Construct {
         return;
       case "sms:publish":
         this.setEnvironment("SMS_SENDER_ID", targets.smsSenderId);
+        // Publishing to a phone number has no resource to name, so it is allowed on '*'; every topic and
+        // platform endpoint has an sns ARN, and the denial of those leaves direct SMS as the only use.
         this.function.addToRolePolicy(
           new iam.PolicyStatement({ actions: ["sns:Publish"], resources: ["*"] }),
         );
+        this.function.addToRolePolicy(
+          new iam.PolicyStatement({
+            effect: iam.Effect.DENY,
+            actions: ["sns:Publish"],
+            resources: [`arn:${Stack.of(this).partition}:sns:*:*:*`],
+          }),
+        );
         acknowledge(
           this.role,
-          "SMS are published straight to phone numbers, which have no ARN: sns:Publish to a phone number is authorised on resource '*' only. The role is granted no topic.",
+          "SMS are published straight to phone numbers, which have no ARN: sns:Publish to a phone number is authorised on resource '*' only. The same policy denies sns:Publish on every SNS ARN (arn:aws:sns:*:*:*), so no topic or endpoint can be published to.",
           "AwsSolutions-IAM5[Resource::*]",
         );
         return;

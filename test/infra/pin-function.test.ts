@@ -196,6 +196,23 @@ describe("PinFunction", () => {
     );
   });
 
+  it("publishes SMS to phone numbers only: sns:Publish on '*' with every SNS ARN denied", () => {
+    for (const [binding, fn] of functions) {
+      const publishing = statementsOf(fn).filter((statement) =>
+        [statement.Action].flat().includes("sns:Publish"),
+      );
+      if (binding !== "sms:publish") {
+        expect(publishing, binding).toEqual([]);
+        continue;
+      }
+      expect(publishing).toHaveLength(2);
+      expect(publishing).toContainEqual({ Effect: "Allow", Action: "sns:Publish", Resource: "*" });
+      const denial = publishing.find((statement) => statement.Effect === "Deny");
+      expect(denial?.Condition).toBeUndefined();
+      expect(JSON.stringify(stack.resolve(denial?.Resource))).toMatch(/:sns:\*:\*:\*"/);
+    }
+  });
+
   it("uses the part-B key for one action each, only with the part-B encryption context", () => {
     const partBKeyArn = stack.resolve(targets.partBKey.keyArn);
     for (const [binding, action] of [

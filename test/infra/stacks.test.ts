@@ -61,17 +61,20 @@ function functionResource(name: FunctionName): Resource {
   return resource;
 }
 
-/** Every action the function's role may take, from its inline policy. */
-function actionsOf(name: FunctionName): string[] {
+/** The statements of the function role's inline policy. */
+function statementsOf(name: FunctionName): Json[] {
   const roleId = logicalId(service.functions[name].role.node.defaultChild as CfnElement);
   const policies = Object.values(resourcesOf(serviceTemplate, "AWS::IAM::Policy")).filter((policy) =>
     policy.Properties.Roles.some((role: { Ref: string }) => role.Ref === roleId),
   );
-  return policies.flatMap((policy) =>
-    policy.Properties.PolicyDocument.Statement.flatMap((statement: { Action: string | string[] }) =>
-      [statement.Action].flat(),
-    ),
-  );
+  return policies.flatMap((policy) => policy.Properties.PolicyDocument.Statement);
+}
+
+/** Every action the function's role is allowed, from its inline policy. */
+function actionsOf(name: FunctionName): string[] {
+  return statementsOf(name)
+    .filter((statement) => statement.Effect === "Allow")
+    .flatMap((statement) => [statement.Action].flat());
 }
 
 beforeAll(() => {
@@ -376,6 +379,28 @@ describe("service stack: functions", () => {
     expect(actions).toEqual(expect.arrayContaining(["dynamodb:GetItem", "dynamodb:Query"]));
     expect(actions).not.toEqual(expect.arrayContaining(["dynamodb:PutItem"]));
     expect(actions.filter((action) => /^dynamodb:(Put|Update|Delete|BatchWrite)/.test(action))).toEqual([]);
+  });
+
+  it("lets the functions bound to sms:publish publish to phone numbers only, never to a topic", () => {
+    const publishing = (Object.keys(functionDefinitions) as FunctionName[]).filter((name) =>
+      (functionDefinitions[name].bindings as readonly Binding[]).includes("sms:publish"),
+    );
+    expect(publishing.length).toBeGreaterThan(0);
+    for (const name of Object.keys(functionDefinitions) as FunctionName[]) {
+      const statements = statementsOf(name).filter((statement) =>
+        [statement.Action].flat().includes("sns:Publish"),
+      );
+      if (!publishing.includes(name)) {
+        expect(statements, name).toEqual([]);
+        continue;
+      }
+      expect(statements, name).toContainEqual({ Effect: "Allow", Action: "sns:Publish", Resource: "*" });
+      const denials = statements.filter((statement) => statement.Effect === "Deny");
+      expect(denials, name).toHaveLength(1);
+      expect(JSON.stringify(denials[0].Resource), name).toMatch(
+        /^"arn:aws:sns:\*:\*:\*"$|:sns:\*:\*:\*"\]\]\}$/,
+      );
+    }
   });
 
   it("writes each function's logs to its own log group with a retention, through a role without managed policies", () => {
