@@ -43,15 +43,25 @@ export async function updateCredentialIfVersion(
   }
 }
 
-/** The UpdateItem input of a versioned credential change, also usable inside a transaction. */
+/**
+ * The UpdateItem input of a versioned credential change, also usable inside a transaction. `expect` adds
+ * attributes that must still hold the given values (e.g. the PIN hash a change token was minted for).
+ */
 export function versionedUpdate(
   codiceFiscale: string,
   expectedVersion: number,
   set: Record<string, unknown>,
   remove: string[] = [],
+  expect: Record<string, unknown> = {},
 ) {
   const names: Record<string, string> = { "#version": "version" };
   const values: Record<string, unknown> = { ":expected": expectedVersion, ":next": expectedVersion + 1 };
+  const conditions = ["#version = :expected"];
+  Object.entries(expect).forEach(([key, value], i) => {
+    names[`#e${i}`] = key;
+    values[`:e${i}`] = value;
+    conditions.push(`#e${i} = :e${i}`);
+  });
   const sets = ["#version = :next"];
   Object.entries(set).forEach(([key, value], i) => {
     names[`#s${i}`] = key;
@@ -66,7 +76,7 @@ export function versionedUpdate(
     TableName: required("TABLE_NAME"),
     Key: credentialKey(codiceFiscale),
     UpdateExpression: `SET ${sets.join(", ")}${removes.length ? ` REMOVE ${removes.join(", ")}` : ""}`,
-    ConditionExpression: "#version = :expected",
+    ConditionExpression: conditions.join(" AND "),
     ExpressionAttributeNames: names,
     ExpressionAttributeValues: values,
   };

@@ -12,7 +12,31 @@ export interface ChangeToken {
   codiceFiscale: string;
   credentialId: string;
   reason: "first-access" | "expired";
+  /**
+   * SHA-256 of the PIN hash the login checked (the initial PIN's for first access, the expired PIN's for
+   * renewal). The token changes only that PIN: once any PIN change, recovery or revocation replaced it, the
+   * token is dead, while failed or successful logins in between leave it alone.
+   */
+  pinFingerprint: string;
   expiresAtMs: number;
+}
+
+/** What a change token stores of a PIN hash: enough to tell it changed, nothing to attack it with. */
+export const pinFingerprint = (pinHash: string) => hashToken(pinHash);
+
+/** The PIN hash a grant of `reason` changes, while the credential is in the state that grant is for. */
+export function boundPinHash(
+  credential: { status: string; initialPinHash?: string; pinHash?: string },
+  reason: ChangeToken["reason"],
+): { attribute: "initialPinHash" | "pinHash"; hash: string } | undefined {
+  if (reason === "first-access") {
+    return credential.status === "pending-first-access" && credential.initialPinHash
+      ? { attribute: "initialPinHash", hash: credential.initialPinHash }
+      : undefined;
+  }
+  return credential.status === "active" && credential.pinHash
+    ? { attribute: "pinHash", hash: credential.pinHash }
+    : undefined;
 }
 
 /** Stored under the SHA-256 of the token: the token itself (256 random bits) is never written down. */
@@ -42,7 +66,10 @@ export async function readChangeToken(token: string): Promise<ChangeToken | unde
   const { Item } = await dynamodb.send(
     new GetCommand({ TableName: required("TABLE_NAME"), Key: changeTokenKey(token), ConsistentRead: true }),
   );
-  if (!Item || (Item.expiresAtMs as number) <= nowMs()) return undefined;
+  // Grants minted before `pinFingerprint` existed cannot be bound to a PIN: refused (they live 10 minutes).
+  if (!Item || (Item.expiresAtMs as number) <= nowMs() || typeof Item.pinFingerprint !== "string") {
+    return undefined;
+  }
   return Item as ChangeToken;
 }
 

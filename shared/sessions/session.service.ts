@@ -24,9 +24,11 @@ import { addDays, now, nowMs } from "../platform/clock.ts";
 import { AppError, UnauthorizedError } from "../platform/errors.ts";
 import { logger } from "../platform/logger.ts";
 import {
+  boundPinHash,
   CHANGE_TOKEN_TTL_SECONDS,
   consumeChangeToken,
   createChangeToken,
+  pinFingerprint,
   readChangeToken,
 } from "./change-token.store.ts";
 
@@ -97,6 +99,7 @@ export async function login(codiceFiscale: string, pinInput: string): Promise<Lo
     return changeRequired(
       credential,
       credential.status === "pending-first-access" ? "first-access" : "expired",
+      hash!,
     );
   }
   // Independent steps of a successful login run side by side: one round trip instead of three.
@@ -120,14 +123,17 @@ export async function login(codiceFiscale: string, pinInput: string): Promise<Lo
   };
 }
 
+/** A change token bound to the PIN hash the login just checked: it can replace that PIN and no later one. */
 async function changeRequired(
   credential: Credential,
   reason: "first-access" | "expired",
+  checkedHash: string,
 ): Promise<LoginResult> {
   const changeToken = await createChangeToken({
     codiceFiscale: credential.codiceFiscale,
     credentialId: credential.credentialId,
     reason,
+    pinFingerprint: pinFingerprint(checkedHash),
   });
   await recordAuditEvent({
     codiceFiscale: credential.codiceFiscale,
@@ -172,6 +178,10 @@ async function recordFailure(
   if (failed.length) logger.warn("lock notice not delivered", { channels: failed });
 }
 
+function invalidChangeToken(): AppError {
+  return new UnauthorizedError("invalid-token", "The change token is not valid or has expired.");
+}
+
 function weakPin(reason: string, message: string): AppError {
   return new AppError(400, "weak-pin", "PIN not allowed", message, {
     errors: [{ path: "newPin", message }],
@@ -182,7 +192,9 @@ function weakPin(reason: string, message: string): AppError {
 /**
  * Sets the holder's 8-character PIN, consuming a change token (first access, renewal) or after checking the
  * current PIN of an authenticated holder. The new PIN must pass SPEC §3's rules; the initial PIN dies with
- * the change. Parallel uses of one token: exactly one wins, the transaction refuses the others.
+ * the change. Parallel uses of one token: exactly one wins, the transaction refuses the others. A token
+ * changes only the PIN it was minted for: the transaction also requires that PIN's hash to be unchanged, so
+ * a second token from an earlier login cannot replace the PIN the first one set.
  */
 export async function changePin(
   input: { changeToken: string; newPin: string } | { currentPin: string; newPin: string },
@@ -191,14 +203,23 @@ export async function changePin(
   const newPin = normalisePinInput(input.newPin);
   let credential: Credential | undefined;
   let tokenCondition: ReturnType<typeof consumeChangeToken> | undefined;
+  let stillBound: Record<string, string> = {};
   let currentPin: string | undefined;
   if ("changeToken" in input) {
     const grant = await readChangeToken(input.changeToken);
     credential = grant ? await getCredential(grant.codiceFiscale) : undefined;
-    if (!grant || !credential || credential.credentialId !== grant.credentialId) {
-      throw new UnauthorizedError("invalid-token", "The change token is not valid or has expired.");
+    const bound = grant && credential ? boundPinHash(credential, grant.reason) : undefined;
+    if (
+      !grant ||
+      !credential ||
+      credential.credentialId !== grant.credentialId ||
+      !bound ||
+      pinFingerprint(bound.hash) !== grant.pinFingerprint
+    ) {
+      throw invalidChangeToken();
     }
     tokenCondition = consumeChangeToken(input.changeToken);
+    stillBound = { [bound.attribute]: bound.hash };
   } else {
     if (!principal) throw new UnauthorizedError();
     const reservation = await reserveAttempt<Credential>(
@@ -248,6 +269,7 @@ export async function changePin(
       ...expiryIndexAttributes(credential, pinExpiresAt),
     },
     ["initialPinHash", "initialPinExpiresAt", "initialPinDelivery", "lockedUntil"],
+    stillBound,
   );
   try {
     await dynamodb.send(
@@ -256,9 +278,7 @@ export async function changePin(
       }),
     );
   } catch (error) {
-    if (error instanceof TransactionCanceledException) {
-      throw new UnauthorizedError("invalid-token", "The change token is not valid or has expired.");
-    }
+    if (error instanceof TransactionCanceledException) throw invalidChangeToken();
     throw error;
   }
   await recordAuditEvent({
