@@ -3,9 +3,19 @@
  * and grants exactly its bindings; the local stack imports the same entry files and calls the same
  * exported `handler`.
  */
+import type { IndexName } from "./table.ts";
+
+/**
+ * The table, granted by what a function's code sends (TransactWriteItems is authorised item by item with the
+ * write actions; Powertools idempotency needs read and write):
+ * - `table:read`: GetItem, BatchGetItem and Query on the table itself, not its indexes;
+ * - `table:write`: PutItem, UpdateItem, DeleteItem, BatchWriteItem and ConditionCheckItem;
+ * - `table:query:<index>`: Query on that one secondary index (shared/table.ts).
+ */
+export type TableBinding = "table:read" | "table:write" | `table:query:${IndexName}`;
+
 export type Binding =
-  | "table:read"
-  | "table:readwrite"
+  | TableBinding
   | "letters:write"
   | "uploads:readwrite"
   | "sms:publish"
@@ -37,62 +47,71 @@ export const functionDefinitions = {
     entry: "functions/http/pin-requests.ts",
     memorySize: 1024,
     timeoutSeconds: 15,
-    bindings: ["table:readwrite", "sms:publish", "email:send", "partBKey:encrypt"],
+    bindings: ["table:read", "table:write", "sms:publish", "email:send", "partBKey:encrypt"],
   },
   sessions: {
     entry: "functions/http/sessions.ts",
     memorySize: 1024,
-    bindings: ["table:readwrite", "sms:publish", "email:send", "signingKey:sign"],
+    bindings: ["table:read", "table:write", "sms:publish", "email:send", "signingKey:sign"],
   },
   pinChanges: {
     entry: "functions/http/pin-changes.ts",
     memorySize: 1024,
-    bindings: ["table:readwrite", "sms:publish", "email:send", "signingKey:verify"],
+    bindings: ["table:read", "table:write", "sms:publish", "email:send", "signingKey:verify"],
   },
   me: { entry: "functions/http/me.ts", bindings: ["table:read", "signingKey:verify"] },
   recoveries: {
     entry: "functions/http/recoveries.ts",
-    bindings: ["table:readwrite", "sms:publish", "email:send"],
+    bindings: ["table:read", "table:write", "sms:publish", "email:send"],
   },
   recoveryConfirmations: {
     entry: "functions/http/recovery-confirmations.ts",
     memorySize: 1024,
-    bindings: ["table:readwrite", "sms:publish", "email:send"],
+    bindings: ["table:read", "table:write", "sms:publish", "email:send"],
   },
-  revocations: { entry: "functions/http/revocations.ts", bindings: ["table:readwrite", "email:send"] },
+  revocations: {
+    entry: "functions/http/revocations.ts",
+    bindings: ["table:read", "table:write", "email:send"],
+  },
   revocationConfirmations: {
     entry: "functions/http/revocation-confirmations.ts",
-    bindings: ["table:readwrite", "sms:publish", "email:send"],
+    bindings: ["table:read", "table:write", "sms:publish", "email:send"],
   },
   phonePins: {
     entry: "functions/http/phone-pins.ts",
     memorySize: 1024,
-    bindings: ["table:readwrite", "sms:publish", "email:send"],
+    bindings: ["table:read", "table:write", "sms:publish", "email:send"],
   },
   phonePinVerifications: {
     entry: "functions/http/phone-pin-verifications.ts",
     memorySize: 1024,
-    bindings: ["table:readwrite"],
+    bindings: ["table:read", "table:write"],
   },
   letterBatch: {
     entry: "functions/jobs/letter-batch.ts",
     memorySize: 1536,
     timeoutSeconds: 900,
-    bindings: ["table:readwrite", "letters:write", "partBKey:decrypt"],
+    bindings: [
+      "table:read",
+      "table:write",
+      "table:query:pending-letters",
+      "letters:write",
+      "partBKey:decrypt",
+    ],
     async: true,
   },
   expiryReminders: {
     entry: "functions/jobs/expiry-reminders.ts",
     memorySize: 512,
     timeoutSeconds: 900,
-    bindings: ["table:readwrite", "sms:publish", "email:send"],
+    bindings: ["table:write", "table:query:expiry-reminders", "sms:publish", "email:send"],
     async: true,
   },
   registryImport: {
     entry: "functions/jobs/registry-import.ts",
     memorySize: 1024,
     timeoutSeconds: 900,
-    bindings: ["table:readwrite", "uploads:readwrite"],
+    bindings: ["table:write", "uploads:readwrite"],
     async: true,
   },
 } as const satisfies Record<string, FunctionDefinition>;

@@ -10,12 +10,36 @@ import type * as ses from "aws-cdk-lib/aws-ses";
 import type * as sqs from "aws-cdk-lib/aws-sqs";
 import { Construct } from "constructs";
 import { PART_B_PURPOSE } from "#shared/crypto/part-b";
-import type { Binding } from "#shared/functions";
+import type { Binding, TableBinding } from "#shared/functions";
 import type { Config } from "#shared/platform/config";
 import type { DataResources } from "../data-stack.ts";
 import { acknowledge, nameInPolicy } from "../nag.ts";
 
 const repositoryRoot = fileURLToPath(new URL("../..", import.meta.url));
+
+/**
+ * DynamoDB actions of the table bindings (shared/functions.ts `TableBinding`): what the SDK commands the code
+ * sends require. TransactWriteItems has no action of its own: each item is authorised as a Put, Update,
+ * Delete or ConditionCheck. Never Scan, DescribeTable or a stream.
+ */
+const tableActions = {
+  read: ["dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query"],
+  write: [
+    "dynamodb:PutItem",
+    "dynamodb:UpdateItem",
+    "dynamodb:DeleteItem",
+    "dynamodb:BatchWriteItem",
+    "dynamodb:ConditionCheckItem",
+  ],
+} as const;
+/** What DynamoDB needs of the caller on the table's customer-managed key (as CDK's table grants). */
+const tableKeyReadActions = ["kms:Decrypt", "kms:DescribeKey"];
+const tableKeyWriteActions = ["kms:Encrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*"];
+
+const indexQueryPrefix = "table:query:";
+function isIndexQuery(binding: Binding): binding is Extract<TableBinding, `table:query:${string}`> {
+  return binding.startsWith(indexQueryPrefix);
+}
 
 /**
  * Every grant on the part-B key requires the context shared/crypto/part-b.ts sends: the part-B purpose and a
@@ -142,17 +166,19 @@ export class PinFunction extends Construct {
   /** Gives the function one capability: its environment variable and its IAM grant, together. */
   bind(binding: Binding): void {
     const { targets } = this;
+    if (isIndexQuery(binding)) {
+      const indexName = binding.slice(indexQueryPrefix.length);
+      this.grantTable(["dynamodb:Query"], [`${targets.table.tableArn}/index/${indexName}`]);
+      return;
+    }
     switch (binding) {
       case "table:read":
-        this.setEnvironment("TABLE_NAME", targets.table.tableName);
-        targets.table.grantReadData(this.function);
-        this.acknowledgeTableIndexes();
+        this.grantTable(tableActions.read, [targets.table.tableArn]);
         return;
-      case "table:readwrite":
-        this.setEnvironment("TABLE_NAME", targets.table.tableName);
-        targets.table.grantReadWriteData(this.function);
-        this.acknowledgeTableIndexes();
-        this.acknowledgeDataKeyActions();
+      case "table:write":
+        this.grantTable(tableActions.write, [targets.table.tableArn]);
+        targets.table.encryptionKey?.grant(this.function, ...tableKeyWriteActions);
+        if (targets.table.encryptionKey) this.acknowledgeDataKeyActions();
         return;
       case "letters:write":
         this.setEnvironment("LETTERS_BUCKET", targets.lettersBucket.bucketName);
@@ -238,19 +264,18 @@ export class PinFunction extends Construct {
     }
   }
 
-  private acknowledgeTableIndexes(): void {
+  /** The table's name, `actions` on `resources` (the table or one index), and reading its key. */
+  private grantTable(actions: readonly string[], resources: string[]): void {
     const { table } = this.targets;
-    acknowledge(
-      this.role,
-      "Table grants include the table's own secondary indexes (pending-letters, expiry-reminders), addressed as table/index/*; no other table.",
-      `AwsSolutions-IAM5[Resource::${nameInPolicy(this.role, table, table.tableArn)}/index/*]`,
-    );
+    this.setEnvironment("TABLE_NAME", table.tableName);
+    this.function.addToRolePolicy(new iam.PolicyStatement({ actions: [...actions], resources }));
+    table.encryptionKey?.grant(this.function, ...tableKeyReadActions);
   }
 
   private acknowledgeDataKeyActions(): void {
     acknowledge(
       this.role,
-      "Encrypting under the data key (DynamoDB and S3 SSE-KMS, part B) takes the GenerateDataKey and ReEncrypt action families, on that one key only.",
+      "Writing to the table and buckets encrypted under the data key (DynamoDB and S3 SSE-KMS) takes the GenerateDataKey and ReEncrypt action families, on that one key only.",
       "AwsSolutions-IAM5[Action::kms:GenerateDataKey*]",
       "AwsSolutions-IAM5[Action::kms:ReEncrypt*]",
     );

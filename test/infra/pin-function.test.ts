@@ -12,7 +12,17 @@ import {
   PinFunction,
 } from "../../infra/constructs/pin-function.ts";
 import type { Binding } from "../../shared/functions.ts";
+import { tableDefinition } from "../../shared/table.ts";
 import { testApp, unacknowledgedFindings } from "./synth.ts";
+
+const writeActions = [
+  "dynamodb:PutItem",
+  "dynamodb:UpdateItem",
+  "dynamodb:DeleteItem",
+  "dynamodb:BatchWriteItem",
+  "dynamodb:ConditionCheckItem",
+];
+const neverGranted = ["dynamodb:*", "dynamodb:Scan", "dynamodb:DescribeTable", "dynamodb:GetRecords"];
 
 /** For each binding: the variables it sets, actions it must grant, actions it must not. */
 const expectations: Record<
@@ -21,13 +31,23 @@ const expectations: Record<
 > = {
   "table:read": {
     variables: ["TABLE_NAME"],
-    granted: ["dynamodb:GetItem", "dynamodb:Query", "kms:Decrypt"],
-    withheld: ["dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"],
+    granted: ["dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query", "kms:Decrypt"],
+    withheld: [...writeActions, ...neverGranted],
   },
-  "table:readwrite": {
+  "table:write": {
     variables: ["TABLE_NAME"],
-    granted: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "kms:Encrypt"],
-    withheld: ["dynamodb:DeleteTable"],
+    granted: [...writeActions, "kms:Decrypt", "kms:Encrypt"],
+    withheld: ["dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query", ...neverGranted],
+  },
+  "table:query:pending-letters": {
+    variables: ["TABLE_NAME"],
+    granted: ["dynamodb:Query", "kms:Decrypt"],
+    withheld: ["dynamodb:GetItem", ...writeActions, ...neverGranted],
+  },
+  "table:query:expiry-reminders": {
+    variables: ["TABLE_NAME"],
+    granted: ["dynamodb:Query", "kms:Decrypt"],
+    withheld: ["dynamodb:GetItem", ...writeActions, ...neverGranted],
   },
   "letters:write": {
     variables: ["LETTERS_BUCKET"],
@@ -98,16 +118,18 @@ beforeAll(() => {
   stack = new Stack(app, "Bindings");
   const dataKey = new kms.Key(stack, "DataKey", { enableKeyRotation: true });
   const configurationSet = new ses.ConfigurationSet(stack, "Email");
-  // Like the service table: encrypted with the data key, with a secondary index.
+  // Like the service table: encrypted with the data key, with its secondary indexes.
   const table = new dynamodb.Table(stack, "Table", {
     partitionKey: { name: "pk", type: dynamodb.AttributeType.STRING },
     encryption: dynamodb.TableEncryption.CUSTOMER_MANAGED,
     encryptionKey: dataKey,
   });
-  table.addGlobalSecondaryIndex({
-    indexName: "index",
-    partitionKey: { name: "gsi1pk", type: dynamodb.AttributeType.STRING },
-  });
+  for (const index of Object.values(tableDefinition.globalSecondaryIndexes)) {
+    table.addGlobalSecondaryIndex({
+      indexName: index.indexName,
+      partitionKey: { name: index.partitionKey, type: dynamodb.AttributeType.STRING },
+    });
+  }
   targets = {
     table,
     dataKey,
@@ -194,6 +216,21 @@ describe("PinFunction", () => {
     expect(variable("email:send", "SES_CONFIGURATION_SET")).toEqual(
       stack.resolve(targets.configurationSet.configurationSetName),
     );
+  });
+
+  it("grants table actions on the table itself, and Query on an index only through its own binding", () => {
+    const tableArn = stack.resolve(targets.table.tableArn);
+    const dynamodbResources = (binding: Binding) =>
+      statementsOf(functions.get(binding)!)
+        .filter((statement) => [statement.Action].flat().some((action) => action.startsWith("dynamodb:")))
+        .map((statement) => statement.Resource);
+    expect(dynamodbResources("table:read")).toEqual([tableArn]);
+    expect(dynamodbResources("table:write")).toEqual([tableArn]);
+    for (const index of Object.values(tableDefinition.globalSecondaryIndexes)) {
+      expect(dynamodbResources(`table:query:${index.indexName}`)).toEqual([
+        { "Fn::Join": ["", [tableArn, `/index/${index.indexName}`]] },
+      ]);
+    }
   });
 
   it("publishes SMS to phone numbers only: sns:Publish on '*' with every SNS ARN denied", () => {

@@ -20,7 +20,9 @@ import { cdkContext, stagedAssets, testApp } from "./synth.ts";
 /** What each binding must put in the environment, independent of how PinFunction does it. */
 const bindingVariables: Record<Binding, EnvironmentVariable[]> = {
   "table:read": ["TABLE_NAME"],
-  "table:readwrite": ["TABLE_NAME"],
+  "table:write": ["TABLE_NAME"],
+  "table:query:pending-letters": ["TABLE_NAME"],
+  "table:query:expiry-reminders": ["TABLE_NAME"],
   "letters:write": ["LETTERS_BUCKET"],
   "uploads:readwrite": ["UPLOADS_BUCKET"],
   "sms:publish": ["SMS_SENDER_ID"],
@@ -379,6 +381,62 @@ describe("service stack: functions", () => {
     expect(actions).toEqual(expect.arrayContaining(["dynamodb:GetItem", "dynamodb:Query"]));
     expect(actions).not.toEqual(expect.arrayContaining(["dynamodb:PutItem"]));
     expect(actions.filter((action) => /^dynamodb:(Put|Update|Delete|BatchWrite)/.test(action))).toEqual([]);
+  });
+
+  it("gives no table access to a function without a table binding (health)", () => {
+    expect(functionDefinitions.health.bindings).toEqual([]);
+    expect(functionResource("health").Properties.Environment.Variables.TABLE_NAME).toBeUndefined();
+    expect(actionsOf("health").filter((action) => /^(dynamodb|kms):/.test(action))).toEqual([]);
+  });
+
+  it("grants each function exactly the DynamoDB actions of its table bindings, on the table or one index", () => {
+    const tableArn = service.resolve(data.exportValue(data.table.tableArn));
+    const expected: Record<string, string[]> = {
+      "table:read": ["dynamodb:BatchGetItem", "dynamodb:GetItem", "dynamodb:Query"],
+      "table:write": [
+        "dynamodb:BatchWriteItem",
+        "dynamodb:ConditionCheckItem",
+        "dynamodb:DeleteItem",
+        "dynamodb:PutItem",
+        "dynamodb:UpdateItem",
+      ],
+    };
+    for (const name of Object.keys(functionDefinitions) as FunctionName[]) {
+      const bindings = functionDefinitions[name].bindings as readonly Binding[];
+      const granted = new Map<string, Set<string>>();
+      for (const statement of statementsOf(name)) {
+        const actions = [statement.Action].flat().filter((action: string) => action.startsWith("dynamodb:"));
+        if (!actions.length) continue;
+        expect(statement.Effect, name).toBe("Allow");
+        for (const resource of [statement.Resource].flat()) {
+          const key = JSON.stringify(resource);
+          granted.set(key, new Set([...(granted.get(key) ?? []), ...actions]));
+        }
+      }
+      const wanted = new Map<string, Set<string>>();
+      const tableActions = bindings.flatMap((binding) => expected[binding] ?? []);
+      if (tableActions.length) wanted.set(JSON.stringify(tableArn), new Set(tableActions));
+      for (const binding of bindings) {
+        if (!binding.startsWith("table:query:")) continue;
+        const index = binding.slice("table:query:".length);
+        wanted.set(
+          JSON.stringify({ "Fn::Join": ["", [tableArn, `/index/${index}`]] }),
+          new Set(["dynamodb:Query"]),
+        );
+      }
+      expect(granted, name).toEqual(wanted);
+    }
+  });
+
+  it("lets each index be queried only by the job that walks it", () => {
+    const querying = (index: string) =>
+      (Object.keys(functionDefinitions) as FunctionName[]).filter((name) =>
+        (functionDefinitions[name].bindings as readonly Binding[]).includes(
+          `table:query:${index}` as Binding,
+        ),
+      );
+    expect(querying("pending-letters")).toEqual(["letterBatch"]);
+    expect(querying("expiry-reminders")).toEqual(["expiryReminders"]);
   });
 
   it("lets the functions bound to sms:publish publish to phone numbers only, never to a topic", () => {
