@@ -4,17 +4,21 @@ import { App, Tags, Validations } from "aws-cdk-lib";
 import { AwsSolutionsChecks } from "cdk-nag";
 import { z } from "zod";
 import { DataStack } from "./data-stack.ts";
+import { EdgeStack, edgeRegion } from "./edge-stack.ts";
 import { ServiceStack } from "./service-stack.ts";
 
 /** Context values (`-c name=value`, defaults in cdk.json), checked before anything is built. */
 const contextSchema = z.object({
+  /** Region of the data and service stacks; the edge stack is always in us-east-1. */
+  region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, "an AWS region, e.g. eu-south-1"),
   stage: z.string().regex(/^[a-z][a-z0-9-]{0,15}$/, "lower-case letters, digits and dashes"),
   senderEmail: z.email(),
   smsSenderId: z
     .string()
     .regex(/^(?=.*[A-Za-z])[A-Za-z0-9]{1,11}$/, "1-11 letters and digits, at least one letter"),
+  // The CloudFront distribution answers on this origin's host name, over HTTPS only.
   webOrigin: z
-    .url({ protocol: /^https?$/ })
+    .url({ protocol: /^https$/ })
     .refine((url) => new URL(url).origin === url, "an origin: no path"),
   identityIssuer: z.url({ protocol: /^https$/ }),
   identityAudience: z.string().min(1),
@@ -36,17 +40,18 @@ function readContext(app: App): PinContext {
 }
 
 /**
- * The PIN service: the stateful stack, then the stateless stack that uses its resources, both checked by
- * cdk-nag (AwsSolutions) on synthesis.
+ * The PIN service: the stateful stack, then the stateless stack that uses its resources, then the public edge
+ * in front of it (CloudFront and AWS WAF, in us-east-1), all checked by cdk-nag (AwsSolutions) on synthesis.
  */
-export function definePinService(app: App): { data: DataStack; service: ServiceStack } {
+export function definePinService(app: App): { data: DataStack; service: ServiceStack; edge: EdgeStack } {
   const context = readContext(app);
   // The service stack imports the data stack's exports; "strong" keeps an export while anything imports it
   // (the CDK default, made explicit). A feature flag; cdk.json does not set it.
   const referenceStrength = "@aws-cdk/core:defaultCrossStackReferences";
   if (app.node.tryGetContext(referenceStrength) === undefined)
     app.node.setContext(referenceStrength, "strong");
-  const env = { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION };
+  // An explicit region: the edge stack, in us-east-1, reads the HTTP API's id across regions.
+  const env = { account: process.env.CDK_DEFAULT_ACCOUNT, region: context.region };
 
   const data = new DataStack(app, `Pin-${context.stage}-Data`, {
     env,
@@ -64,6 +69,13 @@ export function definePinService(app: App): { data: DataStack; service: ServiceS
     identityAudience: context.identityAudience,
   });
 
+  const edge = new EdgeStack(app, `Pin-${context.stage}-Edge`, {
+    env: { ...env, region: edgeRegion },
+    description: `PIN service (${context.stage}): CloudFront distribution and AWS WAF web ACL`,
+    api: service.api,
+    webOrigin: context.webOrigin,
+  });
+
   Tags.of(app).add("service", "pin");
   Tags.of(app).add("stage", context.stage);
   // cdk-nag 3 runs as a CDK validation plugin: synthesis fails on any unacknowledged error. Acknowledgments are
@@ -71,7 +83,7 @@ export function definePinService(app: App): { data: DataStack; service: ServiceS
   Validations.of(app).addPlugins(
     new AwsSolutionsChecks(app, { verbose: true, writeSuppressionsToCloudFormation: true }),
   );
-  return { data, service };
+  return { data, service, edge };
 }
 
 // `cdk` runs this file (cdk.json); tests import `definePinService` and build their own App.

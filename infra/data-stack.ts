@@ -88,8 +88,8 @@ export class DataStack extends Stack implements DataResources {
       removalPolicy: RemovalPolicy.RETAIN,
     });
 
-    // `Table`, not `TableV2`: a global table encrypted with a customer-managed key needs a region-specific stack,
-    // and these stacks are environment-agnostic.
+    // `Table`, not `TableV2`: a global table encrypted with a customer-managed key needs an account-specific
+    // stack, and the account is left to the deployment (CDK_DEFAULT_ACCOUNT).
     this.table = new dynamodb.Table(this, "Table", {
       partitionKey: { name: tableDefinition.partitionKey, type: dynamodb.AttributeType.STRING },
       sortKey: { name: tableDefinition.sortKey, type: dynamodb.AttributeType.STRING },
