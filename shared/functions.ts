@@ -18,6 +18,8 @@ export type Binding =
   | TableBinding
   | "letters:write"
   | "uploads:readwrite"
+  /** Read record files under `registry/incoming/`, write reports under `registry/reports/` (uploads bucket). */
+  | "registry:import"
   | "sms:publish"
   | "email:send"
   | "partBKey:encrypt"
@@ -107,11 +109,29 @@ export const functionDefinitions = {
     bindings: ["table:write", "table:query:expiry-reminders", "sms:publish", "email:send"],
     async: true,
   },
+  operatorPinRequests: {
+    entry: "functions/http/operator-pin-requests.ts",
+    memorySize: 1024,
+    timeoutSeconds: 15,
+    bindings: ["table:read", "table:write", "sms:publish", "email:send", "partBKey:encrypt"],
+  },
+  operatorContacts: {
+    entry: "functions/http/operator-contacts.ts",
+    bindings: ["table:read", "table:write", "sms:publish", "email:send"],
+  },
+  branchIssuances: {
+    entry: "functions/http/branch-issuances.ts",
+    memorySize: 1024,
+    timeoutSeconds: 15,
+    bindings: ["table:read", "table:write", "sms:publish", "email:send"],
+  },
+  citizenEvents: { entry: "functions/http/citizen-events.ts", bindings: ["table:read", "table:write"] },
+  myEvents: { entry: "functions/http/my-events.ts", bindings: ["table:read", "signingKey:verify"] },
   registryImport: {
     entry: "functions/jobs/registry-import.ts",
     memorySize: 1024,
     timeoutSeconds: 900,
-    bindings: ["table:write", "uploads:readwrite"],
+    bindings: ["table:write", "registry:import"],
     async: true,
   },
 } as const satisfies Record<string, FunctionDefinition>;

@@ -1,4 +1,7 @@
 import { z } from "zod";
+import { auditPageSchema } from "./audit/audit.schema.ts";
+import { branchIssuanceSchema, branchIssuedSchema } from "./branch/branch-issuance.schema.ts";
+import { addContactSchema, maskedContactsSchema } from "./contact-center/contact.schema.ts";
 import type { FunctionName } from "./functions.ts";
 import {
   phonePinIssuedSchema,
@@ -175,6 +178,58 @@ export const routes: readonly RouteDefinition[] = [
     summary: "Check a caller's phone PIN (contact center); five wrong tries kill the code",
     body: phonePinVerificationSchema,
     responses: { 200: { description: "Verdict", schema: phonePinVerdictSchema } },
+  },
+  {
+    method: "GET",
+    path: "/v1/me/events",
+    functionName: "myEvents",
+    access: { kind: "citizen" },
+    summary: "The holder's own security activity of the last 90 days (F16), newest first",
+    responses: { 200: { description: "A page of events", schema: auditPageSchema } },
+  },
+  {
+    method: "POST",
+    path: "/v1/operator/pin-requests",
+    functionName: "operatorPinRequests",
+    access: { kind: "operator", groups: ["contact-center"] },
+    summary:
+      "Request a PIN for a caller (F8): part A in the answer to read out, and on the chosen channel; part B by post. " +
+      "Supports Idempotency-Key (a replay answers without part A).",
+    body: pinRequestSchema,
+    responses: {
+      202: {
+        description: "Request accepted",
+        schema: pinRequestAcceptedSchema.extend({ partA: z.string().length(8).optional() }),
+      },
+    },
+  },
+  {
+    method: "POST",
+    path: "/v1/operator/contacts",
+    functionName: "operatorContacts",
+    access: { kind: "operator", groups: ["contact-center"] },
+    summary: "Add a contact for a holder who has at least one (F7); quiet for 7 days, previous contacts told",
+    body: addContactSchema,
+    responses: { 200: { description: "The holder's contacts, masked", schema: maskedContactsSchema } },
+  },
+  {
+    method: "POST",
+    path: "/v1/operator/branch-issuances",
+    functionName: "branchIssuances",
+    access: { kind: "operator", groups: ["branch"] },
+    summary:
+      "Issue a dispositivo PIN in person (F9, F13): the PIN exists only inside the returned PIN-mailer PDF",
+    body: branchIssuanceSchema,
+    responses: { 201: { description: "PIN issued", schema: branchIssuedSchema } },
+  },
+  {
+    method: "GET",
+    path: "/v1/operator/citizens/{codiceFiscale}/events",
+    functionName: "citizenEvents",
+    access: { kind: "operator", groups: ["auditor", "back-office"] },
+    summary:
+      "A holder's audit trail (F16), newest first, with ?from=&to=&limit=&cursor=; the read is audited",
+    responses: { 200: { description: "A page of events", schema: auditPageSchema } },
   },
 ];
 

@@ -26,7 +26,12 @@ export type AuditEventType =
   | "recovery-requested"
   | "recovery-completed"
   | "revocation-requested"
-  | "revocation-completed";
+  | "revocation-completed"
+  | "contact-added"
+  | "pin-issued-at-branch"
+  | "pin-replaced-at-branch"
+  | "person-record-updated"
+  | "audit-read";
 
 export interface AuditEvent {
   codiceFiscale: string;

@@ -2,6 +2,7 @@ import type { Contacts } from "../notifications/sender.ts";
 
 export type PinType = "ordinario" | "dispositivo";
 export type HolderKind = "citizen" | "intermediary";
+export type IntermediaryKind = "caf" | "patronato" | "professional" | "employer";
 
 /**
  * `issuing`: created, part A not yet confirmed sent — not usable, replaced by the next request.
@@ -33,8 +34,15 @@ export interface Credential {
   holder: HolderIdentity;
   residence: Residence;
   contacts: Contacts;
+  /**
+   * Contacts added by the contact center (F7), with the time until which they receive no recovery link and
+   * no PIN half: someone who talked a contact into the record cannot use it to take the PIN over.
+   */
+  contactQuietUntil?: Partial<Record<keyof Contacts, string>>;
   healthCard?: { number: string; expiryDate: string };
   holderKind: HolderKind;
+  /** For intermediaries (F13): what they are and for whom they work. */
+  intermediary?: { kind: IntermediaryKind; organisation: string };
   pinType: PinType;
   status: CredentialStatus;
   /** Salted slow hash of the 16-character initial PIN while it is live. */
@@ -82,4 +90,18 @@ export function isLive(credential: Credential, nowMs: number): boolean {
     default:
       return false;
   }
+}
+
+/** The contacts that may carry a recovery link or a PIN half now (F7's quiet period excluded). */
+export function trustedContacts(
+  credential: Pick<Credential, "contacts" | "contactQuietUntil">,
+  nowMs: number,
+) {
+  const trusted: Contacts = {};
+  for (const kind of ["mobile", "email", "pec"] as const) {
+    const quietUntil = credential.contactQuietUntil?.[kind];
+    const value = credential.contacts[kind];
+    if (value && (!quietUntil || Date.parse(quietUntil) <= nowMs)) trusted[kind] = value;
+  }
+  return trusted;
 }

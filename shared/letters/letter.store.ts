@@ -1,9 +1,15 @@
+import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
+import { UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import type { Residence } from "../credentials/credential.model.ts";
+import { dynamodb } from "../platform/clients.ts";
+import { required } from "../platform/config.ts";
 
 /**
  * A postal letter carrying part B: pk `LETTER#<letterId>`, sk `LETTER`.
  * `held`: written with its credential, waiting for part A to be delivered; `pending`: in the sparse
- * pending-letters index; `printed`: in a committed file, part B erased.
+ * pending-letters index; `claimed`: taken by a letter-batch run for one file (`batchId`, `fileKey`), still in
+ * the index so that a run that dies before committing the file leaves it findable; `printed`: in a committed
+ * file, part B erased; `cancelled`: its PIN was revoked before a run claimed it, part B erased.
  */
 export interface LetterItem {
   letterId: string;
@@ -12,15 +18,16 @@ export interface LetterItem {
   credentialId: string;
   recipient: { surname: string; givenName: string };
   address: Residence;
-  status: "held" | "pending" | "printed";
+  status: "held" | "pending" | "claimed" | "printed" | "cancelled";
   partBCiphertext?: string;
   validUntil: string;
   issuedAt: string;
   queuedAt?: string;
-  /** Where it was printed. */
+  /** Where it is being (`claimed`) or was (`printed`) printed. */
   batchId?: string;
   fileKey?: string;
   page?: number;
+  claimedAt?: string;
   printedAt?: string;
 }
 
@@ -34,4 +41,22 @@ export function letterReference(letterId: string, issuedAt: string): string {
 
 export function pendingIndexAttributes(letterId: string, queuedAt: string) {
   return { gsi1pk: PENDING_LETTERS_PK, gsi1sk: `${queuedAt}#${letterId}` };
+}
+
+/** Cancels a letter not yet printed, erasing its part B; a printed or missing letter is left as it is. */
+export async function cancelUnprintedLetter(letterId: string): Promise<void> {
+  await dynamodb
+    .send(
+      new UpdateCommand({
+        TableName: required("TABLE_NAME"),
+        Key: letterKey(letterId),
+        UpdateExpression: "SET #status = :cancelled REMOVE partBCiphertext, gsi1pk, gsi1sk",
+        ConditionExpression: "#status IN (:held, :pending)",
+        ExpressionAttributeNames: { "#status": "status" },
+        ExpressionAttributeValues: { ":cancelled": "cancelled", ":held": "held", ":pending": "pending" },
+      }),
+    )
+    .catch((error: unknown) => {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    });
 }

@@ -161,3 +161,30 @@ export function revokedNotice(): Message {
     "Your PIN was revoked and can no longer be used. You may request a new PIN.",
   );
 }
+
+export function contactAddedNotice(
+  kind: "mobile" | "email" | "pec",
+  masked: string,
+  quietUntil: string,
+): Message {
+  const date = formatRomeDate(quietUntil);
+  const it = { mobile: "un numero di cellulare", email: "un indirizzo e-mail", pec: "un indirizzo PEC" }[
+    kind
+  ];
+  const en = { mobile: "a mobile number", email: "an e-mail address", pec: "a PEC address" }[kind];
+  return bilingual(
+    "Nuovo recapito aggiunto",
+    "New contact added",
+    `Il contact center ha aggiunto ${it} ai tuoi recapiti (${masked}). Fino al ${date} non riceverà collegamenti di ripristino né parti del PIN.`,
+    `The contact center added ${en} to your contacts (${masked}). Until ${date} it will receive no recovery link and no part of a PIN.`,
+  );
+}
+
+export function pinReplacedAtBranchNotice(): Message {
+  return bilingual(
+    "PIN sostituito in sede",
+    "PIN replaced at a branch",
+    "Il tuo PIN è stato sostituito da un nuovo PIN consegnato di persona in una sede: il PIN precedente non è più valido.",
+    "Your PIN was replaced by a new PIN handed over in person at a branch: the previous PIN no longer works.",
+  );
+}

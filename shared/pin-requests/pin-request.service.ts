@@ -47,9 +47,14 @@ export interface IssuedRequest {
   partA?: string;
 }
 
-/** Checks of the typed data shared by every channel: codice fiscale consistency, then eligibility (SPEC §3). */
-export function assertEligibleAndConsistent(request: PinRequest): void {
-  const mismatches = checkCodiceFiscaleConsistency(request.codiceFiscale, request);
+/** The typed identity must agree with the codice fiscale (SPEC §3), on every channel. */
+export function assertConsistentWithCodiceFiscale(
+  person: Pick<
+    PinRequest,
+    "codiceFiscale" | "surname" | "givenName" | "birthDate" | "sex" | "birthPlaceCode"
+  >,
+): void {
+  const mismatches = checkCodiceFiscaleConsistency(person.codiceFiscale, person);
   if (mismatches.length > 0) {
     throw new AppError(
       422,
@@ -64,7 +69,11 @@ export function assertEligibleAndConsistent(request: PinRequest): void {
       },
     );
   }
-  if (request.residence.countryCode === "IT" || request.hasItalianIdDocument) {
+}
+
+/** Since 1 October 2021 the PIN is only for residents abroad without an Italian identity document. */
+export function assertEligible(person: Pick<PinRequest, "residence" | "hasItalianIdDocument">): void {
+  if (person.residence.countryCode === "IT" || person.hasItalianIdDocument) {
     throw new AppError(
       422,
       "not-eligible",
@@ -86,7 +95,8 @@ export function assertEligibleAndConsistent(request: PinRequest): void {
  * told (once a day) how to recover or revoke; the contact center is told plainly instead.
  */
 export async function submitPinRequest(request: PinRequest, origin: RequestOrigin): Promise<IssuedRequest> {
-  assertEligibleAndConsistent(request);
+  assertConsistentWithCodiceFiscale(request);
+  assertEligible(request);
   const record = await personOnRecordFor(request);
   assertRecordedAbroad(record);
   const accepted = acceptedAnswer(request, record);

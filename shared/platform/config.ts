@@ -13,6 +13,8 @@ const environmentSchema = z.object({
   TABLE_NAME: z.string().min(1).optional(),
   LETTERS_BUCKET: z.string().min(1).optional(),
   UPLOADS_BUCKET: z.string().min(1).optional(),
+  /** Bucket of the record import: files arrive under `registry/incoming/`, reports go to `registry/reports/`. */
+  REGISTRY_BUCKET: z.string().min(1).optional(),
   SENDER_EMAIL: z.email().optional(),
   SES_CONFIGURATION_SET: z.string().min(1).optional(),
   SMS_SENDER_ID: z.string().min(1).max(11).optional(),

@@ -56,8 +56,8 @@ export class UnauthorizedError extends AppError {
 }
 
 export class ForbiddenError extends AppError {
-  constructor(detail = "You may not do this.") {
-    super(403, "forbidden", "Forbidden", detail);
+  constructor(detail = "You may not do this.", code = "forbidden") {
+    super(403, code, "Forbidden", detail);
   }
 }
 

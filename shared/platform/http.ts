@@ -14,8 +14,10 @@ export const MAX_BODY_BYTES = 64 * 1024;
 export type HttpEvent = APIGatewayProxyEventV2;
 export type HttpResult = APIGatewayProxyStructuredResultV2;
 
-export interface HttpRequest<Body> {
+export interface HttpRequest<Body, Principal = undefined> {
   body: Body;
+  /** Who is calling, as the handler's `auth` step established it before the body was read. */
+  principal: Principal;
   event: HttpEvent;
   context: Context;
   headers: Record<string, string | undefined>;
@@ -31,9 +33,14 @@ export interface HttpResponse {
   headers?: Record<string, string>;
 }
 
-type HandlerFn<Body> = (request: HttpRequest<Body>) => Promise<HttpResponse>;
+type HandlerFn<Body, Principal> = (request: HttpRequest<Body, Principal>) => Promise<HttpResponse>;
 
-interface HttpHandlerOptions<S extends z.ZodType | undefined> {
+interface HttpHandlerOptions<S extends z.ZodType | undefined, Principal> {
+  /**
+   * Authenticates the caller before anything else is looked at: a missing or wrong token is a 401 before
+   * the body is parsed, so an anonymous caller learns nothing about what a route accepts.
+   */
+  auth?: (event: HttpEvent) => Promise<Principal>;
   /** zod schema of the JSON body; when given, the body must be JSON, at most 64 KiB, and valid. */
   body?: S;
 }
@@ -46,9 +53,9 @@ type BodyOf<S> = S extends z.ZodType ? z.infer<S> : undefined;
  * Middy runs `onError` in reverse order, so the problem renderer turns any error into a response before
  * CORS and security headers decorate it.
  */
-export function httpHandler<S extends z.ZodType | undefined = undefined>(
-  options: HttpHandlerOptions<S>,
-  fn: HandlerFn<BodyOf<S>>,
+export function httpHandler<S extends z.ZodType | undefined = undefined, Principal = undefined>(
+  options: HttpHandlerOptions<S, Principal>,
+  fn: HandlerFn<BodyOf<S>, Principal>,
 ) {
   const cfg = config();
   return middy<HttpEvent, HttpResult>()
@@ -67,9 +74,11 @@ export function httpHandler<S extends z.ZodType | undefined = undefined>(
     .handler(async (event, context) => {
       const requestId = event.requestContext?.requestId ?? context.awsRequestId;
       logger.appendKeys({ requestId });
+      const principal = (options.auth ? await options.auth(event) : undefined) as Principal;
       const body = options.body ? parseJsonBody(event, options.body) : undefined;
       const response = await fn({
         body: body as BodyOf<S>,
+        principal,
         event,
         context,
         headers: event.headers ?? {},

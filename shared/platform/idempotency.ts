@@ -9,6 +9,7 @@ import type { Context } from "aws-lambda";
 import { required } from "./config.ts";
 import { AppError } from "./errors.ts";
 import type { HttpRequest } from "./http.ts";
+import { randomId } from "./random.ts";
 
 const IDEMPOTENCY_KEY = /^[A-Za-z0-9._:-]{8,128}$/;
 
@@ -37,9 +38,29 @@ export function idempotencyKeyOf(request: Pick<HttpRequest<unknown>, "headers">)
  * A failed operation leaves no record, so its retry runs afresh. Results must hold no secret: they are stored.
  */
 export function idempotent<I, O>(scope: string, operation: (input: I) => Promise<O>) {
-  let wrapped: ((args: { idempotencyKey: string; input: I }) => Promise<O>) | undefined;
+  const run = idempotentWithUnstored(scope, async (input: I) => ({ result: await operation(input) }));
+  return async (idempotencyKey: string | undefined, input: I, context?: Context): Promise<O> =>
+    (await run(idempotencyKey, input, context)).result;
+}
+
+/**
+ * As `idempotent`, for an operation that also hands back something that must never be stored (part A read
+ * out by a contact-center operator): `unstored` reaches the caller of the first execution only; a replay
+ * answers the stored `result` alone.
+ */
+export function idempotentWithUnstored<I, O, U>(
+  scope: string,
+  operation: (input: I) => Promise<{ result: O; unstored?: U }>,
+) {
+  // Handed from inside the idempotent execution to its caller, keyed per call, never persisted.
+  const unstoredByCall = new Map<string, U>();
+  let wrapped: ((args: { idempotencyKey: string; input: I; callId: string }) => Promise<O>) | undefined;
   let config: IdempotencyConfig | undefined;
-  return async (idempotencyKey: string | undefined, input: I, context?: Context): Promise<O> => {
+  return async (
+    idempotencyKey: string | undefined,
+    input: I,
+    context?: Context,
+  ): Promise<{ result: O; unstored?: U }> => {
     if (idempotencyKey === undefined) return operation(input);
     config ??= new IdempotencyConfig({
       eventKeyJmesPath: "idempotencyKey",
@@ -48,18 +69,27 @@ export function idempotent<I, O>(scope: string, operation: (input: I) => Promise
     });
     // The in-progress record expires with the invocation, so a crashed attempt does not block retries for long.
     if (context) config.registerLambdaContext(context);
-    wrapped ??= makeIdempotent(async (args: { idempotencyKey: string; input: I }) => operation(args.input), {
-      persistenceStore: new DynamoDBPersistenceLayer({
-        tableName: required("TABLE_NAME"),
-        keyAttr: "pk",
-        sortKeyAttr: "sk",
-        staticPkValue: `IDEMPOTENCY#${scope}`,
-        expiryAttr: "ttl",
-      }),
-      config,
-    });
+    wrapped ??= makeIdempotent(
+      async (args: { idempotencyKey: string; input: I; callId: string }) => {
+        const { result, unstored } = await operation(args.input);
+        if (unstored !== undefined) unstoredByCall.set(args.callId, unstored);
+        return result;
+      },
+      {
+        persistenceStore: new DynamoDBPersistenceLayer({
+          tableName: required("TABLE_NAME"),
+          keyAttr: "pk",
+          sortKeyAttr: "sk",
+          staticPkValue: `IDEMPOTENCY#${scope}`,
+          expiryAttr: "ttl",
+        }),
+        config,
+      },
+    );
+    const callId = randomId();
     try {
-      return await wrapped({ idempotencyKey, input });
+      const result = await wrapped({ idempotencyKey, input, callId });
+      return { result, unstored: unstoredByCall.get(callId) };
     } catch (error) {
       if (error instanceof IdempotencyValidationError) {
         throw new AppError(
@@ -81,6 +111,8 @@ export function idempotent<I, O>(scope: string, operation: (input: I) => Promise
         );
       }
       throw error;
+    } finally {
+      unstoredByCall.delete(callId);
     }
   };
 }

@@ -3,11 +3,11 @@ import { TransactWriteCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import type { z } from "zod";
 import { recordAuditEvent } from "../audit/audit.store.ts";
 import { maskContact } from "../credentials/contact-mask.ts";
-import type { Credential } from "../credentials/credential.model.ts";
+import { type Credential, trustedContacts } from "../credentials/credential.model.ts";
 import { getCredential, versionedUpdate } from "../credentials/credential.store.ts";
 import { hashSecret } from "../credentials/pin-hash.ts";
 import { generateInitialPin, splitInitialPin } from "../credentials/pin-rules.ts";
-import { letterKey } from "../letters/letter.store.ts";
+import { cancelUnprintedLetter } from "../letters/letter.store.ts";
 import {
   linkMessage,
   recoveryCompletedNotice,
@@ -86,11 +86,13 @@ export async function requestRecovery(input: z.infer<typeof recoveryRequestSchem
       input.email && input.email === registered.email,
       input.pec && input.pec === registered.pec,
     ].filter(Boolean).length;
-    const linkChannel: Channel | undefined = registered.email ? "email" : registered.pec ? "pec" : undefined;
+    // A contact the contact center added in the last 7 days may match, but never receives the link (F7).
+    const trusted = trustedContacts(credential, now().getTime());
+    const linkChannel: Channel | undefined = trusted.email ? "email" : trusted.pec ? "pec" : undefined;
     if (matches < 2 || !linkChannel) {
       await countMiss("recovery", source);
       await audit(codiceFiscale, "recovery-requested", "refused", {
-        reason: matches < 2 ? "contacts-mismatch" : "no-email",
+        reason: matches < 2 ? "contacts-mismatch" : "no-trusted-email",
       });
       return ACCEPTED;
     }
@@ -105,7 +107,7 @@ export async function requestRecovery(input: z.infer<typeof recoveryRequestSchem
     });
     await deliver(
       linkChannel,
-      (linkChannel === "email" ? registered.email : registered.pec)!,
+      (linkChannel === "email" ? trusted.email : trusted.pec)!,
       linkMessage("recovery", link),
     ).catch((error: Error) => logger.error("recovery link not delivered", { error: error.name }));
     await notifyAll(registered, recoveryStartedNotice());
@@ -116,7 +118,7 @@ export async function requestRecovery(input: z.infer<typeof recoveryRequestSchem
 
 /** Two different channels for the two halves: part A by SMS when possible, part B by e-mail or PEC. */
 function recoveryChannels(credential: Credential) {
-  const channels = contactChannels(credential.contacts);
+  const channels = contactChannels(trustedContacts(credential, now().getTime()));
   const partA = channels.find((c) => c.channel === "sms") ?? channels[0];
   const partB = channels.find((c) => c.channel !== "sms" && c.channel !== partA?.channel);
   return partA && partB ? { partA, partB } : undefined;
@@ -254,25 +256,10 @@ export async function confirmRevocation(token: string) {
     if (error instanceof TransactionCanceledException) throw invalidLink();
     throw error;
   }
-  if (credential.letterId) await cancelLetter(credential.letterId);
+  if (credential.letterId) await cancelUnprintedLetter(credential.letterId);
   await notifyAll(credential.contacts, revokedNotice());
   await audit(credential.codiceFiscale, "revocation-completed", "success");
   return { outcome: "revoked" as const };
-}
-
-async function cancelLetter(letterId: string): Promise<void> {
-  await dynamodb
-    .send(
-      new UpdateCommand({
-        TableName: required("TABLE_NAME"),
-        Key: letterKey(letterId),
-        UpdateExpression: "SET #status = :cancelled REMOVE partBCiphertext, gsi1pk, gsi1sk",
-        ConditionExpression: "#status IN (:held, :pending)",
-        ExpressionAttributeNames: { "#status": "status" },
-        ExpressionAttributeValues: { ":cancelled": "cancelled", ":held": "held", ":pending": "pending" },
-      }),
-    )
-    .catch(() => undefined);
 }
 
 export type { LinkPurpose };

@@ -1,0 +1,39 @@
+import { z } from "zod";
+import { identityDocumentSchema, presentedBySchema } from "../credentials/identity-document.ts";
+import { citizenRequestFields, contactsSchema } from "../pin-requests/pin-request.schema.ts";
+
+const { partAChannel: _partAChannel, contacts: _contacts, ...personFields } = citizenRequestFields;
+
+/** F9 / F13: the F1 citizen fields (no part-A channel; contacts optional), checked in person. */
+export const branchIssuanceSchema = z
+  .strictObject({
+    ...personFields,
+    contacts: contactsSchema.optional(),
+    identityDocument: identityDocumentSchema,
+    presentedBy: presentedBySchema,
+    holderKind: z.enum(["citizen", "intermediary"]).default("citizen"),
+    intermediary: z
+      .strictObject({
+        kind: z.enum(["caf", "patronato", "professional", "employer"]),
+        organisation: z.string().trim().min(2).max(120),
+      })
+      .optional(),
+    replaceExisting: z.boolean().default(false),
+  })
+  .superRefine((request, ctx) => {
+    if (request.holderKind === "intermediary" && !request.intermediary) {
+      ctx.addIssue({ code: "custom", path: ["intermediary"], message: "Required for an intermediary" });
+    }
+    if (request.holderKind === "citizen" && request.intermediary) {
+      ctx.addIssue({ code: "custom", path: ["intermediary"], message: "Only for holderKind intermediary" });
+    }
+  });
+
+export type BranchIssuance = z.infer<typeof branchIssuanceSchema>;
+
+export const branchIssuedSchema = z.object({
+  credentialId: z.uuid(),
+  pinType: z.literal("dispositivo"),
+  holderKind: z.enum(["citizen", "intermediary"]),
+  envelope: z.object({ contentType: z.literal("application/pdf"), base64: z.string() }),
+});
