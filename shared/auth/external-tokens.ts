@@ -89,6 +89,11 @@ export async function authenticateOperator(
   return { operatorId: payload.sub, groups: memberOf };
 }
 
+/** The `auth` step of an operator route: an operator of one of `groups` (see `authenticateOperator`). */
+export function operatorOf(...groups: OperatorGroup[]) {
+  return (event: HttpEvent) => authenticateOperator(event, groups);
+}
+
 export interface IdentityPrincipal {
   codiceFiscale: string;
   provider: string;
