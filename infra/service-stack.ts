@@ -7,6 +7,8 @@ import * as cloudwatch from "aws-cdk-lib/aws-cloudwatch";
 import * as cognito from "aws-cdk-lib/aws-cognito";
 import * as iam from "aws-cdk-lib/aws-iam";
 import * as logs from "aws-cdk-lib/aws-logs";
+import * as s3 from "aws-cdk-lib/aws-s3";
+import * as s3n from "aws-cdk-lib/aws-s3-notifications";
 import * as scheduler from "aws-cdk-lib/aws-scheduler";
 import { LambdaInvoke } from "aws-cdk-lib/aws-scheduler-targets";
 import * as ses from "aws-cdk-lib/aws-ses";
@@ -15,7 +17,7 @@ import type { Construct } from "constructs";
 import { type FunctionDefinition, type FunctionName, functionDefinitions } from "#shared/functions";
 import { cronExpression, jobDefinitions, scheduleTimeZone } from "#shared/jobs";
 import { type Access, fallbackFunction, operatorGroups, type RouteDefinition, routes } from "#shared/routes";
-import { PinFunction } from "./constructs/pin-function.ts";
+import { PinFunction, registryPrefixes } from "./constructs/pin-function.ts";
 import type { DataResources } from "./data-stack.ts";
 import { acknowledge, nameInPolicy } from "./nag.ts";
 
@@ -187,6 +189,9 @@ export class ServiceStack extends Stack {
       );
     }
 
+    // The record import runs once for each file the institution drops under registry/incoming/ (SPEC §3).
+    this.invokeOnUpload("registryImport", registryPrefixes.incoming, props.data.uploadsBucket);
+
     new CfnOutput(this, "ApiUrl", { value: this.api.apiEndpoint });
     new CfnOutput(this, "UserPoolId", { value: this.userPool.userPoolId });
     new CfnOutput(this, "UserPoolClientId", { value: this.userPoolClient.userPoolClientId });
@@ -279,6 +284,37 @@ export class ServiceStack extends Stack {
       );
     }
     return api;
+  }
+
+  /**
+   * S3 invokes the function, asynchronously, for every object created under `prefix` in the bucket; after
+   * Lambda's retries a failed file waits in the function's dead-letter queue. The bucket is the data stack's,
+   * imported here: its notification is written from this stack (CDK's notifications custom resource, in its
+   * unmanaged mode, which keeps any other notification of the bucket), so the data stack never refers to a
+   * function and the stacks stay in one direction.
+   */
+  private invokeOnUpload(name: FunctionName, prefix: string, bucket: s3.IBucket): void {
+    if (!this.failureQueues[name])
+      throw new Error(`${name} is invoked by S3, so it must be defined as async`);
+    const uploads = s3.Bucket.fromBucketAttributes(this, `${constructId(name)}Bucket`, {
+      bucketArn: bucket.bucketArn,
+      bucketName: bucket.bucketName,
+    });
+    uploads.addEventNotification(
+      s3.EventType.OBJECT_CREATED,
+      new s3n.LambdaDestination(this.functions[name].function),
+      { prefix },
+    );
+    const handler = this.node.children.find((child) =>
+      child.node.id.startsWith("BucketNotificationsHandler"),
+    );
+    if (handler) {
+      acknowledge(
+        handler,
+        "CDK's own deploy-time handler that writes the bucket notification (Custom::S3BucketNotifications): CDK gives its role AWSLambdaBasicExecutionRole to write its logs; its only other permission is Get/PutBucketNotification on the uploads bucket.",
+        "AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]",
+      );
+    }
   }
 
   /** Encrypted, TLS-only dead-letter queue for a function's failed asynchronous invocations, with an alarm. */

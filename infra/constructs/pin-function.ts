@@ -36,6 +36,12 @@ const tableActions = {
 const tableKeyReadActions = ["kms:Decrypt", "kms:DescribeKey"];
 const tableKeyWriteActions = ["kms:Encrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*"];
 
+/**
+ * Where the institution drops the record of insured persons and where the import leaves its reports, in the
+ * uploads bucket (the import's own constants: shared/registry/registry-import.service.ts).
+ */
+export const registryPrefixes = { incoming: "registry/incoming/", reports: "registry/reports/" } as const;
+
 const indexQueryPrefix = "table:query:";
 function isIndexQuery(binding: Binding): binding is Extract<TableBinding, `table:query:${string}`> {
   return binding.startsWith(indexQueryPrefix);
@@ -191,6 +197,28 @@ export class PinFunction extends Construct {
         targets.uploadsBucket.grantReadWrite(this.function);
         this.acknowledgeBucketObjects(targets.uploadsBucket);
         return;
+      case "registry:import": {
+        const bucket = targets.uploadsBucket;
+        this.setEnvironment("REGISTRY_BUCKET", bucket.bucketName);
+        const files = bucket.arnForObjects(`${registryPrefixes.incoming}*`);
+        const reports = bucket.arnForObjects(`${registryPrefixes.reports}*`);
+        this.function.addToRolePolicy(
+          new iam.PolicyStatement({ actions: ["s3:GetObject"], resources: [files] }),
+        );
+        this.function.addToRolePolicy(
+          new iam.PolicyStatement({ actions: ["s3:PutObject"], resources: [reports] }),
+        );
+        // The bucket's SSE-KMS key: decrypt what is read, a data key for what is written.
+        bucket.encryptionKey?.grant(this.function, "kms:Decrypt", "kms:GenerateDataKey");
+        const bucketArn = nameInPolicy(this.role, bucket, bucket.bucketArn);
+        acknowledge(
+          this.role,
+          "The record import reads the files under registry/incoming/ and writes reports under registry/reports/ of the uploads bucket: one prefix each, one action each, nothing else in the bucket.",
+          `AwsSolutions-IAM5[Resource::${bucketArn}/${registryPrefixes.incoming}*]`,
+          `AwsSolutions-IAM5[Resource::${bucketArn}/${registryPrefixes.reports}*]`,
+        );
+        return;
+      }
       case "sms:publish":
         this.setEnvironment("SMS_SENDER_ID", targets.smsSenderId);
         // Publishing to a phone number has no resource to name, so it is allowed on '*'; every topic and

@@ -24,11 +24,24 @@ const writeActions = [
 ];
 const neverGranted = ["dynamodb:*", "dynamodb:Scan", "dynamodb:DescribeTable", "dynamodb:GetRecords"];
 
+type Expectation = { variables: EnvironmentVariable[]; granted: string[]; withheld: string[] };
+type IndexQuery = Extract<Binding, `table:query:${string}`>;
+
+/** Each index of the table has its query binding, which grants Query (and reading the key) only. */
+const indexQueries = Object.fromEntries(
+  Object.values(tableDefinition.globalSecondaryIndexes).map((index) => [
+    `table:query:${index.indexName}`,
+    {
+      variables: ["TABLE_NAME"],
+      granted: ["dynamodb:Query", "kms:Decrypt"],
+      withheld: ["dynamodb:GetItem", ...writeActions, ...neverGranted],
+    },
+  ]),
+) as Record<IndexQuery, Expectation>;
+
 /** For each binding: the variables it sets, actions it must grant, actions it must not. */
-const expectations: Record<
-  Binding,
-  { variables: EnvironmentVariable[]; granted: string[]; withheld: string[] }
-> = {
+const expectations: Record<Binding, Expectation> = {
+  ...indexQueries,
   "table:read": {
     variables: ["TABLE_NAME"],
     granted: ["dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query", "kms:Decrypt"],
@@ -39,16 +52,6 @@ const expectations: Record<
     granted: [...writeActions, "kms:Decrypt", "kms:Encrypt"],
     withheld: ["dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query", ...neverGranted],
   },
-  "table:query:pending-letters": {
-    variables: ["TABLE_NAME"],
-    granted: ["dynamodb:Query", "kms:Decrypt"],
-    withheld: ["dynamodb:GetItem", ...writeActions, ...neverGranted],
-  },
-  "table:query:expiry-reminders": {
-    variables: ["TABLE_NAME"],
-    granted: ["dynamodb:Query", "kms:Decrypt"],
-    withheld: ["dynamodb:GetItem", ...writeActions, ...neverGranted],
-  },
   "letters:write": {
     variables: ["LETTERS_BUCKET"],
     granted: ["s3:PutObject", "s3:GetObject*"],
@@ -58,6 +61,11 @@ const expectations: Record<
     variables: ["UPLOADS_BUCKET"],
     granted: ["s3:PutObject", "s3:GetObject*"],
     withheld: [],
+  },
+  "registry:import": {
+    variables: ["REGISTRY_BUCKET"],
+    granted: ["s3:GetObject", "s3:PutObject", "kms:Decrypt", "kms:GenerateDataKey"],
+    withheld: ["s3:DeleteObject", "s3:ListBucket", "s3:GetObject*", "s3:PutObject*", "kms:Encrypt"],
   },
   "sms:publish": { variables: ["SMS_SENDER_ID"], granted: ["sns:Publish"], withheld: ["sns:CreateTopic"] },
   "email:send": {
@@ -231,6 +239,28 @@ describe("PinFunction", () => {
         { "Fn::Join": ["", [tableArn, `/index/${index.indexName}`]] },
       ]);
     }
+  });
+
+  it("lets the record import read registry/incoming/ and write registry/reports/ of the uploads bucket, nothing else", () => {
+    const bucketArn = stack.resolve(targets.uploadsBucket.bucketArn);
+    const s3Statements = statementsOf(functions.get("registry:import")!).filter((statement) =>
+      [statement.Action].flat().some((action) => action.startsWith("s3:")),
+    );
+    expect(s3Statements).toEqual([
+      {
+        Effect: "Allow",
+        Action: "s3:GetObject",
+        Resource: { "Fn::Join": ["", [bucketArn, "/registry/incoming/*"]] },
+      },
+      {
+        Effect: "Allow",
+        Action: "s3:PutObject",
+        Resource: { "Fn::Join": ["", [bucketArn, "/registry/reports/*"]] },
+      },
+    ]);
+    expect(variablesOf(functions.get("registry:import")!).REGISTRY_BUCKET).toEqual(
+      stack.resolve(targets.uploadsBucket.bucketName),
+    );
   });
 
   it("publishes SMS to phone numbers only: sns:Publish on '*' with every SNS ARN denied", () => {

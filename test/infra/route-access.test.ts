@@ -10,12 +10,13 @@ import { cdkContext, testApp, unacknowledgedFindings } from "./synth.ts";
 
 /**
  * Made-up routes beside the real table, to show that the stack wires every access kind: a JWT authorizer on
- * operator routes, the issuers' settings in the functions behind operator and identity routes.
+ * operator routes, the issuers' settings in the functions behind operator and identity routes. Under
+ * `/v1/test-…`, so they never collide with a real route.
  */
 const extraRoutes: RouteDefinition[] = [
   {
     method: "POST",
-    path: "/v1/operator/contacts",
+    path: "/v1/test-operator/contacts",
     functionName: "health",
     access: { kind: "operator", groups: ["contact-center"] },
     summary: "test operator route",
@@ -23,7 +24,7 @@ const extraRoutes: RouteDefinition[] = [
   },
   {
     method: "GET",
-    path: "/v1/operator/citizens/{codiceFiscale}/events",
+    path: "/v1/test-operator/citizens/{codiceFiscale}/events",
     functionName: "health",
     access: { kind: "operator", groups: ["auditor", "back-office"] },
     summary: "second operator route, same authorizer",
@@ -39,7 +40,7 @@ const extraRoutes: RouteDefinition[] = [
   },
   {
     method: "GET",
-    path: "/v1/delegations",
+    path: "/v1/test-delegations",
     functionName: "jwks",
     access: { kind: "citizen-or-identity" },
     summary: "test citizen-or-identity route",
@@ -137,7 +138,7 @@ describe("routes by access kind", () => {
         ...routes.filter((r) => r.access.kind !== "operator").map((r) => `${r.method} ${r.path}`),
         "$default",
         "POST /v1/test-identity",
-        "GET /v1/delegations",
+        "GET /v1/test-delegations",
       ].sort(),
     );
   });
