@@ -15,6 +15,7 @@ import { startS3 } from "./s3.ts";
 import { startScheduler } from "./scheduler.ts";
 import { startSes } from "./ses.ts";
 import { startSmsEndpoint } from "./sms-endpoint.ts";
+import { uploadTriggerDispatcher } from "./upload-triggers.ts";
 
 const TABLE_NAME = "pin-local";
 const LETTERS_BUCKET = "pin-letters";
@@ -50,7 +51,10 @@ async function main(): Promise<void> {
     stops.push(() => ses.stop());
     const sms = await startSmsEndpoint(smsPort);
     stops.push(() => sms.stop());
-    const s3 = await startS3(s3Port, join(dir, "s3"), [LETTERS_BUCKET, UPLOADS_BUCKET]);
+    const s3 = await startS3(s3Port, join(dir, "s3"), [LETTERS_BUCKET, UPLOADS_BUCKET], {
+      corsOrigins: [`http://localhost:${port}`, `http://127.0.0.1:${port}`],
+      onObjectCreated: uploadTriggerDispatcher(UPLOADS_BUCKET),
+    });
     stops.push(() => s3.stop());
     const keys = await loadOrCreateKeys(dir);
 

@@ -10,5 +10,7 @@ declare module "s3rver" {
     constructor(options: S3rverOptions);
     run(): Promise<unknown>;
     close(): Promise<void>;
+    /** s3rver is a Koa app; it emits S3-shaped notification events as `event`. */
+    on(event: "event", listener: (event: never) => void): this;
   }
 }

@@ -17,7 +17,13 @@ export type TableBinding = "table:read" | "table:write" | `table:query:${IndexNa
 export type Binding =
   | TableBinding
   | "letters:write"
-  | "uploads:readwrite"
+  /** Presign uploads (PutObject) under `conversions/` of the uploads bucket: the client sends the bytes. */
+  | "conversions:upload"
+  /**
+   * Read documents (GetObject, HeadObject) under `conversions/`, and presign 5-minute GETs of them; listing
+   * confined to `conversions/`, so that a document not uploaded yet is a 404, not a 403.
+   */
+  | "conversions:read"
   /** Read record files under `registry/incoming/`, write reports under `registry/reports/` (uploads bucket). */
   | "registry:import"
   | "sms:publish"
@@ -127,6 +133,52 @@ export const functionDefinitions = {
   },
   citizenEvents: { entry: "functions/http/citizen-events.ts", bindings: ["table:read", "table:write"] },
   myEvents: { entry: "functions/http/my-events.ts", bindings: ["table:read", "signingKey:verify"] },
+  conversionRequests: {
+    entry: "functions/http/conversion-requests.ts",
+    bindings: ["table:read", "table:write", "signingKey:verify", "conversions:upload"],
+  },
+  conversionRequest: {
+    entry: "functions/http/conversion-request.ts",
+    bindings: ["table:read", "signingKey:verify"],
+  },
+  conversionForm: {
+    entry: "functions/http/conversion-form.ts",
+    memorySize: 1024,
+    bindings: ["table:read", "signingKey:verify"],
+  },
+  conversionSubmissions: {
+    entry: "functions/http/conversion-submissions.ts",
+    bindings: ["table:read", "table:write", "signingKey:verify", "conversions:read"],
+  },
+  faxConversions: {
+    entry: "functions/http/fax-conversions.ts",
+    bindings: ["table:read", "table:write", "conversions:upload"],
+  },
+  conversionQueue: {
+    entry: "functions/http/conversion-queue.ts",
+    bindings: ["table:query:conversion-queue", "conversions:read"],
+  },
+  conversionDecisions: {
+    entry: "functions/http/conversion-decisions.ts",
+    bindings: ["table:read", "table:write", "sms:publish", "email:send"],
+  },
+  branchConversions: {
+    entry: "functions/http/branch-conversions.ts",
+    bindings: ["table:read", "table:write", "sms:publish", "email:send"],
+  },
+  applications: {
+    entry: "functions/http/applications.ts",
+    bindings: ["table:read", "table:write", "signingKey:verify"],
+  },
+  applicationList: {
+    entry: "functions/http/application-list.ts",
+    bindings: ["table:read", "table:write", "signingKey:verify"],
+  },
+  conversionUploads: {
+    entry: "functions/jobs/conversion-uploads.ts",
+    bindings: ["table:read", "table:write", "conversions:read"],
+    async: true,
+  },
   registryImport: {
     entry: "functions/jobs/registry-import.ts",
     memorySize: 1024,
@@ -137,3 +189,12 @@ export const functionDefinitions = {
 } as const satisfies Record<string, FunctionDefinition>;
 
 export type FunctionName = keyof typeof functionDefinitions;
+
+/**
+ * Functions S3 invokes when an object is created under a prefix of the uploads bucket: CDK adds the bucket
+ * notifications from here, and the local stack dispatches s3rver's events the same way.
+ */
+export const uploadTriggers: ReadonlyArray<{ functionName: FunctionName; prefix: string }> = [
+  { functionName: "registryImport", prefix: "registry/incoming/" },
+  { functionName: "conversionUploads", prefix: "conversions/" },
+];

@@ -1,7 +1,21 @@
 import { z } from "zod";
+import {
+  applicationListSchema,
+  applicationRequestSchema,
+  applicationSchema,
+} from "./applications/application.schema.ts";
 import { auditPageSchema } from "./audit/audit.schema.ts";
 import { branchIssuanceSchema, branchIssuedSchema } from "./branch/branch-issuance.schema.ts";
 import { addContactSchema, maskedContactsSchema } from "./contact-center/contact.schema.ts";
+import {
+  branchConversionSchema,
+  conversionSchema,
+  decisionSchema,
+  faxConversionSchema,
+  openConversionSchema,
+  openedConversionSchema,
+  queueSchema,
+} from "./conversion/conversion.schema.ts";
 import type { FunctionName } from "./functions.ts";
 import {
   phonePinIssuedSchema,
@@ -230,6 +244,98 @@ export const routes: readonly RouteDefinition[] = [
     summary:
       "A holder's audit trail (F16), newest first, with ?from=&to=&limit=&cursor=; the read is audited",
     responses: { 200: { description: "A page of events", schema: auditPageSchema } },
+  },
+  {
+    method: "POST",
+    path: "/v1/conversion-requests",
+    functionName: "conversionRequests",
+    access: { kind: "citizen" },
+    summary:
+      "Open a conversion to dispositivo (F10): presigned POSTs for the signed request form and the identity document",
+    body: openConversionSchema,
+    responses: { 201: { description: "Request opened", schema: openedConversionSchema } },
+  },
+  {
+    method: "GET",
+    path: "/v1/conversion-requests/{id}",
+    functionName: "conversionRequest",
+    access: { kind: "citizen" },
+    summary: "A conversion request of the holder's",
+    responses: { 200: { description: "The request", schema: conversionSchema } },
+  },
+  {
+    method: "GET",
+    path: "/v1/conversion-requests/{id}/form",
+    functionName: "conversionForm",
+    access: { kind: "citizen" },
+    summary: "The pre-filled request form (PDF, it/en) to print and sign",
+    responses: { 200: { description: "PDF", contentType: "application/pdf" } },
+  },
+  {
+    method: "POST",
+    path: "/v1/conversion-requests/{id}/submit",
+    functionName: "conversionSubmissions",
+    access: { kind: "citizen" },
+    summary: "Submit a conversion request once both documents are uploaded (422 documents-missing before)",
+    responses: {
+      200: { description: "Submitted", schema: conversionSchema.pick({ id: true, status: true }) },
+    },
+  },
+  {
+    method: "POST",
+    path: "/v1/applications",
+    functionName: "applications",
+    access: { kind: "citizen" },
+    summary:
+      "Submit an application (F11): accepted with a dispositivo PIN, suspended with an ordinario one. Supports Idempotency-Key.",
+    body: applicationRequestSchema,
+    responses: { 201: { description: "Application recorded", schema: applicationSchema } },
+  },
+  {
+    method: "GET",
+    path: "/v1/applications",
+    functionName: "applicationList",
+    access: { kind: "citizen" },
+    summary: "The holder's applications, newest first",
+    responses: { 200: { description: "Applications", schema: applicationListSchema } },
+  },
+  {
+    method: "POST",
+    path: "/v1/operator/conversion-requests",
+    functionName: "faxConversions",
+    access: { kind: "operator", groups: ["back-office"] },
+    summary:
+      "Record a faxed conversion request; submitted once its scan is uploaded through the returned POST",
+    body: faxConversionSchema,
+    responses: { 201: { description: "Request recorded", schema: openedConversionSchema } },
+  },
+  {
+    method: "GET",
+    path: "/v1/operator/conversion-requests",
+    functionName: "conversionQueue",
+    access: { kind: "operator", groups: ["back-office"] },
+    summary:
+      "Submitted conversion requests, oldest first, with 5-minute links to each document (?status=submitted)",
+    responses: { 200: { description: "The queue", schema: queueSchema } },
+  },
+  {
+    method: "POST",
+    path: "/v1/operator/conversion-requests/{id}/decision",
+    functionName: "conversionDecisions",
+    access: { kind: "operator", groups: ["back-office"] },
+    summary:
+      "Approve or reject (with a reason) a submitted conversion request; of parallel decisions one wins",
+    body: decisionSchema,
+    responses: { 200: { description: "Decided", schema: conversionSchema } },
+  },
+  {
+    method: "POST",
+    path: "/v1/operator/branch-conversions",
+    functionName: "branchConversions",
+    access: { kind: "operator", groups: ["branch"] },
+    summary: "Convert a PIN to dispositivo in person (F10); delegates refused as in F9",
+    body: branchConversionSchema,
+    responses: { 200: { description: "Converted", schema: z.object({ pinType: z.literal("dispositivo") }) } },
   },
 ];
 

@@ -1,6 +1,6 @@
 /**
  * The one DynamoDB table, defined once: the CDK data stack and the local stack both create it from here.
- * Single-table design; every item has `pk`/`sk`. The two GSIs are sparse: an item appears in them only
+ * Single-table design; every item has `pk`/`sk`. The GSIs are sparse: an item appears in them only
  * while it carries the index attributes.
  */
 export const tableDefinition = {
@@ -13,6 +13,8 @@ export const tableDefinition = {
     pendingLetters: { indexName: "pending-letters", partitionKey: "gsi1pk", sortKey: "gsi1sk" },
     /** Active PINs by expiry day: gsi2pk = `EXPIRY#YYYY-MM-DD`, gsi2sk = credential id. */
     expiryReminders: { indexName: "expiry-reminders", partitionKey: "gsi2pk", sortKey: "gsi2sk" },
+    /** Conversion requests waiting for the back office: gsi3pk = `CONVERSION#SUBMITTED`, gsi3sk = `<submittedAt>#<id>`. */
+    conversionQueue: { indexName: "conversion-queue", partitionKey: "gsi3pk", sortKey: "gsi3sk" },
   },
 } as const;
 

@@ -31,7 +31,13 @@ export type AuditEventType =
   | "pin-issued-at-branch"
   | "pin-replaced-at-branch"
   | "person-record-updated"
-  | "audit-read";
+  | "audit-read"
+  | "application-submitted"
+  | "application-released"
+  | "conversion-requested"
+  | "conversion-submitted"
+  | "conversion-approved"
+  | "conversion-rejected";
 
 export interface AuditEvent {
   codiceFiscale: string;

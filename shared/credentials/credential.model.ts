@@ -61,6 +61,8 @@ export interface Credential {
   blocked?: boolean;
   /** The postal letter of the current initial PIN, if one was queued. */
   letterId?: string;
+  /** The holder's conversion request still open (F10): one at a time. */
+  openConversionId?: string;
   /** Expiry reminders already sent for the current `pinExpiresAt` (days before). */
   remindersSent?: number[];
   version: number;

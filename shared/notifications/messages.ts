@@ -188,3 +188,20 @@ export function pinReplacedAtBranchNotice(): Message {
     "Your PIN was replaced by a new PIN handed over in person at a branch: the previous PIN no longer works.",
   );
 }
+
+export function conversionDecidedNotice(decision: "approved" | "rejected", reason?: string): Message {
+  if (decision === "approved") {
+    return bilingual(
+      "PIN convertito in dispositivo",
+      "PIN converted to dispositivo",
+      "Il tuo PIN è ora dispositivo: puoi presentare domande online. Le domande sospese sono state accolte.",
+      "Your PIN is now dispositivo: you can submit applications online. Your suspended applications were accepted.",
+    );
+  }
+  return bilingual(
+    "Richiesta di PIN dispositivo respinta",
+    "Request for a dispositivo PIN rejected",
+    `La tua richiesta di conversione del PIN è stata respinta. Motivo: ${reason ?? "-"}. Puoi presentarne una nuova.`,
+    `Your request to convert the PIN was rejected. Reason: ${reason ?? "-"}. You may submit a new one.`,
+  );
+}

@@ -26,7 +26,7 @@ export interface HttpRequest<Body, Principal = undefined> {
   requestId: string;
 }
 
-/** What a handler returns: JSON by default, or raw bytes with their content type. */
+/** What a handler returns: JSON by default, or raw bytes (a Buffer) with their content type in `headers`. */
 export interface HttpResponse {
   statusCode: number;
   body?: unknown;
@@ -91,6 +91,14 @@ export function httpHandler<S extends z.ZodType | undefined = undefined, Princip
 }
 
 function toResult(response: HttpResponse, requestId: string): HttpResult {
+  if (Buffer.isBuffer(response.body)) {
+    return {
+      statusCode: response.statusCode,
+      headers: { "cache-control": "no-store", "x-request-id": requestId, ...response.headers },
+      body: response.body.toString("base64"),
+      isBase64Encoded: true,
+    };
+  }
   return {
     statusCode: response.statusCode,
     headers: {

@@ -106,3 +106,13 @@ export async function putOnRecord(...people: PersonOnRecord[]): Promise<void> {
     if (reply.status !== 201) throw new Error(`registry: ${reply.status} ${JSON.stringify(reply.body)}`);
   }
 }
+
+/** A binary answer (a PDF): status, headers and bytes. */
+export async function apiBytes(path: string, init: RequestInit = {}) {
+  const response = await fetch(`${inject("apiUrl")}${path}`, init);
+  return {
+    status: response.status,
+    headers: response.headers,
+    bytes: Buffer.from(await response.arrayBuffer()),
+  };
+}

@@ -1,0 +1,15 @@
+import { authenticateHolder } from "#shared/auth/holder";
+import { conversionForm, ownConversion } from "#shared/conversion/conversion.service";
+import { httpHandler } from "#shared/platform/http";
+
+export const handler = httpHandler({ auth: authenticateHolder }, async ({ pathParameters, principal }) => {
+  const request = await ownConversion(principal.codiceFiscale, pathParameters.id ?? "");
+  return {
+    statusCode: 200,
+    body: await conversionForm(request),
+    headers: {
+      "content-type": "application/pdf",
+      "content-disposition": `inline; filename="richiesta-pin-dispositivo-${request.id.slice(0, 8)}.pdf"`,
+    },
+  };
+});

@@ -1,0 +1,18 @@
+import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
+import middy from "@middy/core";
+import type { S3Event } from "aws-lambda";
+import { documentUploaded } from "#shared/conversion/conversion.service";
+import { UPLOAD_PREFIX } from "#shared/conversion/uploads";
+import { logger } from "#shared/platform/logger";
+
+/** Invoked by S3 for each document uploaded under `conversions/`: a faxed request is queued once its scan is in. */
+export const handler = middy<S3Event, void>()
+  .use(injectLambdaContext(logger, { resetKeys: true }))
+  .handler(async (event) => {
+    for (const record of event.Records) {
+      const key = decodeURIComponent(record.s3.object.key.replace(/\+/g, " "));
+      const [, requestId, document] = /^conversions\/([^/]+)\/([^/]+)$/.exec(key) ?? [];
+      if (!key.startsWith(UPLOAD_PREFIX) || !requestId || !document) continue;
+      await documentUploaded(requestId, document);
+    }
+  });

@@ -1,0 +1,480 @@
+import { TransactionCanceledException } from "@aws-sdk/client-dynamodb";
+import { QueryCommand, TransactWriteCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { releaseSuspendedApplications } from "../applications/application.service.ts";
+import { recordAuditEvent } from "../audit/audit.store.ts";
+import { type Credential, credentialKey, isLive } from "../credentials/credential.model.ts";
+import { getCredential, versionedUpdate } from "../credentials/credential.store.ts";
+import {
+  assertDocumentValid,
+  assertPresentedInPerson,
+  type IdentityDocument,
+} from "../credentials/identity-document.ts";
+import { conversionDecidedNotice } from "../notifications/messages.ts";
+import { notifyAll } from "../notifications/sender.ts";
+import { dynamodb } from "../platform/clients.ts";
+import { now } from "../platform/clock.ts";
+import { required } from "../platform/config.ts";
+import { AppError, ConflictError, NotFoundError, ValidationError } from "../platform/errors.ts";
+import { logger } from "../platform/logger.ts";
+import { randomId } from "../platform/random.ts";
+import { tableDefinition } from "../table.ts";
+import type { BranchConversion, ConversionChannel, Decision, FaxConversion } from "./conversion.schema.ts";
+import {
+  type ConversionRequest,
+  conversionKey,
+  conversionView,
+  getConversion,
+  QUEUE_PK,
+  queueAttributes,
+} from "./conversion.store.ts";
+import { renderRequestForm } from "./request-form-pdf.ts";
+import { checkDocument, type DocumentName, presignDownload, presignUpload } from "./uploads.ts";
+
+const OPEN: ReadonlySet<string> = new Set(["awaiting-documents", "submitted"]);
+
+function notFound(): NotFoundError {
+  return new NotFoundError("No such conversion request.");
+}
+
+function holderNotFound(): AppError {
+  return new AppError(404, "holder-not-found", "Holder not found", "No live PIN with this codice fiscale.");
+}
+
+/** The request a holder has open, if any: the credential points at it while it is open. */
+async function openRequestOf(credential: Credential): Promise<ConversionRequest | undefined> {
+  if (!credential.openConversionId) return undefined;
+  const request = await getConversion(credential.openConversionId);
+  return request && OPEN.has(request.status) ? request : undefined;
+}
+
+async function assertCanOpen(credential: Credential): Promise<void> {
+  if (credential.pinType === "dispositivo") {
+    throw new ConflictError("already-dispositivo", "The PIN is already dispositivo.");
+  }
+  const open = await openRequestOf(credential);
+  if (open) {
+    throw new AppError(409, "conversion-open", "Conflict", "A conversion request is already open.", {
+      extra: { id: open.id },
+    });
+  }
+}
+
+/**
+ * Opens a request and points the credential at it in one transaction: of two parallel opens for one
+ * holder, one wins and the other is told which request is open.
+ */
+async function openRequest(
+  credential: Credential,
+  channel: ConversionChannel,
+  identityDocument: IdentityDocument,
+  documents: DocumentName[],
+  extra: Partial<ConversionRequest> = {},
+): Promise<ConversionRequest> {
+  await assertCanOpen(credential);
+  assertDocumentValid(identityDocument);
+  const request: ConversionRequest = {
+    id: randomId(),
+    codiceFiscale: credential.codiceFiscale,
+    holder: {
+      surname: credential.holder.surname,
+      givenName: credential.holder.givenName,
+      birthDate: credential.holder.birthDate,
+    },
+    status: "awaiting-documents",
+    channel,
+    identityDocument,
+    documents,
+    createdAt: now().toISOString(),
+    ...extra,
+  };
+  try {
+    await dynamodb.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Put: {
+              TableName: required("TABLE_NAME"),
+              Item: { ...conversionKey(request.id), kind: "conversion-request", ...request },
+              ConditionExpression: "attribute_not_exists(pk)",
+            },
+          },
+          {
+            Update: versionedUpdate(credential.codiceFiscale, credential.version, {
+              openConversionId: request.id,
+              updatedAt: request.createdAt,
+            }),
+          },
+        ],
+      }),
+    );
+  } catch (error) {
+    if (!(error instanceof TransactionCanceledException)) throw error;
+    const fresh = await getCredential(credential.codiceFiscale);
+    if (fresh) await assertCanOpen(fresh);
+    throw new ConflictError("concurrent-change", "The holder's record changed meanwhile. Please retry.");
+  }
+  return request;
+}
+
+/**
+ * Primary course (F10, online): an ordinario holder with a valid identity document opens a request and gets
+ * two presigned POSTs (the signed form and the document), straight to the uploads bucket.
+ */
+export async function openOnlineConversion(credential: Credential, identityDocument: IdentityDocument) {
+  const request = await openRequest(credential, "online", identityDocument, [
+    "request-form",
+    "identity-document",
+  ]);
+  await recordAuditEvent({
+    codiceFiscale: credential.codiceFiscale,
+    type: "conversion-requested",
+    channel: "web",
+    actor: "citizen",
+    outcome: "success",
+    details: { requestId: request.id, identityDocument: identityDocument.kind },
+  });
+  return {
+    ...conversionView(request),
+    uploads: await Promise.all(request.documents.map((d) => presignUpload(request.id, d))),
+  };
+}
+
+/** A holder's own request; another holder's id is a 404, never a 403 (ids tell nothing). */
+export async function ownConversion(codiceFiscale: string, id: string): Promise<ConversionRequest> {
+  const request = await getConversion(id);
+  if (!request || request.codiceFiscale !== codiceFiscale) throw notFound();
+  return request;
+}
+
+export function conversionForm(request: ConversionRequest): Promise<Buffer> {
+  return renderRequestForm({
+    requestId: request.id,
+    holder: { ...request.holder, codiceFiscale: request.codiceFiscale },
+    identityDocument: request.identityDocument,
+    createdAt: request.createdAt,
+  });
+}
+
+/** Checks every document; a missing or unacceptable one is named in a 422 `documents-missing`. */
+async function assertDocumentsPresent(request: ConversionRequest): Promise<void> {
+  const checks = await Promise.all(
+    request.documents.map(async (d) => ({ d, check: await checkDocument(request.id, d) })),
+  );
+  const problems = checks.filter(({ check }) => !check.ok);
+  if (problems.length === 0) return;
+  const messages: Record<string, string> = {
+    missing: "Not uploaded yet",
+    size: "Empty or larger than 10 MiB",
+    "content-type": "Not a PDF, JPEG or PNG",
+    content: "The file is not what its content type says",
+  };
+  throw new AppError(
+    422,
+    "documents-missing",
+    "Documents missing",
+    "Upload every document before submitting.",
+    {
+      errors: problems.map(({ d, check }) => ({
+        path: d,
+        message: messages[check.ok ? "" : check.problem] ?? "",
+      })),
+      extra: { documents: problems.map(({ d }) => d) },
+    },
+  );
+}
+
+/** Moves a request with all its documents into the back-office queue; a second submit changes nothing. */
+async function markSubmitted(
+  request: ConversionRequest,
+  actor: string,
+  channel: string,
+): Promise<ConversionRequest> {
+  if (request.status === "submitted") return request;
+  if (request.status !== "awaiting-documents") {
+    throw new ConflictError("already-decided", "The request was already decided.");
+  }
+  await assertDocumentsPresent(request);
+  const submittedAt = now().toISOString();
+  try {
+    await dynamodb.send(
+      new UpdateCommand({
+        TableName: required("TABLE_NAME"),
+        Key: conversionKey(request.id),
+        UpdateExpression: "SET #status = :submitted, submittedAt = :at, gsi3pk = :gpk, gsi3sk = :gsk",
+        ConditionExpression: "#status = :awaiting",
+        ExpressionAttributeNames: { "#status": "status" },
+        ExpressionAttributeValues: {
+          ":submitted": "submitted",
+          ":awaiting": "awaiting-documents",
+          ":at": submittedAt,
+          ":gpk": QUEUE_PK,
+          ":gsk": queueAttributes(submittedAt, request.id).gsi3sk,
+        },
+      }),
+    );
+  } catch (error) {
+    if ((error as Error).name !== "ConditionalCheckFailedException") throw error;
+    return (await getConversion(request.id)) ?? request;
+  }
+  await recordAuditEvent({
+    codiceFiscale: request.codiceFiscale,
+    type: "conversion-submitted",
+    channel,
+    actor,
+    outcome: "success",
+    details: { requestId: request.id },
+  });
+  return { ...request, status: "submitted", submittedAt };
+}
+
+/** Primary course (F10, submit): once both documents are in the bucket, valid, the request is queued. */
+export async function submitConversion(codiceFiscale: string, id: string) {
+  const request = await ownConversion(codiceFiscale, id);
+  const submitted = await markSubmitted(request, "citizen", "web");
+  return { id: submitted.id, status: submitted.status };
+}
+
+/** F10, fax: the back office records a faxed request; it is submitted once its scan is uploaded. */
+export async function recordFaxConversion(input: FaxConversion, operatorId: string) {
+  const credential = await getCredential(input.codiceFiscale);
+  if (!credential || !isLive(credential, now().getTime()) || credential.status === "issuing")
+    throw holderNotFound();
+  const request = await openRequest(credential, "fax", input.identityDocument, ["fax"], {
+    receivedAt: new Date(input.receivedAt).toISOString(),
+  });
+  await recordAuditEvent({
+    codiceFiscale: credential.codiceFiscale,
+    type: "conversion-requested",
+    channel: "back-office",
+    actor: `operator:${operatorId}`,
+    outcome: "success",
+    details: { requestId: request.id, via: "fax" },
+  });
+  return { ...conversionView(request), uploads: [await presignUpload(request.id, "fax")] };
+}
+
+/** Called when a document lands in the uploads bucket: a fax request whose scan is there is queued. */
+export async function documentUploaded(requestId: string, document: string): Promise<void> {
+  const request = await getConversion(requestId);
+  if (!request || request.channel !== "fax" || document !== "fax" || request.status !== "awaiting-documents")
+    return;
+  try {
+    await markSubmitted(request, "system", "back-office");
+  } catch (error) {
+    // A scan that is not an acceptable file leaves the request waiting for a good one.
+    if (!(error instanceof AppError) || error.code !== "documents-missing") throw error;
+    logger.warn("fax scan not acceptable", { requestId });
+  }
+}
+
+/** F10, back office: submitted requests, oldest first, with 5-minute links to each document. */
+export async function conversionQueue(limit: number, cursor?: string) {
+  const index = tableDefinition.globalSecondaryIndexes.conversionQueue;
+  let start: Record<string, unknown> | undefined;
+  if (cursor) {
+    try {
+      start = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")) as Record<string, unknown>;
+      if (start.gsi3pk !== QUEUE_PK) throw new Error("cursor");
+    } catch {
+      throw new ValidationError([{ path: "cursor", message: "Not a cursor this list returned" }]);
+    }
+  }
+  const { Items = [], LastEvaluatedKey } = await dynamodb.send(
+    new QueryCommand({
+      TableName: required("TABLE_NAME"),
+      IndexName: index.indexName,
+      KeyConditionExpression: "gsi3pk = :q",
+      ExpressionAttributeValues: { ":q": QUEUE_PK },
+      ScanIndexForward: true,
+      Limit: limit,
+      ExclusiveStartKey: start,
+    }),
+  );
+  const items = await Promise.all(
+    (Items as ConversionRequest[]).map(async (request) => ({
+      ...conversionView(request),
+      holder: { codiceFiscale: request.codiceFiscale, ...request.holder },
+      identityDocument: request.identityDocument,
+      documents: await Promise.all(
+        request.documents.map(async (document) => {
+          const check = await checkDocument(request.id, document);
+          return {
+            document,
+            contentType: check.ok ? check.stored.contentType : "",
+            bytes: check.ok ? check.stored.bytes : 0,
+            url: await presignDownload(request.id, document),
+          };
+        }),
+      ),
+    })),
+  );
+  return {
+    items,
+    ...(LastEvaluatedKey
+      ? { nextCursor: Buffer.from(JSON.stringify(LastEvaluatedKey)).toString("base64url") }
+      : {}),
+  };
+}
+
+/** The credential update that makes a PIN dispositivo and closes its open request pointer. */
+function convertCredential(codiceFiscale: string, at: string) {
+  return {
+    TableName: required("TABLE_NAME"),
+    Key: credentialKey(codiceFiscale),
+    UpdateExpression: "SET pinType = :dispositivo, updatedAt = :at ADD #version :one REMOVE openConversionId",
+    ConditionExpression: "attribute_exists(pk)",
+    ExpressionAttributeNames: { "#version": "version" },
+    ExpressionAttributeValues: { ":dispositivo": "dispositivo", ":at": at, ":one": 1 },
+  };
+}
+
+async function afterDecision(request: ConversionRequest, decision: Decision, actor: string, channel: string) {
+  if (decision.decision === "approved") await releaseSuspendedApplications(request.codiceFiscale);
+  const credential = await getCredential(request.codiceFiscale);
+  if (credential) {
+    const { failed } = await notifyAll(
+      credential.contacts,
+      conversionDecidedNotice(decision.decision, decision.reason),
+    );
+    if (failed.length) logger.warn("conversion notice not delivered", { channels: failed });
+  }
+  await recordAuditEvent({
+    codiceFiscale: request.codiceFiscale,
+    type: decision.decision === "approved" ? "conversion-approved" : "conversion-rejected",
+    channel,
+    actor,
+    outcome: "success",
+    details: { requestId: request.id, ...(decision.reason ? { reason: decision.reason } : {}) },
+  });
+}
+
+/**
+ * Primary course (F10, decision): exactly one of parallel decisions wins (a conditional write on
+ * `submitted`). Approval converts the PIN in the same transaction; then the holder's suspended applications
+ * are released and the outcome notified. A retried approval that finds the request already approved
+ * finishes the release (it heals an interrupted one) before answering `409 already-decided`.
+ */
+export async function decideConversion(id: string, decision: Decision, operatorId: string) {
+  const request = await getConversion(id);
+  if (!request) throw notFound();
+  const alreadyDecided = async () => {
+    if (request.status === "approved") await releaseSuspendedApplications(request.codiceFiscale);
+    return new ConflictError("already-decided", "The request was already decided.");
+  };
+  if (request.status === "approved" || request.status === "rejected") throw await alreadyDecided();
+  if (request.status !== "submitted") {
+    throw new AppError(
+      422,
+      "documents-missing",
+      "Documents missing",
+      "The request has not been submitted yet.",
+    );
+  }
+  const decidedAt = now().toISOString();
+  const requestUpdate = {
+    TableName: required("TABLE_NAME"),
+    Key: conversionKey(id),
+    UpdateExpression: `SET #status = :decision, decidedAt = :at, decidedBy = :by${decision.reason ? ", reason = :reason" : ""} REMOVE gsi3pk, gsi3sk`,
+    ConditionExpression: "#status = :submitted",
+    ExpressionAttributeNames: { "#status": "status" },
+    ExpressionAttributeValues: {
+      ":decision": decision.decision,
+      ":at": decidedAt,
+      ":by": `operator:${operatorId}`,
+      ":submitted": "submitted",
+      ...(decision.reason ? { ":reason": decision.reason } : {}),
+    },
+  };
+  const credentialUpdate =
+    decision.decision === "approved"
+      ? convertCredential(request.codiceFiscale, decidedAt)
+      : {
+          TableName: required("TABLE_NAME"),
+          Key: credentialKey(request.codiceFiscale),
+          UpdateExpression: "REMOVE openConversionId",
+          ConditionExpression: "attribute_exists(pk)",
+        };
+  try {
+    await dynamodb.send(
+      new TransactWriteCommand({ TransactItems: [{ Update: requestUpdate }, { Update: credentialUpdate }] }),
+    );
+  } catch (error) {
+    if (!(error instanceof TransactionCanceledException)) throw error;
+    const fresh = await getConversion(id);
+    if (fresh?.status === "approved") await releaseSuspendedApplications(request.codiceFiscale);
+    throw new ConflictError("already-decided", "The request was already decided.");
+  }
+  const decided = {
+    ...request,
+    status: decision.decision,
+    decidedAt,
+    ...(decision.reason ? { reason: decision.reason } : {}),
+  };
+  await afterDecision(request, decision, `operator:${operatorId}`, "back-office");
+  return conversionView(decided);
+}
+
+/**
+ * Primary course (F10, branch): after checking the document in person (delegates refused as in F9), the
+ * PIN becomes dispositivo at once; an open online request is closed as approved in the same transaction.
+ */
+export async function convertAtBranch(input: BranchConversion, operatorId: string) {
+  const credential = await getCredential(input.codiceFiscale);
+  if (!credential || !isLive(credential, now().getTime()) || credential.status === "issuing")
+    throw holderNotFound();
+  assertPresentedInPerson(input.presentedBy, credential.holder.birthDate);
+  assertDocumentValid(input.identityDocument);
+  if (credential.pinType === "dispositivo") {
+    throw new ConflictError("already-dispositivo", "The PIN is already dispositivo.");
+  }
+  const open = await openRequestOf(credential);
+  const at = now().toISOString();
+  const items: Array<Record<string, unknown>> = [
+    {
+      Update: {
+        ...versionedUpdate(
+          credential.codiceFiscale,
+          credential.version,
+          { pinType: "dispositivo", updatedAt: at },
+          ["openConversionId"],
+        ),
+      },
+    },
+  ];
+  if (open) {
+    items.push({
+      Update: {
+        TableName: required("TABLE_NAME"),
+        Key: conversionKey(open.id),
+        UpdateExpression: "SET #status = :approved, decidedAt = :at, decidedBy = :by REMOVE gsi3pk, gsi3sk",
+        ConditionExpression: "#status IN (:awaiting, :submitted)",
+        ExpressionAttributeNames: { "#status": "status" },
+        ExpressionAttributeValues: {
+          ":approved": "approved",
+          ":at": at,
+          ":by": `operator:${operatorId}`,
+          ":awaiting": "awaiting-documents",
+          ":submitted": "submitted",
+        },
+      },
+    });
+  }
+  try {
+    await dynamodb.send(new TransactWriteCommand({ TransactItems: items as never }));
+  } catch (error) {
+    if (!(error instanceof TransactionCanceledException)) throw error;
+    throw new ConflictError("concurrent-change", "The holder's record changed meanwhile. Please retry.");
+  }
+  const request: ConversionRequest = open ?? {
+    id: randomId(),
+    codiceFiscale: credential.codiceFiscale,
+    holder: credential.holder,
+    status: "approved",
+    channel: "branch",
+    identityDocument: input.identityDocument,
+    documents: [],
+    createdAt: at,
+  };
+  await afterDecision(request, { decision: "approved" }, `operator:${operatorId}`, "branch");
+  return { pinType: "dispositivo" as const };
+}
