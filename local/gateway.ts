@@ -3,6 +3,7 @@ import { fallbackFunction, findRoute } from "#shared/routes";
 import { type DevContext, handleDevRoute } from "./dev-routes.ts";
 import { fromHttpApiResult, type HttpReply, toHttpApiEvent } from "./events.ts";
 import { invoke } from "./functions.ts";
+import { isWebPath, type LocalWeb, serveWeb } from "./web.ts";
 
 /** API Gateway HTTP API refuses payloads over 10 MB before any function runs. */
 const MAX_REQUEST_BYTES = 10 * 1024 * 1024;
@@ -78,8 +79,16 @@ export async function dispatch(dev: DevContext, req: IncomingMessage, body: Buff
   }
 }
 
-export async function startGateway(port: number, dev: DevContext): Promise<Server> {
+export async function startGateway(port: number, dev: DevContext, web?: LocalWeb): Promise<Server> {
   const server = createServer(async (req: IncomingMessage, res: ServerResponse) => {
+    // Pages and assets of the web client: every path but the API's and the development routes.
+    if (web && isWebPath(req.url ?? "/")) {
+      await serveWeb(web, req, res).catch(() => {
+        res.statusCode = 500;
+        res.end();
+      });
+      return;
+    }
     const started = performance.now();
     let reply: HttpReply;
     try {

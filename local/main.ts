@@ -15,6 +15,7 @@ import { startS3 } from "./s3.ts";
 import { startScheduler } from "./scheduler.ts";
 import { startSes } from "./ses.ts";
 import { startSmsEndpoint } from "./sms-endpoint.ts";
+import { buildLocalWeb } from "./web.ts";
 import { uploadTriggerDispatcher } from "./upload-triggers.ts";
 
 const TABLE_NAME = "pin-local";
@@ -92,7 +93,8 @@ async function main(): Promise<void> {
       IDENTITY_JWKS_URL: `${api}/_local/jwks.json`,
     });
 
-    const gateway = await startGateway(port, { sms, ses, issuer });
+    const web = buildLocalWeb(join(dir, "web"));
+    const gateway = await startGateway(port, { sms, ses, issuer }, web);
     stops.push(
       () =>
         new Promise<void>((done) => {
@@ -124,6 +126,7 @@ async function main(): Promise<void> {
         "",
         `PIN service running locally (started in ${Math.round(performance.now() - started)} ms)`,
         `  API            ${api}   (try ${api}/v1/health, ${api}/v1/openapi.json)`,
+        `  Web client     http://localhost:${port}/ and /operator/ (${web.files} files built in ${web.ms} ms)`,
         `  DynamoDB Local ${dynamodb.endpoint}   table ${TABLE_NAME} (${table === "created" ? "created" : "reused"})`,
         `  S3 (s3rver)    ${s3.endpoint}   buckets ${LETTERS_BUCKET}, ${UPLOADS_BUCKET}`,
         `  SES (v2)       ${ses.endpoint}`,
