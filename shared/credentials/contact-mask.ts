@@ -1,4 +1,4 @@
-import type { Channel } from "../notifications/sender.ts";
+import type { Channel } from "../notifications/channels.ts";
 import { maskEmail, maskMobile } from "./contacts.ts";
 
 /** A contact as it may be shown or logged: enough to recognise, not enough to reach. */

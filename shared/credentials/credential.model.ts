@@ -1,4 +1,4 @@
-import type { Contacts } from "../notifications/sender.ts";
+import type { Contacts } from "../notifications/channels.ts";
 
 export type PinType = "ordinario" | "dispositivo";
 export type HolderKind = "citizen" | "intermediary";

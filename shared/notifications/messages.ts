@@ -1,4 +1,4 @@
-import type { Message } from "./sender.ts";
+import type { Message } from "./channels.ts";
 
 /**
  * Every text the service sends, in Italian then English. Only `partAMessage` and the reminders carry
@@ -204,4 +204,23 @@ export function conversionDecidedNotice(decision: "approved" | "rejected", reaso
     `La tua richiesta di conversione del PIN è stata respinta. Motivo: ${reason ?? "-"}. Puoi presentarne una nuova.`,
     `Your request to convert the PIN was rejected. Reason: ${reason ?? "-"}. You may submit a new one.`,
   );
+}
+
+export function delegationNotice(event: "given" | "revoked", kind: string, endsOn?: string): Message {
+  const until = endsOn ? ` fino al ${endsOn}` : "";
+  const untilEn = endsOn ? ` until ${endsOn}` : "";
+  const kindIt = { ordinary: "ordinaria", guardian: "di tutela", parent: "genitoriale" }[kind] ?? kind;
+  return event === "given"
+    ? bilingual(
+        "Delega dell'identità digitale registrata",
+        "Digital identity delegation registered",
+        `È stata registrata una delega ${kindIt}${until} tra te e un'altra persona. Il delegato agisce con le proprie credenziali.`,
+        `A ${kind} delegation${untilEn} between you and another person was registered. The delegate acts with their own credentials.`,
+      )
+    : bilingual(
+        "Delega dell'identità digitale terminata",
+        "Digital identity delegation ended",
+        "Una delega tra te e un'altra persona è stata revocata: il delegato non può più agire per conto del delegante.",
+        "A delegation between you and another person was revoked: the delegate can no longer act for the delegator.",
+      );
 }

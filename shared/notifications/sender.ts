@@ -2,14 +2,10 @@ import { SendEmailCommand } from "@aws-sdk/client-sesv2";
 import { PublishCommand } from "@aws-sdk/client-sns";
 import { ses, sns } from "../platform/clients.ts";
 import { config, required } from "../platform/config.ts";
+import { type Channel, type Contacts, contactChannels, type Message } from "./channels.ts";
 
-/** Where a message goes: a mobile number (SMS), an e-mail address, or a PEC address (sent as e-mail). */
-export type Channel = "sms" | "email" | "pec";
-
-export interface Message {
-  subject: string;
-  text: string;
-}
+export type { Channel, Contacts, Message };
+export { contactChannels };
 
 /**
  * Delivers one message on one channel. SMS go through SNS as transactional messages; e-mail and PEC through
@@ -45,21 +41,6 @@ export async function deliver(channel: Channel, to: string, message: Message): P
       },
     }),
   );
-}
-
-export interface Contacts {
-  mobile?: string;
-  email?: string;
-  pec?: string;
-}
-
-/** Every registered contact as channel/address pairs. */
-export function contactChannels(contacts: Contacts): Array<{ channel: Channel; to: string }> {
-  const out: Array<{ channel: Channel; to: string }> = [];
-  if (contacts.mobile) out.push({ channel: "sms", to: contacts.mobile });
-  if (contacts.email) out.push({ channel: "email", to: contacts.email });
-  if (contacts.pec) out.push({ channel: "pec", to: contacts.pec });
-  return out;
 }
 
 /**
