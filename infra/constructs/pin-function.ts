@@ -42,6 +42,9 @@ const tableKeyWriteActions = ["kms:Encrypt", "kms:ReEncrypt*", "kms:GenerateData
  */
 export const registryPrefixes = { incoming: "registry/incoming/", reports: "registry/reports/" } as const;
 
+/** Where conversion documents live in the uploads bucket (shared/conversion/uploads.ts `UPLOAD_PREFIX`). */
+export const conversionsPrefix = "conversions/";
+
 const indexQueryPrefix = "table:query:";
 function isIndexQuery(binding: Binding): binding is Extract<TableBinding, `table:query:${string}`> {
   return binding.startsWith(indexQueryPrefix);
@@ -192,11 +195,6 @@ export class PinFunction extends Construct {
         targets.lettersBucket.grantReadWrite(this.function);
         this.acknowledgeBucketObjects(targets.lettersBucket);
         return;
-      case "uploads:readwrite":
-        this.setEnvironment("UPLOADS_BUCKET", targets.uploadsBucket.bucketName);
-        targets.uploadsBucket.grantReadWrite(this.function);
-        this.acknowledgeBucketObjects(targets.uploadsBucket);
-        return;
       case "registry:import": {
         const bucket = targets.uploadsBucket;
         this.setEnvironment("REGISTRY_BUCKET", bucket.bucketName);
@@ -208,14 +206,61 @@ export class PinFunction extends Construct {
         this.function.addToRolePolicy(
           new iam.PolicyStatement({ actions: ["s3:PutObject"], resources: [reports] }),
         );
-        // The bucket's SSE-KMS key: decrypt what is read, a data key for what is written.
-        bucket.encryptionKey?.grant(this.function, "kms:Decrypt", "kms:GenerateDataKey");
+        // Decrypt what is read, a data key for what is written.
+        this.grantBucketKey(bucket, "kms:Decrypt", "kms:GenerateDataKey");
         const bucketArn = nameInPolicy(this.role, bucket, bucket.bucketArn);
         acknowledge(
           this.role,
           "The record import reads the files under registry/incoming/ and writes reports under registry/reports/ of the uploads bucket: one prefix each, one action each, nothing else in the bucket.",
           `AwsSolutions-IAM5[Resource::${bucketArn}/${registryPrefixes.incoming}*]`,
           `AwsSolutions-IAM5[Resource::${bucketArn}/${registryPrefixes.reports}*]`,
+        );
+        return;
+      }
+      case "conversions:upload": {
+        const bucket = targets.uploadsBucket;
+        this.setEnvironment("UPLOADS_BUCKET", bucket.bucketName);
+        // The function only signs presigned POSTs; S3 authorises the browser's upload as a PutObject by this
+        // role, on the one key the POST policy fixes. A data key, as S3 encrypts it under SSE-KMS.
+        this.function.addToRolePolicy(
+          new iam.PolicyStatement({
+            actions: ["s3:PutObject"],
+            resources: [bucket.arnForObjects(`${conversionsPrefix}*`)],
+          }),
+        );
+        this.grantBucketKey(bucket, "kms:GenerateDataKey");
+        acknowledge(
+          this.role,
+          "Presigned POSTs of conversion documents are signed for keys conversions/<request id>/<document>, which exist only once a request does: PutObject under conversions/ of the uploads bucket, no other action or prefix.",
+          `AwsSolutions-IAM5[Resource::${nameInPolicy(this.role, bucket, bucket.bucketArn)}/${conversionsPrefix}*]`,
+        );
+        return;
+      }
+      case "conversions:read": {
+        const bucket = targets.uploadsBucket;
+        this.setEnvironment("UPLOADS_BUCKET", bucket.bucketName);
+        // GetObject authorises HeadObject, ranged GETs and the 5-minute presigned GETs the back office opens.
+        this.function.addToRolePolicy(
+          new iam.PolicyStatement({
+            actions: ["s3:GetObject"],
+            resources: [bucket.arnForObjects(`${conversionsPrefix}*`)],
+          }),
+        );
+        // Without ListBucket, S3 answers 403 rather than 404 for a key that is not there, and a document not
+        // yet uploaded would look like a failure instead of "documents-missing". S3 evaluates that check with the
+        // key as s3:prefix, so listing stays confined to conversions/.
+        this.function.addToRolePolicy(
+          new iam.PolicyStatement({
+            actions: ["s3:ListBucket"],
+            resources: [bucket.bucketArn],
+            conditions: { StringLike: { "s3:prefix": `${conversionsPrefix}*` } },
+          }),
+        );
+        this.grantBucketKey(bucket, "kms:Decrypt");
+        acknowledge(
+          this.role,
+          "Conversion documents are read (and presigned for the back office) by key conversions/<request id>/<document>: GetObject under conversions/ of the uploads bucket, no other action or prefix.",
+          `AwsSolutions-IAM5[Resource::${nameInPolicy(this.role, bucket, bucket.bucketArn)}/${conversionsPrefix}*]`,
         );
         return;
       }
@@ -298,6 +343,23 @@ export class PinFunction extends Construct {
     this.setEnvironment("TABLE_NAME", table.tableName);
     this.function.addToRolePolicy(new iam.PolicyStatement({ actions: [...actions], resources }));
     table.encryptionKey?.grant(this.function, ...tableKeyReadActions);
+  }
+
+  /**
+   * `actions` on the bucket's SSE-KMS key, only through S3 (kms:ViaService): the role can have S3 encrypt or
+   * decrypt its objects, never call KMS with the key itself.
+   */
+  private grantBucketKey(bucket: s3.IBucket, ...actions: string[]): void {
+    const key = bucket.encryptionKey;
+    if (!key) return;
+    const stack = Stack.of(this);
+    this.function.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions,
+        resources: [key.keyArn],
+        conditions: { StringEquals: { "kms:ViaService": `s3.${stack.region}.${stack.urlSuffix}` } },
+      }),
+    );
   }
 
   private acknowledgeDataKeyActions(): void {

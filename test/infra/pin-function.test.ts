@@ -57,10 +57,24 @@ const expectations: Record<Binding, Expectation> = {
     granted: ["s3:PutObject", "s3:GetObject*"],
     withheld: [],
   },
-  "uploads:readwrite": {
+  "conversions:upload": {
     variables: ["UPLOADS_BUCKET"],
-    granted: ["s3:PutObject", "s3:GetObject*"],
-    withheld: [],
+    granted: ["s3:PutObject", "kms:GenerateDataKey"],
+    withheld: [
+      "s3:GetObject",
+      "s3:GetObject*",
+      "s3:PutObject*",
+      "s3:PutObjectAcl",
+      "s3:DeleteObject",
+      "s3:ListBucket",
+      "kms:Decrypt",
+      "kms:Encrypt",
+    ],
+  },
+  "conversions:read": {
+    variables: ["UPLOADS_BUCKET"],
+    granted: ["s3:GetObject", "s3:ListBucket", "kms:Decrypt"],
+    withheld: ["s3:GetObject*", "s3:PutObject", "s3:DeleteObject", "kms:GenerateDataKey", "kms:Encrypt"],
   },
   "registry:import": {
     variables: ["REGISTRY_BUCKET"],
@@ -213,9 +227,11 @@ describe("PinFunction", () => {
     expect(variable("letters:write", "LETTERS_BUCKET")).toEqual(
       stack.resolve(targets.lettersBucket.bucketName),
     );
-    expect(variable("uploads:readwrite", "UPLOADS_BUCKET")).toEqual(
-      stack.resolve(targets.uploadsBucket.bucketName),
-    );
+    for (const binding of ["conversions:upload", "conversions:read"] as const) {
+      expect(variable(binding, "UPLOADS_BUCKET"), binding).toEqual(
+        stack.resolve(targets.uploadsBucket.bucketName),
+      );
+    }
     expect(variable("partBKey:encrypt", "PART_B_KEY_ID")).toEqual(stack.resolve(targets.partBKey.keyId));
     expect(variable("partBKey:decrypt", "PART_B_KEY_ID")).toEqual(stack.resolve(targets.partBKey.keyId));
     expect(variable("signingKey:verify", "SIGNING_KEY_ID")).toEqual(stack.resolve(targets.signingKey.keyId));
@@ -261,6 +277,62 @@ describe("PinFunction", () => {
     expect(variablesOf(functions.get("registry:import")!).REGISTRY_BUCKET).toEqual(
       stack.resolve(targets.uploadsBucket.bucketName),
     );
+  });
+
+  /** The statements of a function's policy on S3 (`s3:` actions) and on the data key. */
+  function bucketStatements(binding: Binding): { s3: Statement[]; key: Statement[] } {
+    const dataKeyArn = JSON.stringify(stack.resolve(targets.dataKey.keyArn));
+    const statements = statementsOf(functions.get(binding)!);
+    return {
+      s3: statements.filter((statement) =>
+        [statement.Action].flat().some((action) => action.startsWith("s3:")),
+      ),
+      key: statements.filter((statement) => JSON.stringify(statement.Resource) === dataKeyArn),
+    };
+  }
+
+  it("lets conversion uploads be presigned for conversions/ of the uploads bucket: PutObject there and nothing else", () => {
+    const bucketArn = stack.resolve(targets.uploadsBucket.bucketArn);
+    expect(bucketStatements("conversions:upload").s3).toEqual([
+      {
+        Effect: "Allow",
+        Action: "s3:PutObject",
+        Resource: { "Fn::Join": ["", [bucketArn, "/conversions/*"]] },
+      },
+    ]);
+  });
+
+  it("lets conversion documents be read under conversions/ only, a missing one answering 404 (listing confined to the prefix)", () => {
+    const bucketArn = stack.resolve(targets.uploadsBucket.bucketArn);
+    expect(bucketStatements("conversions:read").s3).toEqual([
+      {
+        Effect: "Allow",
+        Action: "s3:GetObject",
+        Resource: { "Fn::Join": ["", [bucketArn, "/conversions/*"]] },
+      },
+      {
+        Effect: "Allow",
+        Action: "s3:ListBucket",
+        Resource: bucketArn,
+        Condition: { StringLike: { "s3:prefix": "conversions/*" } },
+      },
+    ]);
+  });
+
+  it("uses the uploads bucket's key only through S3, for what each bucket binding does", () => {
+    const viaS3 = {
+      StringEquals: { "kms:ViaService": stack.resolve(`s3.${stack.region}.${stack.urlSuffix}`) },
+    };
+    const keyArn = stack.resolve(targets.dataKey.keyArn);
+    for (const [binding, actions] of [
+      ["conversions:upload", "kms:GenerateDataKey"],
+      ["conversions:read", "kms:Decrypt"],
+      ["registry:import", ["kms:Decrypt", "kms:GenerateDataKey"]],
+    ] as const) {
+      expect(bucketStatements(binding).key, binding).toEqual([
+        { Effect: "Allow", Action: actions, Resource: keyArn, Condition: viaS3 },
+      ]);
+    }
   });
 
   it("publishes SMS to phone numbers only: sns:Publish on '*' with every SNS ARN denied", () => {
