@@ -56,6 +56,7 @@ export function definePinService(app: App): { data: DataStack; service: ServiceS
   const data = new DataStack(app, `Pin-${context.stage}-Data`, {
     env,
     description: `PIN service (${context.stage}): table, buckets and keys`,
+    webOrigin: context.webOrigin,
   });
   const service = new ServiceStack(app, `Pin-${context.stage}-Service`, {
     env,

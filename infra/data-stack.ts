@@ -6,7 +6,38 @@ import * as s3 from "aws-cdk-lib/aws-s3";
 import type { Construct } from "constructs";
 import { PART_B_PURPOSE } from "#shared/crypto/part-b";
 import { tableDefinition } from "#shared/table";
+import { conversionsPrefix, registryPrefixes } from "./constructs/pin-function.ts";
 import { acknowledge } from "./nag.ts";
+
+export interface DataStackProps extends StackProps {
+  /** Origin of the web front end: the only origin browsers may upload documents to and read them from. */
+  readonly webOrigin: string;
+}
+
+/**
+ * How long the uploads bucket keeps what is put under each prefix. S3 honours the shortest of overlapping
+ * expirations, so `everything` is a ceiling for the whole bucket and the prefix rules can only shorten it.
+ */
+export const uploadsRetention = {
+  /**
+   * The signed request form and the identity document (or fax scan) behind a conversion to dispositivo: the
+   * evidence of who asked and how they were identified. Kept 400 days from upload, so a request decided within
+   * a month of its upload keeps its documents for a year after the decision; a replaced upload, 7 days.
+   */
+  conversions: { prefix: conversionsPrefix, expiration: Duration.days(400), noncurrent: Duration.days(7) },
+  /**
+   * Files of the record of insured persons: personal data of everyone in them, no longer needed once imported
+   * (the table holds the records). Kept 30 days, past the 14 days a failed import waits in its dead-letter
+   * queue, so a redriven import still finds its file.
+   */
+  registryIncoming: {
+    prefix: registryPrefixes.incoming,
+    expiration: Duration.days(30),
+    noncurrent: Duration.days(1),
+  },
+  /** Anything else, notably the import reports (counts and line numbers, no personal data). */
+  everything: { prefix: undefined, expiration: Duration.days(400), noncurrent: Duration.days(30) },
+} as const;
 
 /** What the stateless stack may use from the stateful one. */
 export interface DataResources {
@@ -37,7 +68,7 @@ export class DataStack extends Stack implements DataResources {
   readonly uploadsBucket: s3.Bucket;
   readonly accessLogsBucket: s3.Bucket;
 
-  constructor(scope: Construct, id: string, props?: StackProps) {
+  constructor(scope: Construct, id: string, props: DataStackProps) {
     super(scope, id, props);
     // Server access logs are delivered under a bucket policy rather than the legacy LogDeliveryWrite ACL, so
     // every bucket keeps ACLs disabled. A feature flag; cdk.json does not set it.
@@ -129,13 +160,37 @@ export class DataStack extends Stack implements DataResources {
     this.lettersBucket = this.encryptedBucket("Letters", {
       logPrefix: "letters/",
       // Letters hold part B in clear: they stay only as long as the print house needs to fetch them.
-      expiration: Duration.days(90),
-      noncurrentVersionExpiration: Duration.days(7),
+      lifecycleRules: [
+        {
+          id: "expire",
+          expiration: Duration.days(90),
+          noncurrentVersionExpiration: Duration.days(7),
+          abortIncompleteMultipartUploadAfter: Duration.days(1),
+        },
+      ],
     });
     this.uploadsBucket = this.encryptedBucket("Uploads", {
       logPrefix: "uploads/",
-      expiration: Duration.days(365),
-      noncurrentVersionExpiration: Duration.days(30),
+      lifecycleRules: Object.entries(uploadsRetention).map(([id, rule]) => ({
+        id,
+        prefix: rule.prefix,
+        expiration: rule.expiration,
+        noncurrentVersionExpiration: rule.noncurrent,
+        abortIncompleteMultipartUploadAfter: Duration.days(1),
+      })),
+      // Browsers upload conversion documents with presigned POSTs and the back office previews them with
+      // presigned GETs, from the web origin only. The authorisation is in the form fields or the query string,
+      // so no request header beyond the body's type is needed; the ETag confirms an upload to the page.
+      cors: [
+        {
+          id: "web-documents",
+          allowedOrigins: [props.webOrigin],
+          allowedMethods: [s3.HttpMethods.POST, s3.HttpMethods.GET, s3.HttpMethods.HEAD],
+          allowedHeaders: ["content-type"],
+          exposedHeaders: ["ETag"],
+          maxAge: 600,
+        },
+      ],
     });
 
     new CfnOutput(this, "TableName", { value: this.table.tableName });
@@ -143,9 +198,10 @@ export class DataStack extends Stack implements DataResources {
     new CfnOutput(this, "UploadsBucketName", { value: this.uploadsBucket.bucketName });
   }
 
+  /** A versioned bucket under the data key, private, TLS only, logged, with its lifecycle and CORS rules. */
   private encryptedBucket(
     id: string,
-    options: { logPrefix: string; expiration: Duration; noncurrentVersionExpiration: Duration },
+    options: { logPrefix: string; lifecycleRules: s3.LifecycleRule[]; cors?: s3.CorsRule[] },
   ): s3.Bucket {
     return new s3.Bucket(this, id, {
       encryption: s3.BucketEncryption.KMS,
@@ -158,14 +214,8 @@ export class DataStack extends Stack implements DataResources {
       versioned: true,
       serverAccessLogsBucket: this.accessLogsBucket,
       serverAccessLogsPrefix: options.logPrefix,
-      lifecycleRules: [
-        {
-          id: "expire",
-          expiration: options.expiration,
-          noncurrentVersionExpiration: options.noncurrentVersionExpiration,
-          abortIncompleteMultipartUploadAfter: Duration.days(1),
-        },
-      ],
+      lifecycleRules: options.lifecycleRules,
+      cors: options.cors,
       removalPolicy: RemovalPolicy.RETAIN,
     });
   }

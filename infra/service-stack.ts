@@ -14,10 +14,15 @@ import { LambdaInvoke } from "aws-cdk-lib/aws-scheduler-targets";
 import * as ses from "aws-cdk-lib/aws-ses";
 import * as sqs from "aws-cdk-lib/aws-sqs";
 import type { Construct } from "constructs";
-import { type FunctionDefinition, type FunctionName, functionDefinitions } from "#shared/functions";
+import {
+  type FunctionDefinition,
+  type FunctionName,
+  functionDefinitions,
+  uploadTriggers,
+} from "#shared/functions";
 import { cronExpression, jobDefinitions, scheduleTimeZone } from "#shared/jobs";
 import { type Access, fallbackFunction, operatorGroups, type RouteDefinition, routes } from "#shared/routes";
-import { PinFunction, registryPrefixes } from "./constructs/pin-function.ts";
+import { PinFunction } from "./constructs/pin-function.ts";
 import type { DataResources } from "./data-stack.ts";
 import { acknowledge, nameInPolicy } from "./nag.ts";
 
@@ -189,8 +194,9 @@ export class ServiceStack extends Stack {
       );
     }
 
-    // The record import runs once for each file the institution drops under registry/incoming/ (SPEC §3).
-    this.invokeOnUpload("registryImport", registryPrefixes.incoming, props.data.uploadsBucket);
+    // The record import runs for each file the institution drops under registry/incoming/ (SPEC §3), the
+    // conversion job for each document uploaded under conversions/ (F10): shared/functions.ts `uploadTriggers`.
+    this.invokeOnUploads(uploadTriggers, props.data.uploadsBucket);
 
     new CfnOutput(this, "ApiUrl", { value: this.api.apiEndpoint });
     new CfnOutput(this, "UserPoolId", { value: this.userPool.userPoolId });
@@ -287,24 +293,33 @@ export class ServiceStack extends Stack {
   }
 
   /**
-   * S3 invokes the function, asynchronously, for every object created under `prefix` in the bucket; after
-   * Lambda's retries a failed file waits in the function's dead-letter queue. The bucket is the data stack's,
-   * imported here: its notification is written from this stack (CDK's notifications custom resource, in its
-   * unmanaged mode, which keeps any other notification of the bucket), so the data stack never refers to a
-   * function and the stacks stay in one direction.
+   * S3 invokes each trigger's function, asynchronously, for every object created under its prefix in the
+   * bucket; after Lambda's retries a failed object waits in the function's dead-letter queue. The bucket is the
+   * data stack's, imported here once: all its notifications go into one configuration written from this stack
+   * (CDK's notifications custom resource, in its unmanaged mode, which keeps any other notification of the
+   * bucket), so the data stack never refers to a function and the stacks stay in one direction.
    */
-  private invokeOnUpload(name: FunctionName, prefix: string, bucket: s3.IBucket): void {
-    if (!this.failureQueues[name])
-      throw new Error(`${name} is invoked by S3, so it must be defined as async`);
-    const uploads = s3.Bucket.fromBucketAttributes(this, `${constructId(name)}Bucket`, {
+  private invokeOnUploads(
+    triggers: ReadonlyArray<{ functionName: FunctionName; prefix: string }>,
+    bucket: s3.IBucket,
+  ): void {
+    if (triggers.length === 0) return;
+    // The id is older than the second trigger and must stay: it names the notification resource, and a new
+    // one would be created (treating the live registry notification as foreign, which S3 refuses as an overlap)
+    // and the old one deleted (removing every notification this stack wrote).
+    const uploads = s3.Bucket.fromBucketAttributes(this, "RegistryImportBucket", {
       bucketArn: bucket.bucketArn,
       bucketName: bucket.bucketName,
     });
-    uploads.addEventNotification(
-      s3.EventType.OBJECT_CREATED,
-      new s3n.LambdaDestination(this.functions[name].function),
-      { prefix },
-    );
+    for (const { functionName, prefix } of triggers) {
+      if (!this.failureQueues[functionName])
+        throw new Error(`${functionName} is invoked by S3, so it must be defined as async`);
+      uploads.addEventNotification(
+        s3.EventType.OBJECT_CREATED,
+        new s3n.LambdaDestination(this.functions[functionName].function),
+        { prefix },
+      );
+    }
     const handler = this.node.children.find((child) =>
       child.node.id.startsWith("BucketNotificationsHandler"),
     );

@@ -58,7 +58,7 @@ function variablesOf(name: FunctionName): Record<string, unknown> {
 
 beforeAll(() => {
   const app = testApp();
-  const data = new DataStack(app, "Data");
+  const data = new DataStack(app, "Data", { webOrigin: String(cdkContext.webOrigin) });
   service = new ServiceStack(app, "Service", {
     data,
     stage: "test",

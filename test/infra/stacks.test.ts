@@ -3,8 +3,12 @@ import { Match, Template } from "aws-cdk-lib/assertions";
 import type { CloudAssembly } from "aws-cdk-lib/cx-api";
 import { beforeAll, describe, expect, it } from "vitest";
 import { definePinService } from "../../infra/app.ts";
-import { type EnvironmentVariable, registryPrefixes } from "../../infra/constructs/pin-function.ts";
-import type { DataStack } from "../../infra/data-stack.ts";
+import {
+  conversionsPrefix,
+  type EnvironmentVariable,
+  registryPrefixes,
+} from "../../infra/constructs/pin-function.ts";
+import { type DataStack, uploadsRetention } from "../../infra/data-stack.ts";
 import {
   accessLogFields,
   apiPathPatterns,
@@ -13,11 +17,13 @@ import {
   rateLimits,
 } from "../../infra/edge-stack.ts";
 import type { ServiceStack } from "../../infra/service-stack.ts";
+import { UPLOAD_PREFIX } from "../../shared/conversion/uploads.ts";
 import {
   type Binding,
   type FunctionDefinition,
   type FunctionName,
   functionDefinitions,
+  uploadTriggers,
 } from "../../shared/functions.ts";
 import { cronExpression, jobDefinitions } from "../../shared/jobs.ts";
 import { INCOMING_PREFIX, REPORTS_PREFIX } from "../../shared/registry/registry-import.service.ts";
@@ -36,7 +42,8 @@ const bindingVariables: Record<Binding, EnvironmentVariable[]> = {
   "table:read": ["TABLE_NAME"],
   "table:write": ["TABLE_NAME"],
   "letters:write": ["LETTERS_BUCKET"],
-  "uploads:readwrite": ["UPLOADS_BUCKET"],
+  "conversions:upload": ["UPLOADS_BUCKET"],
+  "conversions:read": ["UPLOADS_BUCKET"],
   "registry:import": ["REGISTRY_BUCKET"],
   "sms:publish": ["SMS_SENDER_ID"],
   "email:send": ["SENDER_EMAIL", "SES_CONFIGURATION_SET"],
@@ -151,7 +158,7 @@ describe("the app", () => {
 });
 
 describe("data stack", () => {
-  it("builds the table from the shared definition: keys, TTL, both GSIs, on demand, PITR, KMS, retained", () => {
+  it("builds the table from the shared definition: keys, TTL, every GSI, on demand, PITR, KMS, retained", () => {
     const indexes = Object.values(tableDefinition.globalSecondaryIndexes);
     dataTemplate.resourceCountIs("AWS::DynamoDB::Table", 1);
     dataTemplate.hasResource("AWS::DynamoDB::Table", {
@@ -182,7 +189,7 @@ describe("data stack", () => {
       },
     });
     expect(indexes.map((index) => index.indexName)).toEqual(
-      expect.arrayContaining(["pending-letters", "expiry-reminders"]),
+      expect.arrayContaining(["pending-letters", "expiry-reminders", "conversion-queue"]),
     );
   });
 
@@ -207,16 +214,14 @@ describe("data stack", () => {
     });
   });
 
+  const bucketResource = (bucket: typeof data.uploadsBucket) =>
+    resourcesOf(dataTemplate, "AWS::S3::Bucket")[logicalId(bucket.node.defaultChild as CfnElement)];
+
   it("encrypts the letters and uploads buckets with the data key, versions them and logs their access", () => {
     const dataKeyArn = { "Fn::GetAtt": [logicalId(data.dataKey.node.defaultChild as CfnElement), "Arn"] };
     const logsBucket = { Ref: logicalId(data.accessLogsBucket.node.defaultChild as CfnElement) };
-    for (const [bucket, days] of [
-      [data.lettersBucket, 90],
-      [data.uploadsBucket, 365],
-    ] as const) {
-      const resource = resourcesOf(dataTemplate, "AWS::S3::Bucket")[
-        logicalId(bucket.node.defaultChild as CfnElement)
-      ];
+    for (const bucket of [data.lettersBucket, data.uploadsBucket]) {
+      const resource = bucketResource(bucket);
       expect(resource?.DeletionPolicy).toBe("Retain");
       expect(resource?.Properties).toMatchObject({
         BucketEncryption: {
@@ -229,17 +234,68 @@ describe("data stack", () => {
         },
         VersioningConfiguration: { Status: "Enabled" },
         LoggingConfiguration: { DestinationBucketName: logsBucket },
-        LifecycleConfiguration: {
-          Rules: [
-            expect.objectContaining({
-              Status: "Enabled",
-              ExpirationInDays: days,
-              AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 },
-              NoncurrentVersionExpiration: expect.objectContaining({ NoncurrentDays: expect.any(Number) }),
-            }),
-          ],
-        },
       });
+    }
+  });
+
+  it("keeps letters 90 days (part B is in them), replaced versions 7", () => {
+    expect(bucketResource(data.lettersBucket)?.Properties.LifecycleConfiguration).toEqual({
+      Rules: [
+        {
+          Id: "expire",
+          Status: "Enabled",
+          ExpirationInDays: 90,
+          NoncurrentVersionExpiration: { NoncurrentDays: 7 },
+          AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 },
+        },
+      ],
+    });
+  });
+
+  it("keeps conversion documents 400 days, record files 30, anything else at most 400; replaced versions less", () => {
+    const rules: Json[] = bucketResource(data.uploadsBucket)?.Properties.LifecycleConfiguration.Rules;
+    const byPrefix = new Map(rules.map((rule) => [rule.Prefix, rule]));
+    expect(rules).toHaveLength(byPrefix.size);
+    const rule = (prefix: string | undefined, days: number, noncurrentDays: number) => ({
+      Id: expect.any(String),
+      ...(prefix === undefined ? {} : { Prefix: prefix }),
+      Status: "Enabled",
+      ExpirationInDays: days,
+      NoncurrentVersionExpiration: { NoncurrentDays: noncurrentDays },
+      AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 },
+    });
+    expect(byPrefix.get(UPLOAD_PREFIX)).toEqual(rule(UPLOAD_PREFIX, 400, 7));
+    expect(byPrefix.get(INCOMING_PREFIX)).toEqual(rule(INCOMING_PREFIX, 30, 1));
+    // Bucket-wide: covers the import reports and anything put elsewhere.
+    expect(byPrefix.get(undefined)).toEqual(rule(undefined, 400, 30));
+    // S3 honours the shortest of overlapping expirations: a prefix rule longer than the bucket-wide one would
+    // silently not apply.
+    for (const { Prefix, ExpirationInDays, NoncurrentVersionExpiration } of rules) {
+      expect(ExpirationInDays, Prefix).toBeLessThanOrEqual(400);
+      expect(NoncurrentVersionExpiration.NoncurrentDays, Prefix).toBeLessThanOrEqual(30);
+    }
+    // A record file outlives the 14 days a failed import waits in its dead-letter queue, so a redrive finds it.
+    const failures = service.failureQueues.registryImport!.node.defaultChild as CfnElement;
+    const retention = resourcesOf(serviceTemplate, "AWS::SQS::Queue")[logicalId(failures)]?.Properties
+      .MessageRetentionPeriod;
+    expect(uploadsRetention.registryIncoming.expiration.toSeconds()).toBeGreaterThan(retention);
+  });
+
+  it("answers browsers from the web origin only: presigned POST uploads, GET and HEAD previews, ETag exposed", () => {
+    expect(bucketResource(data.uploadsBucket)?.Properties.CorsConfiguration).toEqual({
+      CorsRules: [
+        {
+          Id: expect.any(String),
+          AllowedOrigins: [cdkContext.webOrigin],
+          AllowedMethods: ["POST", "GET", "HEAD"],
+          AllowedHeaders: ["content-type"],
+          ExposedHeaders: ["ETag"],
+          MaxAge: 600,
+        },
+      ],
+    });
+    for (const bucket of [data.lettersBucket, data.accessLogsBucket]) {
+      expect(bucketResource(bucket)?.Properties.CorsConfiguration, bucket.node.id).toBeUndefined();
     }
   });
 
@@ -255,6 +311,13 @@ describe("data stack", () => {
         RestrictPublicBuckets: true,
       });
       expect(bucket.Properties.AccessControl, id).toBeUndefined();
+      for (const policy of Object.values(resourcesOf(dataTemplate, "AWS::S3::BucketPolicy"))) {
+        if (policy.Properties.Bucket.Ref !== id) continue;
+        const allowsAnyone = (policy.Properties.PolicyDocument.Statement as Json[]).filter(
+          (statement) => statement.Effect === "Allow" && JSON.stringify(statement.Principal).includes('"*"'),
+        );
+        expect(allowsAnyone, id).toEqual([]);
+      }
       dataTemplate.hasResourceProperties("AWS::S3::BucketPolicy", {
         Bucket: { Ref: id },
         PolicyDocument: {
@@ -459,7 +522,7 @@ describe("service stack: functions", () => {
     }
   });
 
-  it("lets each index be queried only by the job that walks it", () => {
+  it("lets each index be queried only by the function that walks it", () => {
     const querying = (index: string) =>
       (Object.keys(functionDefinitions) as FunctionName[]).filter((name) =>
         (functionDefinitions[name].bindings as readonly Binding[]).includes(
@@ -468,6 +531,7 @@ describe("service stack: functions", () => {
       );
     expect(querying("pending-letters")).toEqual(["letterBatch"]);
     expect(querying("expiry-reminders")).toEqual(["expiryReminders"]);
+    expect(querying("conversion-queue")).toEqual(["conversionQueue"]);
   });
 
   it("lets the functions bound to sms:publish publish to phone numbers only, never to a topic", () => {
@@ -635,7 +699,12 @@ describe("service stack: jobs", () => {
     const asyncFunctions = (Object.keys(functionDefinitions) as FunctionName[]).filter(
       (name) => (functionDefinitions[name] as { async?: boolean }).async,
     );
-    expect(asyncFunctions.sort()).toEqual(["expiryReminders", "letterBatch", "registryImport"]);
+    expect(asyncFunctions.sort()).toEqual([
+      "conversionUploads",
+      "expiryReminders",
+      "letterBatch",
+      "registryImport",
+    ]);
     for (const name of asyncFunctions) {
       const queueId = logicalId(service.failureQueues[name]!.node.defaultChild as CfnElement);
       expect(functionResource(name).Properties.DeadLetterConfig).toEqual({
@@ -663,33 +732,87 @@ describe("service stack: jobs", () => {
   });
 });
 
-describe("service stack: record import", () => {
-  it("has S3 invoke the registry import for each object created under registry/incoming/ of the uploads bucket", () => {
-    const [notification, ...others] = Object.values(
-      resourcesOf(serviceTemplate, "Custom::S3BucketNotifications"),
-    );
+describe("service stack: uploads", () => {
+  const notifications = () => Object.entries(resourcesOf(serviceTemplate, "Custom::S3BucketNotifications"));
+
+  it("has S3 invoke each upload trigger's function for objects created under its prefix of the uploads bucket", () => {
+    const [[, notification] = [], ...others] = notifications();
+    // One configuration for the bucket: two resources writing the same bucket's notifications would race.
     expect(others).toEqual([]);
-    const fn = logicalId(service.functions.registryImport.function.node.defaultChild as CfnElement);
     expect(notification?.Properties).toMatchObject({
       BucketName: service.resolve(data.exportValue(data.uploadsBucket.bucketName)),
       // Unmanaged: the bucket keeps any notification it has from elsewhere.
       Managed: false,
-      NotificationConfiguration: {
-        LambdaFunctionConfigurations: [
-          {
-            Events: ["s3:ObjectCreated:*"],
-            Filter: { Key: { FilterRules: [{ Name: "prefix", Value: registryPrefixes.incoming }] } },
-            LambdaFunctionArn: { "Fn::GetAtt": [fn, "Arn"] },
-          },
-        ],
-      },
     });
-    serviceTemplate.hasResourceProperties("AWS::Lambda::Permission", {
-      Action: "lambda:InvokeFunction",
-      FunctionName: { "Fn::GetAtt": [fn, "Arn"] },
-      Principal: "s3.amazonaws.com",
-      SourceArn: service.resolve(data.exportValue(data.uploadsBucket.bucketArn)),
-    });
+    const configurations = notification?.Properties.NotificationConfiguration.LambdaFunctionConfigurations;
+    expect(configurations).toHaveLength(uploadTriggers.length);
+    expect(uploadTriggers.map((trigger) => trigger.functionName).sort()).toEqual([
+      "conversionUploads",
+      "registryImport",
+    ]);
+    for (const { functionName, prefix } of uploadTriggers) {
+      const fn = logicalId(service.functions[functionName].function.node.defaultChild as CfnElement);
+      expect(configurations, functionName).toContainEqual({
+        Events: ["s3:ObjectCreated:*"],
+        Filter: { Key: { FilterRules: [{ Name: "prefix", Value: prefix }] } },
+        LambdaFunctionArn: { "Fn::GetAtt": [fn, "Arn"] },
+      });
+      serviceTemplate.hasResourceProperties("AWS::Lambda::Permission", {
+        Action: "lambda:InvokeFunction",
+        FunctionName: { "Fn::GetAtt": [fn, "Arn"] },
+        Principal: "s3.amazonaws.com",
+        SourceArn: service.resolve(data.exportValue(data.uploadsBucket.bucketArn)),
+      });
+    }
+  });
+
+  it("keeps the notification resource's logical id, so a deploy updates the live notifications instead of replacing them", () => {
+    expect(notifications().map(([id]) => id)).toEqual([
+      expect.stringMatching(/^RegistryImportBucketNotifications/),
+    ]);
+  });
+
+  it("gives triggers prefixes that do not overlap, which S3 would refuse", () => {
+    for (const a of uploadTriggers) {
+      for (const b of uploadTriggers) {
+        if (a !== b) expect(a.prefix.startsWith(b.prefix), `${a.prefix} / ${b.prefix}`).toBe(false);
+      }
+    }
+  });
+
+  it("triggers on the prefixes the functions themselves read", () => {
+    const prefixes = Object.fromEntries(
+      uploadTriggers.map((trigger) => [trigger.functionName, trigger.prefix]),
+    );
+    expect(prefixes).toEqual({ registryImport: INCOMING_PREFIX, conversionUploads: UPLOAD_PREFIX });
+    expect(conversionsPrefix).toBe(UPLOAD_PREFIX);
+    expect(uploadsRetention.conversions.prefix).toBe(UPLOAD_PREFIX);
+    expect(uploadsRetention.registryIncoming.prefix).toBe(INCOMING_PREFIX);
+  });
+
+  it("lets only the functions bound to conversions:upload put, and to conversions:read read, under conversions/; none deletes", () => {
+    // The import of the bucket's ARN, as every statement on the bucket or its objects names it.
+    const bucketArn = JSON.stringify(service.resolve(data.exportValue(data.uploadsBucket.bucketArn)));
+    for (const name of Object.keys(functionDefinitions) as FunctionName[]) {
+      const bindings = functionDefinitions[name].bindings as readonly Binding[];
+      const onUploads = statementsOf(name).filter((statement) =>
+        JSON.stringify(statement.Resource).includes(bucketArn),
+      );
+      const actions = onUploads.flatMap((statement) => [statement.Action].flat());
+      expect(
+        actions.some((action: string) => action.startsWith("s3:Delete")),
+        name,
+      ).toBe(false);
+      const onDocuments = onUploads
+        .filter((statement) => JSON.stringify(statement.Resource).includes(`/${UPLOAD_PREFIX}*`))
+        .flatMap((statement) => [statement.Action].flat())
+        .sort();
+      const expected = [
+        ...(bindings.includes("conversions:read") ? ["s3:GetObject"] : []),
+        ...(bindings.includes("conversions:upload") ? ["s3:PutObject"] : []),
+      ];
+      expect(onDocuments, name).toEqual(expected);
+    }
   });
 
   it("sends a file whose import failed, after Lambda's retries, to the function's dead-letter queue", () => {
