@@ -179,6 +179,26 @@ export const functionDefinitions = {
     bindings: ["table:read", "table:write", "conversions:read"],
     async: true,
   },
+  delegations: {
+    entry: "functions/http/delegations.ts",
+    bindings: ["table:read", "table:write", "signingKey:verify", "sms:publish", "email:send"],
+  },
+  delegationList: {
+    entry: "functions/http/delegation-list.ts",
+    bindings: ["table:read", "signingKey:verify"],
+  },
+  delegationEnds: {
+    entry: "functions/http/delegation-ends.ts",
+    bindings: ["table:read", "table:write", "signingKey:verify", "sms:publish", "email:send"],
+  },
+  delegationSessions: {
+    entry: "functions/http/delegation-sessions.ts",
+    bindings: ["table:read", "table:write", "signingKey:verify", "signingKey:sign"],
+  },
+  branchDelegations: {
+    entry: "functions/http/branch-delegations.ts",
+    bindings: ["table:read", "table:write", "sms:publish", "email:send"],
+  },
   registryImport: {
     entry: "functions/jobs/registry-import.ts",
     memorySize: 1024,

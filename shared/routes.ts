@@ -16,6 +16,13 @@ import {
   openedConversionSchema,
   queueSchema,
 } from "./conversion/conversion.schema.ts";
+import {
+  branchDelegationSchema,
+  delegatedSessionSchema,
+  delegationListSchema,
+  delegationSchema,
+  giveDelegationSchema,
+} from "./delegations/delegation.schema.ts";
 import type { FunctionName } from "./functions.ts";
 import {
   phonePinIssuedSchema,
@@ -336,6 +343,51 @@ export const routes: readonly RouteDefinition[] = [
     summary: "Convert a PIN to dispositivo in person (F10); delegates refused as in F9",
     body: branchConversionSchema,
     responses: { 200: { description: "Converted", schema: z.object({ pinType: z.literal("dispositivo") }) } },
+  },
+  {
+    method: "POST",
+    path: "/v1/delegations",
+    functionName: "delegations",
+    access: { kind: "citizen-or-identity" },
+    summary:
+      "Delegate a trusted person (F14): one active delegate per delegator, at most 3 ordinary delegations per delegate",
+    body: giveDelegationSchema,
+    responses: { 201: { description: "Delegation registered", schema: delegationSchema } },
+  },
+  {
+    method: "GET",
+    path: "/v1/delegations",
+    functionName: "delegationList",
+    access: { kind: "citizen-or-identity" },
+    summary: "Delegations given and received, with their live status",
+    responses: { 200: { description: "Delegations", schema: delegationListSchema } },
+  },
+  {
+    method: "DELETE",
+    path: "/v1/delegations/{id}",
+    functionName: "delegationEnds",
+    access: { kind: "citizen-or-identity" },
+    summary: "Revoke (delegator) or renounce (delegate) a delegation; its tokens stop at their next use",
+    responses: { 204: { description: "Ended" } },
+  },
+  {
+    method: "POST",
+    path: "/v1/delegations/{id}/sessions",
+    functionName: "delegationSessions",
+    access: { kind: "citizen-or-identity" },
+    summary:
+      "Act on the delegator's behalf: a 15-minute access token with the RFC 8693 act claim naming the delegate",
+    responses: { 200: { description: "Delegated access token", schema: delegatedSessionSchema } },
+  },
+  {
+    method: "POST",
+    path: "/v1/operator/delegations",
+    functionName: "branchDelegations",
+    access: { kind: "operator", groups: ["branch"] },
+    summary:
+      "Register a delegation at a branch, including guardian and parent ones (which do not count to the limit)",
+    body: branchDelegationSchema,
+    responses: { 201: { description: "Delegation registered", schema: delegationSchema } },
   },
 ];
 

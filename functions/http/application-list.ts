@@ -1,7 +1,7 @@
 import { listApplications } from "#shared/applications/application.service";
-import { authenticateHolder } from "#shared/auth/holder";
+import { authenticateHolderOrDelegate } from "#shared/auth/holder";
 import { httpHandler, json } from "#shared/platform/http";
 
-export const handler = httpHandler({ auth: authenticateHolder }, async ({ principal }) =>
+export const handler = httpHandler({ auth: authenticateHolderOrDelegate }, async ({ principal }) =>
   json(200, await listApplications(principal.credential)),
 );

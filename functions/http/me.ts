@@ -1,7 +1,7 @@
-import { authenticateCitizen } from "#shared/auth/access-token";
+import { authenticateHolderOrDelegate } from "#shared/auth/holder";
 import { httpHandler, json } from "#shared/platform/http";
 import { readProfile } from "#shared/sessions/profile.service";
 
-export const handler = httpHandler({}, async ({ event }) =>
-  json(200, await readProfile(await authenticateCitizen(event))),
+export const handler = httpHandler({ auth: authenticateHolderOrDelegate }, async ({ principal }) =>
+  json(200, await readProfile(principal)),
 );

@@ -1,7 +1,9 @@
+import { refuseDelegatedToken } from "#shared/auth/access-token";
 import { httpHandler, json, sourceOf } from "#shared/platform/http";
 import { recoveryRequestSchema } from "#shared/self-service/self-service.schema";
 import { requestRecovery } from "#shared/self-service/self-service.service";
 
-export const handler = httpHandler({ body: recoveryRequestSchema }, async (request) =>
-  json(202, await requestRecovery(request.body, sourceOf(request))),
+export const handler = httpHandler(
+  { auth: refuseDelegatedToken, body: recoveryRequestSchema },
+  async (request) => json(202, await requestRecovery(request.body, sourceOf(request))),
 );

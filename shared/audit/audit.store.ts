@@ -37,7 +37,11 @@ export type AuditEventType =
   | "conversion-requested"
   | "conversion-submitted"
   | "conversion-approved"
-  | "conversion-rejected";
+  | "conversion-rejected"
+  | "delegation-given"
+  | "delegation-revoked"
+  | "delegated-session-started"
+  | "acted-on-behalf";
 
 export interface AuditEvent {
   codiceFiscale: string;

@@ -1,34 +1,82 @@
+import { GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
 import { createLocalJWKSet, jwtVerify } from "jose";
+import { dynamodb } from "../platform/clients.ts";
 import { nowEpochSeconds } from "../platform/clock.ts";
-import { UnauthorizedError } from "../platform/errors.ts";
+import { config, required } from "../platform/config.ts";
+import { ForbiddenError, UnauthorizedError } from "../platform/errors.ts";
 import type { HttpEvent } from "../platform/http.ts";
 import { randomId } from "../platform/random.ts";
 import { accessTokenSigner } from "./signing-key.ts";
 
 export const ACCESS_TOKEN_TTL_SECONDS = 15 * 60;
-const ISSUER = "pin-service";
-const AUDIENCE = "pin-service:citizen";
+/** The resource the tokens are for (RFC 9068 `aud`) and the client they are issued to (`client_id`). */
+const AUDIENCE = "pin-service";
+const CLIENT_ID = "pin-web";
+
+/** The issuer is the web origin, which serves `/.well-known/jwks.json` (RFC 9068 `iss`). */
+const issuer = () => config().WEB_ORIGIN;
 
 export interface CitizenPrincipal {
   codiceFiscale: string;
   credentialId: string;
   pinType: "ordinario" | "dispositivo";
+  /** Set when a delegate acts for the holder (F14): who acts, and under which delegation. */
+  actor?: { codiceFiscale: string; delegationId: string };
 }
 
-/** Issues a 15-minute ES256 access token for an authenticated PIN holder. */
-export async function issueAccessToken(principal: CitizenPrincipal): Promise<string> {
+/**
+ * Tokens carry no codice fiscale (it is personal data, and bearer tokens end up in logs and browsers): the
+ * subject is a random pseudonym that the table maps to the holder for the token's lifetime.
+ */
+const subjectKey = (subject: string) => ({ pk: `SUBJECT#${subject}`, sk: "SUBJECT" });
+
+async function pseudonymFor(codiceFiscale: string, expiresAt: number): Promise<string> {
+  const subject = randomId();
+  await dynamodb.send(
+    new PutCommand({
+      TableName: required("TABLE_NAME"),
+      Item: { ...subjectKey(subject), kind: "subject", codiceFiscale, ttl: expiresAt + 60 },
+      ConditionExpression: "attribute_not_exists(pk)",
+    }),
+  );
+  return subject;
+}
+
+async function resolvePseudonym(subject: string): Promise<string | undefined> {
+  const { Item } = await dynamodb.send(
+    new GetCommand({ TableName: required("TABLE_NAME"), Key: subjectKey(subject), ConsistentRead: true }),
+  );
+  if (!Item || (Item.ttl as number) < nowEpochSeconds()) return undefined;
+  return Item.codiceFiscale as string;
+}
+
+/**
+ * Issues a 15-minute ES256 access token (RFC 9068: `typ` at+jwt, `iss`, `aud`, `client_id`, `sub`, `jti`).
+ * A delegated token (F14) also carries the RFC 8693 `act` claim naming the delegate, and its delegation id.
+ */
+export async function issueAccessToken(
+  principal: CitizenPrincipal,
+  ttlSeconds = ACCESS_TOKEN_TTL_SECONDS,
+): Promise<string> {
   const signer = await accessTokenSigner();
   const iat = nowEpochSeconds();
+  const exp = iat + ttlSeconds;
+  const [sub, act] = await Promise.all([
+    pseudonymFor(principal.codiceFiscale, exp),
+    principal.actor ? pseudonymFor(principal.actor.codiceFiscale, exp) : undefined,
+  ]);
   return signer.sign(
     { typ: "at+jwt" },
     {
-      iss: ISSUER,
+      iss: issuer(),
       aud: AUDIENCE,
-      sub: principal.codiceFiscale,
+      client_id: CLIENT_ID,
+      sub,
       cid: principal.credentialId,
       pin_type: principal.pinType,
+      ...(act && principal.actor ? { act: { sub: act }, dlg: principal.actor.delegationId } : {}),
       iat,
-      exp: iat + ACCESS_TOKEN_TTL_SECONDS,
+      exp,
       jti: randomId(),
     },
   );
@@ -48,28 +96,67 @@ export function bearerToken(event: HttpEvent): string {
   return match[1];
 }
 
-/** Verifies a citizen access token against the service's own key and clock. */
+function invalidToken(): UnauthorizedError {
+  return new UnauthorizedError("invalid-token", "The access token is not valid or has expired.");
+}
+
+/** Verifies a citizen access token against the service's own key and clock, and resolves its subjects. */
 export async function verifyAccessToken(token: string): Promise<CitizenPrincipal> {
   const signer = await accessTokenSigner();
+  let payload: Record<string, unknown>;
   try {
-    const { payload } = await jwtVerify(token, createLocalJWKSet({ keys: [signer.publicJwk] }), {
-      issuer: ISSUER,
+    ({ payload } = await jwtVerify(token, createLocalJWKSet({ keys: [signer.publicJwk] }), {
+      issuer: issuer(),
       audience: AUDIENCE,
       algorithms: ["ES256"],
       typ: "at+jwt",
+      requiredClaims: ["exp", "iat", "sub", "jti", "client_id"],
       currentDate: new Date(nowEpochSeconds() * 1000),
-    });
-    if (typeof payload.sub !== "string" || typeof payload.cid !== "string") throw new Error("claims");
-    return {
-      codiceFiscale: payload.sub,
-      credentialId: payload.cid,
-      pinType: payload.pin_type === "dispositivo" ? "dispositivo" : "ordinario",
-    };
+    }));
   } catch {
-    throw new UnauthorizedError("invalid-token", "The access token is not valid or has expired.");
+    throw invalidToken();
   }
+  if (typeof payload.sub !== "string" || typeof payload.cid !== "string") throw invalidToken();
+  const act = payload.act as { sub?: unknown } | undefined;
+  const [codiceFiscale, actorCodiceFiscale] = await Promise.all([
+    resolvePseudonym(payload.sub),
+    typeof act?.sub === "string" ? resolvePseudonym(act.sub) : undefined,
+  ]);
+  if (!codiceFiscale || (act && (!actorCodiceFiscale || typeof payload.dlg !== "string")))
+    throw invalidToken();
+  return {
+    codiceFiscale,
+    credentialId: payload.cid,
+    pinType: payload.pin_type === "dispositivo" ? "dispositivo" : "ordinario",
+    ...(actorCodiceFiscale
+      ? { actor: { codiceFiscale: actorCodiceFiscale, delegationId: payload.dlg as string } }
+      : {}),
+  };
 }
 
+/**
+ * A citizen's own access token. A delegate's token for someone else (F14) is refused here with
+ * `403 forbidden`: only the routes that take `authenticateCitizenOrDelegate` serve acts on behalf.
+ */
 export async function authenticateCitizen(event: HttpEvent): Promise<CitizenPrincipal> {
-  return verifyAccessToken(bearerToken(event));
+  const principal = await verifyAccessToken(bearerToken(event));
+  if (principal.actor) throw delegatedForbidden();
+  return principal;
+}
+
+export function delegatedForbidden(): ForbiddenError {
+  return new ForbiddenError("A delegate cannot manage the delegator's credential or delegations.");
+}
+
+/**
+ * Refuses a delegated token on a route that manages credentials but takes no citizen token (recovery,
+ * revocation, phone PIN): sending one there is a delegate trying to act beyond the delegation.
+ */
+export async function refuseDelegatedToken(event: HttpEvent): Promise<void> {
+  const header = event.headers?.authorization;
+  if (!header) return;
+  const token = /^Bearer\s+(\S+)$/i.exec(header.trim())?.[1];
+  if (!token) return;
+  const principal = await verifyAccessToken(token).catch(() => undefined);
+  if (principal?.actor) throw delegatedForbidden();
 }

@@ -1,0 +1,358 @@
+import { TransactionCanceledException } from "@aws-sdk/client-dynamodb";
+import { GetCommand, TransactWriteCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { recordAuditEvent } from "../audit/audit.store.ts";
+import { issueAccessToken } from "../auth/access-token.ts";
+import { decodeOmocodia, givenNameCode, surnameCode } from "../credentials/codice-fiscale.ts";
+import { getCredential, romeDate } from "../credentials/credential.store.ts";
+import { delegationNotice } from "../notifications/messages.ts";
+import { notifyAll } from "../notifications/sender.ts";
+import { dynamodb } from "../platform/clients.ts";
+import { addDays, now, nowMs } from "../platform/clock.ts";
+import { required } from "../platform/config.ts";
+import { AppError, ConflictError, NotFoundError, ValidationError } from "../platform/errors.ts";
+import { logger } from "../platform/logger.ts";
+import { randomId } from "../platform/random.ts";
+import type { Delegation, PersonRef } from "./delegation.schema.ts";
+import {
+  delegateSlotsKey,
+  delegationKey,
+  delegationsOf,
+  delegationView,
+  delegatorSlotKey,
+  endsAtMs,
+  getDelegation,
+  givenKey,
+  isActive,
+  receivedKey,
+  type StoredDelegation,
+} from "./delegation.store.ts";
+
+/** Active ordinary delegations one delegate may hold (circolare 127/2021); guardians and parents excepted. */
+export const MAX_ORDINARY_PER_DELEGATE = 3;
+/** An end date, when given, is at least this far ahead. */
+export const MIN_DURATION_DAYS = 30;
+/** Ended and revoked delegations are removed by TTL this long after they end (the audit trail stays). */
+const RETENTION_DAYS = 30;
+const DELEGATED_SESSION_SECONDS = 15 * 60;
+
+export interface Origin {
+  channel: string;
+  actor: string;
+}
+
+function notFound(): NotFoundError {
+  return new NotFoundError("No such delegation.");
+}
+
+/** The delegate's names must agree with their codice fiscale (the name codes of its first six characters). */
+function assertNamesMatch(person: PersonRef, path: string): void {
+  const base = decodeOmocodia(person.codiceFiscale);
+  if (
+    base.slice(0, 3) !== surnameCode(person.surname) ||
+    base.slice(3, 6) !== givenNameCode(person.givenName)
+  ) {
+    throw new AppError(
+      422,
+      "codice-fiscale-mismatch",
+      "Codice fiscale does not match",
+      "The names do not agree with the codice fiscale.",
+      {
+        errors: [{ path, message: "Does not agree with the codice fiscale" }],
+      },
+    );
+  }
+}
+
+function ttlAfter(endMs: number): number | undefined {
+  return endMs === Number.MAX_SAFE_INTEGER ? undefined : Math.ceil(endMs / 1000) + RETENTION_DAYS * 86_400;
+}
+
+/** Removes from the delegate's map the ordinary delegations that ended by date (each one conditionally). */
+async function pruneEndedSlots(delegate: string): Promise<void> {
+  const TableName = required("TABLE_NAME");
+  await dynamodb.send(
+    new UpdateCommand({
+      TableName,
+      Key: delegateSlotsKey(delegate),
+      UpdateExpression: "SET slots = if_not_exists(slots, :empty)",
+      ExpressionAttributeValues: { ":empty": {} },
+    }),
+  );
+  const { Item } = await dynamodb.send(
+    new GetCommand({ TableName, Key: delegateSlotsKey(delegate), ConsistentRead: true }),
+  );
+  const slots = (Item?.slots ?? {}) as Record<string, number>;
+  for (const [id, endMs] of Object.entries(slots)) {
+    if (endMs >= nowMs()) continue;
+    await dynamodb
+      .send(
+        new UpdateCommand({
+          TableName,
+          Key: delegateSlotsKey(delegate),
+          UpdateExpression: "REMOVE slots.#id",
+          ConditionExpression: "slots.#id = :end",
+          ExpressionAttributeNames: { "#id": id },
+          ExpressionAttributeValues: { ":end": endMs },
+        }),
+      )
+      .catch(() => undefined);
+  }
+}
+
+const isConflict = (error: TransactionCanceledException) =>
+  (error.CancellationReasons ?? []).some((r) => r.Code === "TransactionConflict");
+const failedAt = (error: TransactionCanceledException, index: number) =>
+  error.CancellationReasons?.[index]?.Code === "ConditionalCheckFailed";
+
+/**
+ * Primary course (F14, give): one trusted person for the delegator, with an optional end date at least 30
+ * days ahead. The delegation, its two listing copies, the delegator's one slot and the delegate's count are
+ * written in one transaction, each limit a condition: however many parallel requests, a delegator has one
+ * active delegate and a delegate at most three ordinary delegations (guardians and parents do not count).
+ */
+export async function giveDelegation(
+  delegator: PersonRef | { codiceFiscale: string },
+  delegate: PersonRef,
+  kind: Delegation["kind"],
+  endsOn: string | undefined,
+  origin: Origin,
+): Promise<Delegation> {
+  if (delegate.codiceFiscale === delegator.codiceFiscale) {
+    throw new AppError(422, "self-delegation", "Not to oneself", "A person cannot delegate themselves.", {
+      errors: [{ path: "delegate.codiceFiscale", message: "The delegate must be another person" }],
+    });
+  }
+  assertNamesMatch(delegate, "delegate");
+  if ("surname" in delegator) assertNamesMatch(delegator, "delegator");
+  const today = romeDate(now());
+  if (endsOn !== undefined && endsOn < romeDate(addDays(now(), MIN_DURATION_DAYS))) {
+    throw new ValidationError([{ path: "endsOn", message: `At least ${MIN_DURATION_DAYS} days ahead` }]);
+  }
+  const ordinary = kind === "ordinary";
+  if (ordinary) await pruneEndedSlots(delegate.codiceFiscale);
+
+  const TableName = required("TABLE_NAME");
+  const id = randomId();
+  const endMs = endsAtMs(endsOn);
+  const stored: StoredDelegation = {
+    id,
+    kind,
+    delegator,
+    delegate,
+    startsOn: today,
+    ...(endsOn ? { endsOn } : {}),
+    status: "active",
+    createdAt: now().toISOString(),
+    createdBy: origin.actor,
+  };
+  const ttl = ttlAfter(endMs);
+  const copy = { ...stored, ...(ttl ? { ttl } : {}) };
+  const items: Array<Record<string, unknown>> = [
+    {
+      Put: {
+        TableName,
+        Item: { ...delegationKey(id), ...copy },
+        ConditionExpression: "attribute_not_exists(pk)",
+      },
+    },
+    { Put: { TableName, Item: { ...givenKey(delegator.codiceFiscale, id), ...copy } } },
+    { Put: { TableName, Item: { ...receivedKey(delegate.codiceFiscale, id), ...copy } } },
+  ];
+  if (ordinary) {
+    items.push(
+      {
+        Update: {
+          TableName,
+          Key: delegatorSlotKey(delegator.codiceFiscale),
+          UpdateExpression: "SET delegationId = :id, endsAtMs = :end",
+          ConditionExpression: "attribute_not_exists(delegationId) OR endsAtMs < :now",
+          ExpressionAttributeValues: { ":id": id, ":end": endMs, ":now": nowMs() },
+        },
+      },
+      {
+        Update: {
+          TableName,
+          Key: delegateSlotsKey(delegate.codiceFiscale),
+          UpdateExpression: "SET slots.#id = :end",
+          ConditionExpression: "size(slots) < :limit",
+          ExpressionAttributeNames: { "#id": id },
+          ExpressionAttributeValues: { ":end": endMs, ":limit": MAX_ORDINARY_PER_DELEGATE },
+        },
+      },
+    );
+  }
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await dynamodb.send(new TransactWriteCommand({ TransactItems: items as never }));
+      break;
+    } catch (error) {
+      if (!(error instanceof TransactionCanceledException)) throw error;
+      if (ordinary && failedAt(error, 3)) {
+        throw new ConflictError(
+          "delegate-exists",
+          "The delegator already has an active delegate: revoke it first.",
+        );
+      }
+      if (ordinary && failedAt(error, 4)) {
+        throw new ConflictError(
+          "delegation-limit",
+          `The delegate already holds ${MAX_ORDINARY_PER_DELEGATE} active delegations.`,
+        );
+      }
+      // Parallel requests on the same slot items conflict; each retries until its condition decides.
+      if (!isConflict(error) || attempt >= 12) throw error;
+      await new Promise((r) => setTimeout(r, 10 + Math.random() * 40 * (attempt + 1)));
+    }
+  }
+  await announce(stored, "given", origin);
+  return delegationView(stored);
+}
+
+async function announce(stored: StoredDelegation, event: "given" | "revoked", origin: Origin): Promise<void> {
+  const message = delegationNotice(event, stored.kind, stored.endsOn);
+  for (const party of [stored.delegator.codiceFiscale, stored.delegate.codiceFiscale]) {
+    const credential = await getCredential(party);
+    if (credential) {
+      const { failed } = await notifyAll(credential.contacts, message);
+      if (failed.length) logger.warn("delegation notice not delivered", { channels: failed });
+    }
+    await recordAuditEvent({
+      codiceFiscale: party,
+      type: event === "given" ? "delegation-given" : "delegation-revoked",
+      channel: origin.channel,
+      actor: origin.actor,
+      outcome: "success",
+      details: {
+        delegationId: stored.id,
+        kind: stored.kind,
+        role: party === stored.delegator.codiceFiscale ? "delegator" : "delegate",
+      },
+    });
+  }
+}
+
+/** F14: the delegations a person gave and received, each with its live status. */
+export async function listDelegations(codiceFiscale: string) {
+  const [given, received] = await Promise.all([
+    delegationsOf(codiceFiscale, "GIVEN"),
+    delegationsOf(codiceFiscale, "RECEIVED"),
+  ]);
+  return { given: given.map(delegationView), received: received.map(delegationView) };
+}
+
+/**
+ * Primary course (F14, end): the delegator revokes or the delegate renounces, at any time. The three copies
+ * are marked revoked in one transaction and the limits freed; the delegation's tokens stop at their next use.
+ */
+export async function endDelegation(id: string, codiceFiscale: string, origin: Origin): Promise<void> {
+  const stored = await getDelegation(id);
+  if (
+    !stored ||
+    (stored.delegator.codiceFiscale !== codiceFiscale && stored.delegate.codiceFiscale !== codiceFiscale)
+  ) {
+    throw notFound();
+  }
+  if (stored.status === "revoked") return;
+  const TableName = required("TABLE_NAME");
+  const at = now().toISOString();
+  const ttl = ttlAfter(nowMs());
+  const revoke = (Key: Record<string, string>, condition?: string) => ({
+    Update: {
+      TableName,
+      Key,
+      UpdateExpression: "SET #status = :revoked, endedAt = :at, #ttl = :ttl",
+      ...(condition ? { ConditionExpression: condition } : {}),
+      ExpressionAttributeNames: { "#status": "status", "#ttl": "ttl" },
+      ExpressionAttributeValues: {
+        ":revoked": "revoked",
+        ":at": at,
+        ":ttl": ttl,
+        ...(condition ? { ":active": "active" } : {}),
+      },
+    },
+  });
+  try {
+    await dynamodb.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          revoke(delegationKey(id), "#status = :active"),
+          revoke(givenKey(stored.delegator.codiceFiscale, id)),
+          revoke(receivedKey(stored.delegate.codiceFiscale, id)),
+        ],
+      }),
+    );
+  } catch (error) {
+    if (error instanceof TransactionCanceledException && failedAt(error, 0)) return; // ended by the other party meanwhile
+    throw error;
+  }
+  if (stored.kind === "ordinary") {
+    await Promise.all([
+      dynamodb
+        .send(
+          new UpdateCommand({
+            TableName,
+            Key: delegatorSlotKey(stored.delegator.codiceFiscale),
+            UpdateExpression: "REMOVE delegationId, endsAtMs",
+            ConditionExpression: "delegationId = :id",
+            ExpressionAttributeValues: { ":id": id },
+          }),
+        )
+        .catch(() => undefined),
+      dynamodb
+        .send(
+          new UpdateCommand({
+            TableName,
+            Key: delegateSlotsKey(stored.delegate.codiceFiscale),
+            UpdateExpression: "REMOVE slots.#id",
+            ConditionExpression: "attribute_exists(slots)",
+            ExpressionAttributeNames: { "#id": id },
+          }),
+        )
+        .catch(() => undefined),
+    ]);
+  }
+  await announce({ ...stored, status: "revoked" }, "revoked", origin);
+}
+
+/**
+ * Primary course (F14, act on behalf): the delegate, with their own token, gets a 15-minute access token
+ * for the delegator carrying the RFC 8693 `act` claim. The delegator must hold an active PIN.
+ */
+export async function startDelegatedSession(id: string, delegate: string) {
+  const stored = await getDelegation(id);
+  if (!stored || stored.delegate.codiceFiscale !== delegate) throw notFound();
+  if (!isActive(stored))
+    throw new ConflictError("delegation-ended", "The delegation was revoked or has ended.");
+  const credential = await getCredential(stored.delegator.codiceFiscale);
+  if (!credential || credential.status !== "active") {
+    throw new AppError(
+      422,
+      "delegator-without-pin",
+      "No active PIN",
+      "The delegator has no active PIN to act with.",
+    );
+  }
+  const accessToken = await issueAccessToken(
+    {
+      codiceFiscale: credential.codiceFiscale,
+      credentialId: credential.credentialId,
+      pinType: credential.pinType,
+      actor: { codiceFiscale: delegate, delegationId: id },
+    },
+    DELEGATED_SESSION_SECONDS,
+  );
+  for (const [party, role] of [
+    [credential.codiceFiscale, "delegator"],
+    [delegate, "delegate"],
+  ] as const) {
+    await recordAuditEvent({
+      codiceFiscale: party,
+      type: "delegated-session-started",
+      channel: "web",
+      actor: `delegate:${delegate}`,
+      outcome: "success",
+      details: { delegationId: id, role },
+    });
+  }
+  return { accessToken, expiresIn: DELEGATED_SESSION_SECONDS };
+}
