@@ -108,3 +108,18 @@ export async function answerAfter<T>(floorMs: number, work: () => Promise<T>): P
     if (left > 0) await new Promise((r) => setTimeout(r, left));
   }
 }
+
+/**
+ * Runs `work`; if it fails, the failure is answered no sooner than `floorMs` after starting. Successes are
+ * not delayed: only failures must look alike (a wrong PIN for a known holder, an unknown codice fiscale).
+ */
+export async function failAfter<T>(floorMs: number, work: () => Promise<T>): Promise<T> {
+  const started = performance.now();
+  try {
+    return await work();
+  } catch (error) {
+    const left = floorMs - (performance.now() - started);
+    if (left > 0) await new Promise((r) => setTimeout(r, left));
+    throw error;
+  }
+}
