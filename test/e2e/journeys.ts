@@ -63,11 +63,14 @@ export async function partBsFromBatch(prefix: string, people: RequestBody[]): Pr
 /** Requests PINs for `people`, prints their letters, and returns each one's whole 16-character initial PIN. */
 export async function issueInitialPins(people: RequestBody[]): Promise<Map<string, string>> {
   await putOnRecord(...people);
-  for (const person of people) {
-    const response = await postJson("/v1/pin-requests", person);
-    if (response.status !== 202)
-      throw new Error(`request failed: ${response.status} ${JSON.stringify(response.body)}`);
-  }
+  // Side by side: each online request answers after the same floor, whoever it is for.
+  await Promise.all(
+    people.map(async (person) => {
+      const response = await postJson("/v1/pin-requests", person);
+      if (response.status !== 202)
+        throw new Error(`request failed: ${response.status} ${JSON.stringify(response.body)}`);
+    }),
+  );
   const sms = (await outbox()).sms;
   const job = await runJob("letter-batch");
   const partBs = await partBsFromBatch(job.body.prefix, people);
