@@ -14,6 +14,7 @@ import { LambdaInvoke } from "aws-cdk-lib/aws-scheduler-targets";
 import * as ses from "aws-cdk-lib/aws-ses";
 import * as sqs from "aws-cdk-lib/aws-sqs";
 import type { Construct } from "constructs";
+import { corsPolicy } from "#shared/cors";
 import {
   type FunctionDefinition,
   type FunctionName,
@@ -225,14 +226,9 @@ export class ServiceStack extends Stack {
       defaultIntegration: integration(fallbackFunction),
       corsPreflight: {
         allowOrigins: [webOrigin],
-        allowMethods: [
-          apigw.CorsHttpMethod.GET,
-          apigw.CorsHttpMethod.POST,
-          apigw.CorsHttpMethod.DELETE,
-          apigw.CorsHttpMethod.OPTIONS,
-        ],
-        allowHeaders: ["authorization", "content-type", "idempotency-key"],
-        maxAge: Duration.hours(1),
+        allowMethods: corsPolicy.allowMethods.map((method) => apigw.CorsHttpMethod[method]),
+        allowHeaders: [...corsPolicy.allowHeaders],
+        maxAge: Duration.seconds(corsPolicy.maxAgeSeconds),
       },
     });
 

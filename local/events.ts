@@ -126,7 +126,10 @@ export function fromHttpApiResult(result: APIGatewayProxyResultV2 | undefined): 
     typeof result.statusCode === "number"
   ) {
     const headers: Record<string, string> = {};
-    for (const [k, v] of Object.entries(result.headers ?? {})) headers[k.toLowerCase()] = String(v);
+    // Lambda hands the result over as JSON, where a header whose value is undefined does not exist.
+    for (const [k, v] of Object.entries(result.headers ?? {})) {
+      if (v !== undefined && v !== null) headers[k.toLowerCase()] = String(v);
+    }
     const raw = result.body ?? "";
     return {
       statusCode: result.statusCode,

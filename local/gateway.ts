@@ -1,4 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { preflightHeaders, responseCorsHeaders } from "#shared/cors";
+import { config } from "#shared/platform/config";
 import { fallbackFunction, findRoute } from "#shared/routes";
 import { type DevContext, handleDevRoute } from "./dev-routes.ts";
 import { fromHttpApiResult, type HttpReply, toHttpApiEvent } from "./events.ts";
@@ -45,6 +47,17 @@ export async function dispatch(dev: DevContext, req: IncomingMessage, body: Buff
       body: reply.body === undefined ? Buffer.alloc(0) : Buffer.from(JSON.stringify(reply.body)),
     };
   }
+  // API Gateway answers every preflight itself, from the API's CORS configuration; no function runs.
+  const origin = req.headers.origin;
+  const allowedOrigins = [config().WEB_ORIGIN];
+  if (method === "OPTIONS") {
+    return {
+      statusCode: 204,
+      headers: preflightHeaders(origin, allowedOrigins),
+      cookies: [],
+      body: Buffer.alloc(0),
+    };
+  }
   const match = findRoute(method, path);
   const route = match.route
     ? {
@@ -65,7 +78,13 @@ export async function dispatch(dev: DevContext, req: IncomingMessage, body: Buff
     route,
   );
   try {
-    return fromHttpApiResult((await invoke(route.functionName, event)) as never);
+    const reply = fromHttpApiResult((await invoke(route.functionName, event)) as never);
+    // With CORS configured, API Gateway ignores the integration's CORS headers and sets its own.
+    for (const name of Object.keys(reply.headers)) {
+      if (name.startsWith("access-control-")) delete reply.headers[name];
+    }
+    Object.assign(reply.headers, responseCorsHeaders(origin, allowedOrigins));
+    return reply;
   } catch (error) {
     console.error(
       JSON.stringify({

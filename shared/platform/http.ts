@@ -5,6 +5,7 @@ import httpHeaderNormalizer from "@middy/http-header-normalizer";
 import httpSecurityHeaders from "@middy/http-security-headers";
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from "aws-lambda";
 import type { z } from "zod";
+import { corsPolicy } from "../cors.ts";
 import { config } from "./config.ts";
 import { AppError, type FieldError, ValidationError } from "./errors.ts";
 import { logger } from "./logger.ts";
@@ -48,6 +49,13 @@ interface HttpHandlerOptions<S extends z.ZodType | undefined, Principal> {
 type BodyOf<S> = S extends z.ZodType ? z.infer<S> : undefined;
 
 /**
+ * Its defaults "remove" Server and X-Powered-By by setting them to `undefined` (which a proxy may print as the
+ * text "undefined") and add an empty Reporting-Endpoints: a Lambda sets neither, and we have no reporting
+ * endpoint. A variable, not a literal: the package's typings lack `reportingEndpoints`, which it reads.
+ */
+const securityHeaderOptions = { poweredBy: false, reportingEndpoints: false };
+
+/**
  * The one middy chain of every HTTP function: header normalisation → CORS → security headers →
  * problem+json rendering → JSON body parsing and zod validation → the handler.
  * Middy runs `onError` in reverse order, so the problem renderer turns any error into a response before
@@ -64,12 +72,12 @@ export function httpHandler<S extends z.ZodType | undefined = undefined, Princip
     .use(
       httpCors({
         origins: [cfg.WEB_ORIGIN],
-        headers: "content-type,authorization,idempotency-key",
-        methods: "GET,POST,DELETE,OPTIONS",
-        maxAge: 600,
+        headers: corsPolicy.allowHeaders.join(","),
+        methods: corsPolicy.allowMethods.join(","),
+        maxAge: corsPolicy.maxAgeSeconds,
       }),
     )
-    .use(httpSecurityHeaders())
+    .use(httpSecurityHeaders(securityHeaderOptions))
     .use(problemJson())
     .handler(async (event, context) => {
       const requestId = event.requestContext?.requestId ?? context.awsRequestId;

@@ -18,6 +18,7 @@ import {
 } from "../../infra/edge-stack.ts";
 import type { ServiceStack } from "../../infra/service-stack.ts";
 import { UPLOAD_PREFIX } from "../../shared/conversion/uploads.ts";
+import { corsPolicy } from "../../shared/cors.ts";
 import {
   type Binding,
   type FunctionDefinition,
@@ -613,10 +614,15 @@ describe("service stack: HTTP API", () => {
     });
   });
 
-  it("allows CORS from the web origin only", () => {
+  it("allows CORS from the web origin only, with the shared policy the local gateway also applies", () => {
     serviceTemplate.hasResourceProperties("AWS::ApiGatewayV2::Api", {
       ProtocolType: "HTTP",
-      CorsConfiguration: Match.objectLike({ AllowOrigins: [cdkContext.webOrigin] }),
+      CorsConfiguration: {
+        AllowOrigins: [cdkContext.webOrigin],
+        AllowMethods: [...corsPolicy.allowMethods],
+        AllowHeaders: [...corsPolicy.allowHeaders],
+        MaxAge: corsPolicy.maxAgeSeconds,
+      },
     });
   });
 

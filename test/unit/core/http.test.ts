@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { AppError } from "#shared/platform/errors";
 import { type HttpEvent, httpHandler, json } from "#shared/platform/http";
-import { toHttpApiEvent } from "../../../local/events.ts";
+import { fromHttpApiResult, toHttpApiEvent } from "../../../local/events.ts";
 
 const context = {
   awsRequestId: "req-1",
@@ -54,6 +54,21 @@ describe("the HTTP middy chain", () => {
     expect(ok.headers["cache-control"]).toBe("no-store");
     expect(ok.headers["strict-transport-security"]).toBeDefined();
     expect(ok.headers["access-control-allow-origin"]).toBe("http://localhost:3000");
+  });
+
+  it("sets no header it means to leave out, after the result's trip through JSON as in Lambda", async () => {
+    for (const body of ['{"name":"Anna"}', "{bad"]) {
+      const result = await handler(event(body), context);
+      const reply = fromHttpApiResult(JSON.parse(JSON.stringify(result)));
+      const local = fromHttpApiResult(result as never);
+      for (const headers of [reply.headers, local.headers]) {
+        for (const [name, value] of Object.entries(headers)) {
+          expect(value, name).not.toMatch(/^$|undefined/);
+        }
+        expect(headers.server).toBeUndefined();
+        expect(headers["x-powered-by"]).toBeUndefined();
+      }
+    }
   });
 
   it.each([
