@@ -133,7 +133,8 @@ export async function startGateway(port: number, dev: DevContext, web?: LocalWeb
           message: "request",
           service: "local-gateway",
           method: req.method,
-          path: req.url?.split("?")[0],
+          // The route template, as API Gateway's access log has it: a raw path may carry a codice fiscale.
+          route: routeKeyOf(req.method ?? "GET", req.url?.split("?")[0] ?? "/"),
           status: reply.statusCode,
           ms: Math.round(performance.now() - started),
         }),
@@ -146,4 +147,10 @@ export async function startGateway(port: number, dev: DevContext, web?: LocalWeb
     server.listen(port, "127.0.0.1", resolve);
   });
   return server;
+}
+
+/** `POST /v1/x/{id}`-style route key of a request, or `$default`: what the access log may show. */
+function routeKeyOf(method: string, path: string): string {
+  const match = findRoute(method, path);
+  return match.route ? `${match.route.method} ${match.route.path}` : "$default";
 }

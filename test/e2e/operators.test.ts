@@ -339,6 +339,8 @@ describe("audit trail (F16)", () => {
     const mine = await api("/v1/me/events", { headers: bearer(login.body.accessToken) });
     expect(mine.status).toBe(200);
     expect(mine.body.items.map((e: { type: string }) => e.type)).toContain("login-succeeded");
+    // Neither the request log (route templates only) nor any handler's log names the codice fiscale read.
+    expect(readLogs()).not.toContain(holder.codiceFiscale);
   });
 
   it("never writes a part A, an envelope PIN or a full contact to the logs or the audit trail", async () => {
