@@ -1,9 +1,9 @@
 import { defineConfig } from "vitest/config";
 
 /**
- * Four projects, one `vitest run`: unit (no I/O), integration (DynamoDB Local, started by a global setup),
+ * Five projects, one `vitest run`: unit (no I/O), integration (DynamoDB Local, started by a global setup),
  * infra (CDK template assertions and cdk-nag), e2e (the whole local stack started as a child process and
- * driven over HTTP).
+ * driven over HTTP), browser (the web client in a real Chromium, on a local stack of its own).
  */
 export default defineConfig({
   test: {
@@ -33,6 +33,16 @@ export default defineConfig({
           name: "e2e",
           include: ["test/e2e/**/*.test.ts"],
           globalSetup: ["test/e2e/global-setup.ts"],
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+          fileParallelism: false,
+        },
+      },
+      {
+        test: {
+          name: "browser",
+          include: ["test/browser/**/*.test.ts"],
+          globalSetup: ["test/browser/global-setup.ts"],
           testTimeout: 120_000,
           hookTimeout: 120_000,
           fileParallelism: false,

@@ -12,7 +12,7 @@ export interface PageDefinition {
   /** Only in the local build (pages standing in for outside services): never deployed. */
   localOnly?: boolean;
   /**
-   * Pages of routes that do not exist yet (F10 conversion, F11 applications, F14 delegation): built and
+   * Pages of routes that do not exist yet (F14 delegation): built and
    * served, and their browser journeys are kept out of the test run until the routes land.
    */
   awaitsRoutes?: boolean;
@@ -23,8 +23,8 @@ export const pages: readonly PageDefinition[] = [
   { path: "/request", module: "request", title: "request.title" },
   { path: "/login", module: "login", title: "login.title" },
   { path: "/area", module: "area", title: "area.title" },
-  { path: "/area/applications", module: "applications", title: "applications.title", awaitsRoutes: true },
-  { path: "/area/conversion", module: "conversion", title: "conversion.title", awaitsRoutes: true },
+  { path: "/area/applications", module: "applications", title: "applications.title" },
+  { path: "/area/conversion", module: "conversion", title: "conversion.title" },
   { path: "/area/delegations", module: "delegations", title: "delegations.title", awaitsRoutes: true },
   { path: "/recovery", module: "recovery", title: "recovery.title" },
   { path: "/recovery/confirm", module: "recovery-confirm", title: "recoveryConfirm.title" },

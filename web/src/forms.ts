@@ -34,7 +34,7 @@ interface Common {
 }
 
 export interface InputOptions extends Common {
-  type?: "text" | "email" | "tel" | "date" | "password" | "number";
+  type?: "text" | "email" | "tel" | "date" | "datetime-local" | "password" | "number";
   autocomplete?: string;
   inputmode?: string;
   maxlength?: number;

@@ -13,10 +13,7 @@ import { fileProblem, type PresignedUpload, progressBar, uploadFile } from "../u
 
 interface QueueItem {
   id: string;
-  codiceFiscale?: string;
-  surname: string;
-  givenName: string;
-  birthDate: string;
+  holder: { codiceFiscale: string; surname: string; givenName: string; birthDate: string };
   channel: string;
   submittedAt: string;
   documents: Array<{ document: string; contentType: string; bytes: number; url: string }>;
@@ -58,7 +55,7 @@ async function decide(
     body: { decision, reason: reason || undefined },
   });
   notice = t(decision === "approved" ? "operator.bo.approved" : "operator.bo.rejected", {
-    name: `${item.givenName} ${item.surname}`,
+    name: `${item.holder.givenName} ${item.holder.surname}`,
   });
   await load();
   await rerender();
@@ -90,12 +87,16 @@ function queueItem(item: QueueItem): HTMLElement {
     reasons[item.id] = reasonArea.value;
   });
   container.append(
-    h("h3", { class: "h5" }, `${item.givenName} ${item.surname}`),
+    h(
+      "h3",
+      { class: "h5" },
+      `${item.holder.givenName} ${item.holder.surname} (${item.holder.codiceFiscale})`,
+    ),
     h(
       "p",
       { class: "small" },
       t("operator.bo.itemMeta", {
-        birth: formatDate(item.birthDate),
+        birth: formatDate(item.holder.birthDate),
         channel: t(`conversion.channel.${item.channel as "online"}`),
         at: formatDateTime(item.submittedAt),
       }),
@@ -191,7 +192,12 @@ function faxSection(): HTMLElement {
         upper: true,
         maxlength: 16,
       }),
-      input(fax, { path: "receivedAt", label: "operator.bo.receivedAt", type: "date", required: true }),
+      input(fax, {
+        path: "receivedAt",
+        label: "operator.bo.receivedAt",
+        type: "datetime-local",
+        required: true,
+      }),
       documentFields(fax),
       submitButton("operator.bo.submitFax"),
     ),

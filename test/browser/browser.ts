@@ -1,0 +1,123 @@
+/**
+ * What the browser journeys share: one Chromium per test file, pages on the service's web origin that record
+ * CSP violations and script errors, axe-core (WCAG 2.1 A and AA) on a page in both languages, and a
+ * screenshot of each page and language under test-results/screens/ (git-ignored).
+ */
+import { mkdirSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { join } from "node:path";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { afterAll, beforeAll, expect, inject } from "vitest";
+import { launchChromium } from "./chromium.ts";
+
+export const screensDir = join(process.cwd(), "test-results", "screens");
+export const wcagTags = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
+
+export interface Session {
+  browser(): Browser;
+  /** A new tab in a fresh context (own sessionStorage); its console errors are collected. */
+  newPage(lang?: "it" | "en"): Promise<Page>;
+}
+
+const problems = new WeakMap<Page, string[]>();
+
+/** Launches Chromium for the file and closes it afterwards. */
+export function useBrowser(): Session {
+  let browser: Browser | undefined;
+  const contexts: BrowserContext[] = [];
+  beforeAll(async () => {
+    browser = await launchChromium();
+  }, 90_000);
+  afterAll(async () => {
+    for (const context of contexts) await context.close().catch(() => undefined);
+    await browser?.close();
+  });
+  return {
+    browser: () => browser!,
+    async newPage(lang = "it") {
+      const context = await browser!.newContext({
+        baseURL: inject("webOrigin"),
+        locale: lang === "it" ? "it-IT" : "en-GB",
+        viewport: { width: 1280, height: 900 },
+      });
+      contexts.push(context);
+      context.setDefaultTimeout(15_000);
+      const page = await context.newPage();
+      const seen: string[] = [];
+      problems.set(page, seen);
+      page.on("console", (message) => {
+        if (message.type() === "error" && !/status of 4\d\d/.test(message.text())) seen.push(message.text());
+      });
+      page.on("pageerror", (error) => seen.push(String(error)));
+      return page;
+    },
+  };
+}
+
+/** Opens a path and waits until the page's module has drawn it. */
+export async function open(page: Page, path: string): Promise<void> {
+  await page.goto(path);
+  await page.waitForSelector("#app[data-ready] h1");
+}
+
+/** Console errors (CSP violations among them) and uncaught script errors the page had so far. */
+export function pageProblems(page: Page): string[] {
+  return problems.get(page) ?? [];
+}
+
+export async function switchLanguage(page: Page, lang: "it" | "en"): Promise<void> {
+  await page.click(`.lang-switch [data-lang="${lang}"]`);
+  await page.waitForFunction((l) => document.documentElement.lang === l, lang);
+}
+
+const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+
+interface AxeViolation {
+  id: string;
+  impact: string;
+  help: string;
+  nodes: Array<{ target: string[] }>;
+}
+
+/**
+ * axe-core injected into the page and run there (through the DevTools protocol, which the page's CSP does not
+ * govern): a fraction of a second per run, where a fresh helper page per run would cost seconds.
+ */
+async function axeViolations(page: Page): Promise<string[]> {
+  if (!(await page.evaluate(() => "axe" in window))) await page.evaluate(axeSource);
+  const violations = await page.evaluate(async (tags) => {
+    const axe = (
+      window as unknown as { axe: { run(...args: unknown[]): Promise<{ violations: unknown[] }> } }
+    ).axe;
+    const results = await axe.run(document, {
+      runOnly: { type: "tag", values: tags },
+      resultTypes: ["violations"],
+    });
+    return results.violations;
+  }, wcagTags);
+  return (violations as AxeViolation[]).map(
+    (v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`,
+  );
+}
+
+/**
+ * Checks the page as it is now in Italian and in English: axe-core finds no WCAG 2.1 A/AA violation, the
+ * skeleton holds (one h1, skiplinks, breadcrumb unless home, language switch, footer links), and a screenshot
+ * of each language is saved. Leaves the page in the language it started in.
+ */
+export async function audit(page: Page, name: string): Promise<void> {
+  mkdirSync(screensDir, { recursive: true });
+  const start = (await page.evaluate(() => document.documentElement.lang)) as "it" | "en";
+  for (const lang of start === "it" ? (["it", "en"] as const) : (["en", "it"] as const)) {
+    if (lang !== start) await switchLanguage(page, lang);
+    expect(await page.locator("h1").count(), `${name} ${lang}: one h1`).toBe(1);
+    expect(await page.locator(".skiplinks a[href='#main']").count()).toBe(1);
+    expect(await page.locator("footer a[href='/privacy/']").count()).toBe(1);
+    expect(await page.locator("footer a[href='/accessibility/']").count()).toBe(1);
+    expect(await page.locator(".lang-switch a").count()).toBe(2);
+    expect(await axeViolations(page), `${name} (${lang})`).toEqual([]);
+    await page.screenshot({ path: join(screensDir, `${name}-${lang}.png`), fullPage: true });
+  }
+  if (start !== (await page.evaluate(() => document.documentElement.lang))) await switchLanguage(page, start);
+  expect(pageProblems(page), `${name}: console errors`).toEqual([]);
+}
