@@ -52,13 +52,11 @@ export interface ServiceStackProps extends StackProps {
 const unbundledPackages: Partial<Record<FunctionName, string[]>> = { letterBatch: ["pdfkit"] };
 
 /** Why API Gateway itself does not authorise a route; the handler does (APIG4). */
-const handlerAuthorisation: Record<Exclude<Access["kind"], "operator">, string> = {
+const handlerAuthorisation: Record<Exclude<Access["kind"], "operator" | "identity">, string> = {
   public:
     "Public by design (SPEC 5): anonymous callers request a PIN, log in, or read health, JWKS and OpenAPI; abuse is bounded by stage throttling and the per-credential attempt budget in the handler.",
   citizen:
     "Authorised in the handler with the service's own ES256 access and change tokens (KMS-signed, JWKS at /.well-known/jwks.json), which API Gateway cannot verify.",
-  identity:
-    "Authorised in the handler: the SPID/CIE/CNS identity token is verified against the external issuer's JWKS (IDENTITY_ISSUER, IDENTITY_AUDIENCE, IDENTITY_JWKS_URL).",
   "citizen-or-identity":
     "Authorised in the handler: it accepts either the service's own access token or an SPID/CIE/CNS identity token, which one JWT authorizer cannot express.",
 };
@@ -166,7 +164,10 @@ export class ServiceStack extends Stack {
       }),
     ) as Record<FunctionName, PinFunction>;
 
-    this.api = this.httpApi(routeTable, props.webOrigin, operatorIssuer);
+    this.api = this.httpApi(routeTable, props.webOrigin, {
+      operator: { issuer: operatorIssuer, audience: this.userPoolClient.userPoolClientId },
+      identity: { issuer: identityIssuer, audience: props.identityAudience },
+    });
 
     for (const job of jobDefinitions) {
       const target = this.functions[job.functionName];
@@ -208,7 +209,7 @@ export class ServiceStack extends Stack {
   private httpApi(
     routeTable: readonly RouteDefinition[],
     webOrigin: string,
-    operatorIssuer: string,
+    issuers: Record<"operator" | "identity", { issuer: string; audience: string }>,
   ): apigw.HttpApi {
     const integrations = new Map<FunctionName, HttpLambdaIntegration>();
     const integration = (name: FunctionName): HttpLambdaIntegration => {
@@ -258,22 +259,29 @@ export class ServiceStack extends Stack {
       },
     });
 
-    let operatorAuthorizer: HttpJwtAuthorizer | undefined;
+    // Operator routes take Cognito tokens, identity routes SPID/CIE/CNS tokens of the configured issuer: API
+    // Gateway checks them before any function runs, and the handler again (with the group, for operators).
+    // Each authorizer is created with its first route: one that no route uses is not deployed.
+    const authorizers = new Map<"operator" | "identity", HttpJwtAuthorizer>();
+    const authorizerFor = (kind: "operator" | "identity") => {
+      let found = authorizers.get(kind);
+      if (!found) {
+        const { issuer, audience } = issuers[kind];
+        found = new HttpJwtAuthorizer(`${constructId(kind)}Authorizer`, issuer, { jwtAudience: [audience] });
+        authorizers.set(kind, found);
+      }
+      return found;
+    };
     for (const route of routeTable) {
       const { access } = route;
-      if (access.kind === "operator") {
-        // Created with the first operator route: an authorizer no route uses is not deployed.
-        operatorAuthorizer ??= new HttpJwtAuthorizer("OperatorAuthorizer", operatorIssuer, {
-          jwtAudience: [this.userPoolClient.userPoolClientId],
-        });
-      }
       const [added] = api.addRoutes({
         path: route.path,
         methods: [apigw.HttpMethod[route.method]],
         integration: integration(route.functionName),
-        authorizer: access.kind === "operator" ? operatorAuthorizer : undefined,
+        authorizer:
+          access.kind === "operator" || access.kind === "identity" ? authorizerFor(access.kind) : undefined,
       });
-      if (added && access.kind !== "operator") {
+      if (added && access.kind !== "operator" && access.kind !== "identity") {
         acknowledge(added, handlerAuthorisation[access.kind], "AwsSolutions-APIG4");
       }
     }

@@ -74,11 +74,18 @@ beforeAll(() => {
 });
 
 describe("routes by access kind", () => {
-  it("puts operator routes behind one JWT authorizer for the user pool client, and no other route", () => {
-    template.resourceCountIs("AWS::ApiGatewayV2::Authorizer", 1);
+  it("puts operator routes behind a JWT authorizer for the user pool client, identity routes behind one for the identity issuer, and no other route", () => {
+    template.resourceCountIs("AWS::ApiGatewayV2::Authorizer", 2);
     const userPool = service.resolve((service.userPool.node.defaultChild as CfnElement).logicalId);
     const client = service.resolve((service.userPoolClient.node.defaultChild as CfnElement).logicalId);
-    template.hasResourceProperties("AWS::ApiGatewayV2::Authorizer", {
+    const idOf = (properties: Record<string, unknown>) => {
+      const found = Object.keys(
+        template.findResources("AWS::ApiGatewayV2::Authorizer", { Properties: properties }),
+      );
+      expect(found).toHaveLength(1);
+      return found[0];
+    };
+    const operatorAuthorizer = idOf({
       AuthorizerType: "JWT",
       IdentitySource: ["$request.header.Authorization"],
       JwtConfiguration: {
@@ -88,20 +95,28 @@ describe("routes by access kind", () => {
         },
       },
     });
+    const identityAuthorizer = idOf({
+      AuthorizerType: "JWT",
+      IdentitySource: ["$request.header.Authorization"],
+      JwtConfiguration: { Audience: ["pin-service"], Issuer: "https://identity.example.org" },
+    });
+    expect(operatorAuthorizer).toBeDefined();
+    expect(identityAuthorizer).toBeDefined();
+    const keysOf = (kind: string) =>
+      [...routes, ...extraRoutes].filter((r) => r.access.kind === kind).map((r) => `${r.method} ${r.path}`);
     const routeResources = Object.values(template.findResources("AWS::ApiGatewayV2::Route"));
-    const operatorKeys = [...routes, ...extraRoutes]
-      .filter((r) => r.access.kind === "operator")
-      .map((r) => `${r.method} ${r.path}`);
     for (const route of routeResources) {
-      const isOperator = operatorKeys.includes(route.Properties.RouteKey);
-      expect(route.Properties.AuthorizationType ?? "NONE", route.Properties.RouteKey).toBe(
-        isOperator ? "JWT" : "NONE",
-      );
+      const key = route.Properties.RouteKey as string;
+      const authorizer = keysOf("operator").includes(key)
+        ? operatorAuthorizer
+        : keysOf("identity").includes(key)
+          ? identityAuthorizer
+          : undefined;
+      expect(route.Properties.AuthorizationType ?? "NONE", key).toBe(authorizer ? "JWT" : "NONE");
+      expect(route.Properties.AuthorizerId, key).toEqual(authorizer ? { Ref: authorizer } : undefined);
     }
-    expect(routeResources.filter((route) => route.Properties.AuthorizationType === "JWT")).toHaveLength(
-      operatorKeys.length,
-    );
-    expect(operatorKeys.length).toBeGreaterThanOrEqual(3);
+    expect(keysOf("operator").length).toBeGreaterThanOrEqual(3);
+    expect(keysOf("identity").length).toBeGreaterThanOrEqual(2);
   });
 
   it("tells the functions behind operator routes the operator issuer, audience and JWKS", () => {
@@ -125,7 +140,7 @@ describe("routes by access kind", () => {
     expect(variablesOf("sessions").IDENTITY_ISSUER).toBeUndefined();
   });
 
-  it("needs no acknowledgment for operator routes and finds nothing unacknowledged", () => {
+  it("needs no acknowledgment for operator and identity routes and finds nothing unacknowledged", () => {
     expect(unacknowledgedFindings(service)).toEqual([]);
     const acknowledgedRoutes = Object.values(template.findResources("AWS::ApiGatewayV2::Route")).filter(
       (route) =>
@@ -135,9 +150,10 @@ describe("routes by access kind", () => {
     );
     expect(acknowledgedRoutes.map((route) => route.Properties.RouteKey).sort()).toEqual(
       [
-        ...routes.filter((r) => r.access.kind !== "operator").map((r) => `${r.method} ${r.path}`),
+        ...routes
+          .filter((r) => r.access.kind !== "operator" && r.access.kind !== "identity")
+          .map((r) => `${r.method} ${r.path}`),
         "$default",
-        "POST /v1/test-identity",
         "GET /v1/test-delegations",
       ].sort(),
     );
