@@ -125,6 +125,8 @@ export class DataStack extends Stack implements DataResources {
       partitionKey: { name: tableDefinition.partitionKey, type: dynamodb.AttributeType.STRING },
       sortKey: { name: tableDefinition.sortKey, type: dynamodb.AttributeType.STRING },
       timeToLiveAttribute: tableDefinition.timeToLiveAttribute,
+      // The notifier's source (shared/functions.ts `streamConsumers`): outbox items, as they are written.
+      stream: dynamodb.StreamViewType[tableDefinition.streamViewType],
       billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       encryption: dynamodb.TableEncryption.CUSTOMER_MANAGED,

@@ -11,6 +11,8 @@ import type { SentSms } from "./sms-endpoint.ts";
 
 export interface DevContext {
   sms: { messages: SentSms[]; clear(): void };
+  /** The table's stream readers (local/streams.ts), which deliver the outbox. */
+  streams?: { pause(): Promise<void>; resume(): void; readonly running: boolean };
   ses: { list(): Promise<SentEmail[]>; clear(): Promise<void> };
   issuer: {
     jwk: JWK;
@@ -41,6 +43,8 @@ const tokenRequest = z.discriminatedUnion("kind", [
 ]);
 
 const clockRequest = z.strictObject({ offsetSeconds: z.number().finite() });
+
+const streamsRequest = z.strictObject({ running: z.boolean() });
 
 function problem(status: number, code: string, detail: string, errors?: unknown): DevReply {
   return {
@@ -96,6 +100,16 @@ export async function handleDevRoute(
     ctx.sms.clear();
     await ctx.ses.clear();
     return { status: 204 };
+  }
+  if (path === "/_local/streams" && ctx.streams && (method === "GET" || method === "POST")) {
+    if (method === "POST") {
+      const parsed = parseBody(streamsRequest, body, contentType);
+      if (isReply(parsed)) return parsed;
+      // Paused, nothing reads the stream: what commits meanwhile waits there, as after a crash of the poller.
+      if (parsed.running) ctx.streams.resume();
+      else await ctx.streams.pause();
+    }
+    return { status: 200, body: { running: ctx.streams.running } };
   }
   const job = /^\/_local\/jobs\/([a-z-]+)$/.exec(path);
   if (job && method === "POST") {

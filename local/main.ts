@@ -15,6 +15,7 @@ import { startS3 } from "./s3.ts";
 import { startScheduler } from "./scheduler.ts";
 import { startSes } from "./ses.ts";
 import { startSmsEndpoint } from "./sms-endpoint.ts";
+import { startStreamReaders } from "./streams.ts";
 import { buildLocalWeb } from "./web.ts";
 import { uploadTriggerDispatcher } from "./upload-triggers.ts";
 
@@ -93,8 +94,20 @@ async function main(): Promise<void> {
       IDENTITY_JWKS_URL: `${api}/_local/jwks.json`,
     });
 
+    // The outbox's notices reach the notifier through the table's stream, as in AWS.
+    const streams = await startStreamReaders({
+      dynamodb: dynamodb.client,
+      endpoint: dynamodb.endpoint,
+      region: LOCAL_REGION,
+      credentials: LOCAL_CREDENTIALS,
+      tableName: TABLE_NAME,
+      checkpointFile: join(dir, "streams.json"),
+      log: (line) => console.log(line),
+    });
+    stops.push(() => streams.stop());
+
     const web = buildLocalWeb(join(dir, "web"));
-    const gateway = await startGateway(port, { sms, ses, issuer }, web);
+    const gateway = await startGateway(port, { sms, ses, issuer, streams }, web);
     stops.push(
       () =>
         new Promise<void>((done) => {
@@ -131,11 +144,13 @@ async function main(): Promise<void> {
         `  S3 (s3rver)    ${s3.endpoint}   buckets ${LETTERS_BUCKET}, ${UPLOADS_BUCKET}`,
         `  SES (v2)       ${ses.endpoint}`,
         `  SMS (SNS)      ${sms.endpoint}`,
+        `  Stream         read like Lambda's event source mapping: outbox notices → notifier`,
         `  Record         ${seeded.rows} people on record from local/registry-seed.jsonl (${seeded.written} new)`,
         `  Data           ${dir}`,
         `  Endpoints      ${join(dir, "endpoints.json")}`,
         `  Dev routes     GET|DELETE /_local/outbox, POST /_local/jobs/{letter-batch|expiry-reminders},`,
-        `                 GET|POST /_local/clock, POST /_local/tokens, POST /_local/registry`,
+        `                 GET|POST /_local/clock, POST /_local/tokens, POST /_local/registry,`,
+        `                 GET|POST /_local/streams`,
         `  Jobs           ${process.env.PIN_LOCAL_SCHEDULER === "off" ? "scheduler off" : "letter-batch 02:00, expiry-reminders 08:00 (Europe/Rome)"}`,
         "Ctrl-C stops everything.",
         "",

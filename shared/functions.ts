@@ -10,9 +10,10 @@ import type { IndexName } from "./table.ts";
  * write actions; Powertools idempotency needs read and write):
  * - `table:read`: GetItem, BatchGetItem and Query on the table itself, not its indexes;
  * - `table:write`: PutItem, UpdateItem, DeleteItem, BatchWriteItem and ConditionCheckItem;
- * - `table:query:<index>`: Query on that one secondary index (shared/table.ts).
+ * - `table:query:<index>`: Query on that one secondary index (shared/table.ts);
+ * - `table:stream`: reading the table's stream, which its event source mapping does with the function's role.
  */
-export type TableBinding = "table:read" | "table:write" | `table:query:${IndexName}`;
+export type TableBinding = "table:read" | "table:write" | `table:query:${IndexName}` | "table:stream";
 
 export type Binding =
   | TableBinding
@@ -199,6 +200,12 @@ export const functionDefinitions = {
     entry: "functions/http/branch-delegations.ts",
     bindings: ["table:read", "table:write", "sms:publish", "email:send"],
   },
+  notifier: {
+    entry: "functions/jobs/notifier.ts",
+    // Below CLAIM_LEASE_MS (shared/notifications/notifier.ts): a claim outlives the invocation that took it.
+    timeoutSeconds: 30,
+    bindings: ["table:read", "table:write", "table:stream", "sms:publish", "email:send"],
+  },
   registryImport: {
     entry: "functions/jobs/registry-import.ts",
     memorySize: 1024,
@@ -217,4 +224,31 @@ export type FunctionName = keyof typeof functionDefinitions;
 export const uploadTriggers: ReadonlyArray<{ functionName: FunctionName; prefix: string }> = [
   { functionName: "registryImport", prefix: "registry/incoming/" },
   { functionName: "conversionUploads", prefix: "conversions/" },
+];
+
+/**
+ * A function fed by the table's stream through an event source mapping: CDK creates the mapping from here, and
+ * the local stack reads DynamoDB Local's stream the same way (local/streams.ts), with the same filter, batches
+ * and retries.
+ */
+export interface StreamConsumer {
+  functionName: FunctionName;
+  /** Lambda event filter pattern on the stream record (only exact values and nesting are used). */
+  filter: Record<string, unknown>;
+  batchSize: number;
+  /** Retries of a failed batch before its records' coordinates go to the dead-letter queue. */
+  retryAttempts: number;
+  /** Records older than this are not retried any more (dead-lettered instead). */
+  maxRecordAgeSeconds: number;
+}
+
+/** The notifier delivers the outbox items (shared/notifications/outbox.ts): new items of kind `outbox` only. */
+export const streamConsumers: readonly StreamConsumer[] = [
+  {
+    functionName: "notifier",
+    filter: { eventName: ["INSERT"], dynamodb: { NewImage: { kind: { S: ["outbox"] } } } },
+    batchSize: 10,
+    retryAttempts: 8,
+    maxRecordAgeSeconds: 6 * 60 * 60,
+  },
 ];

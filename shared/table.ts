@@ -8,6 +8,8 @@ export const tableDefinition = {
   sortKey: "sk",
   /** Epoch seconds; DynamoDB TTL removes the item some time after. Reads check expiry themselves. */
   timeToLiveAttribute: "ttl",
+  /** The stream the notifier reads, filtered to outbox items (SPEC §6): each new item's image. */
+  streamViewType: "NEW_IMAGE",
   globalSecondaryIndexes: {
     /** Letters waiting to be printed: gsi1pk = `LETTER#PENDING`, gsi1sk = `<queuedAt>#<letterId>`. */
     pendingLetters: { indexName: "pending-letters", partitionKey: "gsi1pk", sortKey: "gsi1sk" },

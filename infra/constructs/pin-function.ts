@@ -20,7 +20,7 @@ const repositoryRoot = fileURLToPath(new URL("../..", import.meta.url));
 /**
  * DynamoDB actions of the table bindings (shared/functions.ts `TableBinding`): what the SDK commands the code
  * sends require. TransactWriteItems has no action of its own: each item is authorised as a Put, Update,
- * Delete or ConditionCheck. Never Scan, DescribeTable or a stream.
+ * Delete or ConditionCheck. Never Scan or DescribeTable; the stream only through `table:stream`.
  */
 const tableActions = {
   read: ["dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query"],
@@ -189,6 +189,9 @@ export class PinFunction extends Construct {
         targets.table.encryptionKey?.grant(this.function, ...tableKeyWriteActions);
         if (targets.table.encryptionKey) this.acknowledgeDataKeyActions();
         return;
+      case "table:stream":
+        this.grantTableStream();
+        return;
       case "letters:write":
         this.setEnvironment("LETTERS_BUCKET", targets.lettersBucket.bucketName);
         // Read as well: a run checks what a crashed run already committed.
@@ -343,6 +346,30 @@ export class PinFunction extends Construct {
     this.setEnvironment("TABLE_NAME", table.tableName);
     this.function.addToRolePolicy(new iam.PolicyStatement({ actions: [...actions], resources }));
     table.encryptionKey?.grant(this.function, ...tableKeyReadActions);
+  }
+
+  /**
+   * What an event source mapping needs to read the table's stream with the function's role: the stream's
+   * shards and records, and decrypting them with the table's key. ListStreams names no resource.
+   */
+  private grantTableStream(): void {
+    const { table } = this.targets;
+    if (!table.tableStreamArn) throw new Error("table:stream: the table has no stream");
+    this.function.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ["dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator"],
+        resources: [table.tableStreamArn],
+      }),
+    );
+    this.function.addToRolePolicy(
+      new iam.PolicyStatement({ actions: ["dynamodb:ListStreams"], resources: ["*"] }),
+    );
+    table.encryptionKey?.grant(this.function, "kms:Decrypt");
+    acknowledge(
+      this.role,
+      "dynamodb:ListStreams supports no resource-level permission and is allowed on '*'; it lists stream ARNs only. Reading records (DescribeStream, GetRecords, GetShardIterator) is allowed on the table's stream alone.",
+      "AwsSolutions-IAM5[Resource::*]",
+    );
   }
 
   /**

@@ -28,6 +28,7 @@ export async function createServiceTable(
       new CreateTableCommand({
         TableName: tableName,
         BillingMode: "PAY_PER_REQUEST",
+        StreamSpecification: { StreamEnabled: true, StreamViewType: tableDefinition.streamViewType },
         AttributeDefinitions: [...attributes].map((name) => ({ AttributeName: name, AttributeType: "S" })),
         KeySchema: [
           { AttributeName: partitionKey, KeyType: "HASH" },
@@ -46,6 +47,7 @@ export async function createServiceTable(
   } catch (error) {
     if (!(error instanceof ResourceInUseException)) throw error;
     await addMissingIndexes(client, tableName);
+    await enableStream(client, tableName);
     return "exists";
   }
   await client.send(
@@ -85,4 +87,16 @@ async function addMissingIndexes(client: DynamoDBClient, tableName: string): Pro
       }),
     );
   }
+}
+
+/** A table kept from before the outbox gets its stream (the notifier's source). */
+async function enableStream(client: DynamoDBClient, tableName: string): Promise<void> {
+  const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+  if (Table?.StreamSpecification?.StreamEnabled) return;
+  await client.send(
+    new UpdateTableCommand({
+      TableName: tableName,
+      StreamSpecification: { StreamEnabled: true, StreamViewType: tableDefinition.streamViewType },
+    }),
+  );
 }

@@ -52,6 +52,23 @@ const expectations: Record<Binding, Expectation> = {
     granted: [...writeActions, "kms:Decrypt", "kms:Encrypt"],
     withheld: ["dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query", ...neverGranted],
   },
+  "table:stream": {
+    variables: [],
+    granted: [
+      "dynamodb:DescribeStream",
+      "dynamodb:GetRecords",
+      "dynamodb:GetShardIterator",
+      "dynamodb:ListStreams",
+      "kms:Decrypt",
+    ],
+    withheld: [
+      "dynamodb:GetItem",
+      "dynamodb:Query",
+      ...writeActions,
+      "dynamodb:Scan",
+      "dynamodb:DescribeTable",
+    ],
+  },
   "letters:write": {
     variables: ["LETTERS_BUCKET"],
     granted: ["s3:PutObject", "s3:GetObject*"],
@@ -145,6 +162,7 @@ beforeAll(() => {
     partitionKey: { name: "pk", type: dynamodb.AttributeType.STRING },
     encryption: dynamodb.TableEncryption.CUSTOMER_MANAGED,
     encryptionKey: dataKey,
+    stream: dynamodb.StreamViewType.NEW_IMAGE,
   });
   for (const index of Object.values(tableDefinition.globalSecondaryIndexes)) {
     table.addGlobalSecondaryIndex({
@@ -255,6 +273,8 @@ describe("PinFunction", () => {
         { "Fn::Join": ["", [tableArn, `/index/${index.indexName}`]] },
       ]);
     }
+    // The stream's records only on the stream; ListStreams names no resource.
+    expect(dynamodbResources("table:stream")).toEqual([stack.resolve(targets.table.tableStreamArn), "*"]);
   });
 
   it("lets the record import read registry/incoming/ and write registry/reports/ of the uploads bucket, nothing else", () => {

@@ -24,6 +24,7 @@ import {
   type FunctionDefinition,
   type FunctionName,
   functionDefinitions,
+  streamConsumers,
   uploadTriggers,
 } from "../../shared/functions.ts";
 import { cronExpression, jobDefinitions } from "../../shared/jobs.ts";
@@ -42,6 +43,7 @@ const bindingVariables: Record<Binding, EnvironmentVariable[]> = {
   ) as Record<Extract<Binding, `table:query:${string}`>, EnvironmentVariable[]>),
   "table:read": ["TABLE_NAME"],
   "table:write": ["TABLE_NAME"],
+  "table:stream": [],
   "letters:write": ["LETTERS_BUCKET"],
   "conversions:upload": ["UPLOADS_BUCKET"],
   "conversions:read": ["UPLOADS_BUCKET"],
@@ -519,6 +521,13 @@ describe("service stack: functions", () => {
           new Set(["dynamodb:Query"]),
         );
       }
+      if (bindings.includes("table:stream")) {
+        wanted.set(
+          JSON.stringify(service.resolve(data.exportValue(data.table.tableStreamArn!))),
+          new Set(["dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator"]),
+        );
+        wanted.set(JSON.stringify("*"), new Set(["dynamodb:ListStreams"]));
+      }
       expect(granted, name).toEqual(wanted);
     }
   });
@@ -548,7 +557,11 @@ describe("service stack: functions", () => {
         expect(statements, name).toEqual([]);
         continue;
       }
-      expect(statements, name).toContainEqual({ Effect: "Allow", Action: "sns:Publish", Resource: "*" });
+      // Allowed on '*' (phone numbers have no ARN), possibly beside another action without one (ListStreams).
+      expect(
+        statements.filter((statement) => statement.Effect === "Allow").map((statement) => statement.Resource),
+        name,
+      ).toEqual(["*"]);
       const denials = statements.filter((statement) => statement.Effect === "Deny");
       expect(denials, name).toHaveLength(1);
       expect(JSON.stringify(denials[0].Resource), name).toMatch(
@@ -735,6 +748,59 @@ describe("service stack: jobs", () => {
         ComparisonOperator: "GreaterThanThreshold",
       });
     }
+  });
+});
+
+describe("service stack: notification outbox", () => {
+  it("streams the table's new images", () => {
+    dataTemplate.hasResourceProperties("AWS::DynamoDB::Table", {
+      StreamSpecification: { StreamViewType: "NEW_IMAGE" },
+    });
+  });
+
+  it("feeds the notifier from the stream, filtered to new outbox items, with retries, bisection and partial failures", () => {
+    expect(streamConsumers.map((consumer) => consumer.functionName)).toEqual(["notifier"]);
+    const notifier = logicalId(service.functions.notifier.function.node.defaultChild as CfnElement);
+    const queue = logicalId(service.failureQueues.notifier!.node.defaultChild as CfnElement);
+    const mappings = Object.values(resourcesOf(serviceTemplate, "AWS::Lambda::EventSourceMapping"));
+    expect(mappings).toHaveLength(1);
+    expect(mappings[0]?.Properties).toMatchObject({
+      FunctionName: { Ref: notifier },
+      EventSourceArn: service.resolve(data.exportValue(data.table.tableStreamArn!)),
+      StartingPosition: "TRIM_HORIZON",
+      BatchSize: 10,
+      MaximumRetryAttempts: 8,
+      MaximumRecordAgeInSeconds: 21600,
+      BisectBatchOnFunctionError: true,
+      FunctionResponseTypes: ["ReportBatchItemFailures"],
+      FilterCriteria: {
+        Filters: [
+          {
+            Pattern: JSON.stringify({
+              eventName: ["INSERT"],
+              dynamodb: { NewImage: { kind: { S: ["outbox"] } } },
+            }),
+          },
+        ],
+      },
+      DestinationConfig: { OnFailure: { Destination: { "Fn::GetAtt": [queue, "Arn"] } } },
+    });
+    serviceTemplate.hasResourceProperties("AWS::CloudWatch::Alarm", {
+      Namespace: "AWS/SQS",
+      MetricName: "ApproximateNumberOfMessagesVisible",
+      Dimensions: [{ Name: "QueueName", Value: { "Fn::GetAtt": [queue, "QueueName"] } }],
+      Threshold: 0,
+    });
+    expect(resourcesOf(serviceTemplate, "AWS::SQS::Queue")[queue]?.Properties.SqsManagedSseEnabled).toBe(
+      true,
+    );
+  });
+
+  it("lets only the notifier read the stream", () => {
+    const reading = (Object.keys(functionDefinitions) as FunctionName[]).filter((name) =>
+      actionsOf(name).includes("dynamodb:GetRecords"),
+    );
+    expect(reading).toEqual(["notifier"]);
   });
 });
 
