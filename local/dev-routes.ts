@@ -5,12 +5,15 @@ import { clockOffsetSeconds, nowEpochSeconds, setClockOffsetSeconds } from "#sha
 import { putPersonOnRecord } from "#shared/registry/registry.store";
 import { validateRow } from "#shared/registry/registry-import.service";
 import { operatorGroups } from "#shared/routes";
+import { type FaultPlan, faultModes, faultServices } from "./faults.ts";
 import { invoke } from "./functions.ts";
 import type { SentEmail } from "./ses.ts";
 import type { SentSms } from "./sms-endpoint.ts";
 
 export interface DevContext {
   sms: { messages: SentSms[]; clear(): void };
+  /** What the proxies in front of the emulators fail (local/faults.ts). */
+  faults: FaultPlan;
   /** The table's stream readers (local/streams.ts), which deliver the outbox. */
   streams?: { pause(): Promise<void>; resume(): void; readonly running: boolean };
   ses: { list(): Promise<SentEmail[]>; clear(): Promise<void> };
@@ -43,6 +46,14 @@ const tokenRequest = z.discriminatedUnion("kind", [
 ]);
 
 const clockRequest = z.strictObject({ offsetSeconds: z.number().finite() });
+
+// SPEC §7. `operation` is a pattern on the API action (local/faults.ts `FaultRule`); each SDK attempt is a call.
+const faultRequest = z.strictObject({
+  service: z.enum(faultServices),
+  operation: z.string().min(1).max(300).optional(),
+  mode: z.enum(faultModes),
+  count: z.number().int().min(1).max(1000),
+});
 
 const streamsRequest = z.strictObject({ running: z.boolean() });
 
@@ -99,6 +110,18 @@ export async function handleDevRoute(
   if (path === "/_local/outbox" && method === "DELETE") {
     ctx.sms.clear();
     await ctx.ses.clear();
+    return { status: 204 };
+  }
+  if (path === "/_local/faults" && method === "GET")
+    return { status: 200, body: { faults: ctx.faults.list() } };
+  if (path === "/_local/faults" && method === "POST") {
+    const parsed = parseBody(faultRequest, body, contentType);
+    if (isReply(parsed)) return parsed;
+    ctx.faults.arm(parsed);
+    return { status: 201, body: { faults: ctx.faults.list() } };
+  }
+  if (path === "/_local/faults" && method === "DELETE") {
+    ctx.faults.clear();
     return { status: 204 };
   }
   if (path === "/_local/streams" && ctx.streams && (method === "GET" || method === "POST")) {

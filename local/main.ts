@@ -7,6 +7,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { createServiceTable } from "#shared/platform/table-admin";
 import { LOCAL_CREDENTIALS, LOCAL_REGION, startDynamoDb } from "./dynamodb.ts";
+import { FaultPlan, type FaultService, startFaultProxy } from "./faults.ts";
 import { startGateway } from "./gateway.ts";
 import { loadOrCreateKeys } from "./keys.ts";
 import { freePort } from "./ports.ts";
@@ -16,8 +17,8 @@ import { startScheduler } from "./scheduler.ts";
 import { startSes } from "./ses.ts";
 import { startSmsEndpoint } from "./sms-endpoint.ts";
 import { startStreamReaders } from "./streams.ts";
-import { buildLocalWeb } from "./web.ts";
 import { uploadTriggerDispatcher } from "./upload-triggers.ts";
+import { buildLocalWeb } from "./web.ts";
 
 const TABLE_NAME = "pin-local";
 const LETTERS_BUCKET = "pin-letters";
@@ -59,6 +60,19 @@ async function main(): Promise<void> {
     });
     stops.push(() => s3.stop());
     const keys = await loadOrCreateKeys(dir);
+    // The SDK reaches every emulator through a proxy that fails calls on demand (POST /_local/faults).
+    const faults = new FaultPlan();
+    const front = async (service: FaultService, target: string) => {
+      const proxy = await startFaultProxy(service, target, faults, await freePort());
+      stops.push(() => proxy.stop());
+      return proxy.endpoint;
+    };
+    const sdk = {
+      dynamodb: await front("dynamodb", dynamodb.endpoint),
+      s3: await front("s3", s3.endpoint),
+      ses: await front("ses", ses.endpoint),
+      sns: await front("sns", sms.endpoint),
+    };
 
     const api = `http://127.0.0.1:${port}`;
     const issuer = {
@@ -73,10 +87,10 @@ async function main(): Promise<void> {
       AWS_REGION: LOCAL_REGION,
       AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
       AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
-      AWS_ENDPOINT_URL_DYNAMODB: dynamodb.endpoint,
-      AWS_ENDPOINT_URL_S3: s3.endpoint,
-      AWS_ENDPOINT_URL_SESV2: ses.endpoint,
-      AWS_ENDPOINT_URL_SNS: sms.endpoint,
+      AWS_ENDPOINT_URL_DYNAMODB: sdk.dynamodb,
+      AWS_ENDPOINT_URL_S3: sdk.s3,
+      AWS_ENDPOINT_URL_SESV2: sdk.ses,
+      AWS_ENDPOINT_URL_SNS: sdk.sns,
       STAGE: "local",
       WEB_ORIGIN: `http://localhost:${port}`,
       TABLE_NAME,
@@ -107,7 +121,7 @@ async function main(): Promise<void> {
     stops.push(() => streams.stop());
 
     const web = buildLocalWeb(join(dir, "web"));
-    const gateway = await startGateway(port, { sms, ses, issuer, streams }, web);
+    const gateway = await startGateway(port, { sms, ses, issuer, streams, faults }, web);
     stops.push(
       () =>
         new Promise<void>((done) => {
@@ -123,10 +137,7 @@ async function main(): Promise<void> {
 
     const endpoints = {
       api,
-      dynamodb: dynamodb.endpoint,
-      s3: s3.endpoint,
-      ses: ses.endpoint,
-      sns: sms.endpoint,
+      ...sdk,
       region: LOCAL_REGION,
       credentials: LOCAL_CREDENTIALS,
       tableName: TABLE_NAME,
@@ -140,17 +151,17 @@ async function main(): Promise<void> {
         `PIN service running locally (started in ${Math.round(performance.now() - started)} ms)`,
         `  API            ${api}   (try ${api}/v1/health, ${api}/v1/openapi.json)`,
         `  Web client     http://localhost:${port}/ and /operator/ (${web.files} files built in ${web.ms} ms)`,
-        `  DynamoDB Local ${dynamodb.endpoint}   table ${TABLE_NAME} (${table === "created" ? "created" : "reused"})`,
-        `  S3 (s3rver)    ${s3.endpoint}   buckets ${LETTERS_BUCKET}, ${UPLOADS_BUCKET}`,
-        `  SES (v2)       ${ses.endpoint}`,
-        `  SMS (SNS)      ${sms.endpoint}`,
+        `  DynamoDB Local ${sdk.dynamodb}   table ${TABLE_NAME} (${table === "created" ? "created" : "reused"})`,
+        `  S3 (s3rver)    ${sdk.s3}   buckets ${LETTERS_BUCKET}, ${UPLOADS_BUCKET}`,
+        `  SES (v2)       ${sdk.ses}`,
+        `  SMS (SNS)      ${sdk.sns}`,
         `  Stream         read like Lambda's event source mapping: outbox notices → notifier`,
         `  Record         ${seeded.rows} people on record from local/registry-seed.jsonl (${seeded.written} new)`,
         `  Data           ${dir}`,
         `  Endpoints      ${join(dir, "endpoints.json")}`,
         `  Dev routes     GET|DELETE /_local/outbox, POST /_local/jobs/{letter-batch|expiry-reminders},`,
         `                 GET|POST /_local/clock, POST /_local/tokens, POST /_local/registry,`,
-        `                 GET|POST /_local/streams`,
+        `                 GET|POST|DELETE /_local/faults, GET|POST /_local/streams`,
         `  Jobs           ${process.env.PIN_LOCAL_SCHEDULER === "off" ? "scheduler off" : "letter-batch 02:00, expiry-reminders 08:00 (Europe/Rome)"}`,
         "Ctrl-C stops everything.",
         "",

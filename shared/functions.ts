@@ -113,7 +113,8 @@ export const functionDefinitions = {
     entry: "functions/jobs/expiry-reminders.ts",
     memorySize: 512,
     timeoutSeconds: 900,
-    bindings: ["table:write", "table:query:expiry-reminders", "sms:publish", "email:send"],
+    // Reminders travel through the outbox (SPEC §6): the notifier sends them, this job sends nothing.
+    bindings: ["table:write", "table:query:expiry-reminders"],
     async: true,
   },
   operatorPinRequests: {

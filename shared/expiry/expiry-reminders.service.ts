@@ -1,14 +1,12 @@
-import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
-import { QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { recordAuditEvent } from "../audit/audit.store.ts";
 import { type Credential, credentialKey } from "../credentials/credential.model.ts";
 import { romeDate } from "../credentials/credential.store.ts";
 import { expiryReminder } from "../notifications/messages.ts";
-import { notifyAll } from "../notifications/sender.ts";
+import { commitWithNotices } from "../notifications/outbox.ts";
 import { dynamodb } from "../platform/clients.ts";
 import { addDays, DAY_MS, now } from "../platform/clock.ts";
 import { required } from "../platform/config.ts";
-import { logger } from "../platform/logger.ts";
 import { tableDefinition } from "../table.ts";
 
 /** Days before expiry at which the holder is reminded (SPEC §3). */
@@ -28,9 +26,11 @@ export function dueThreshold(daysLeft: number): (typeof REMINDER_DAYS)[number] |
 
 /**
  * Primary course (F15): read the expiry index day by day for the next 30 Rome calendar days (never a Scan),
- * and for each active PIN send the reminder it is due, at most once per threshold: the threshold is first
- * recorded on the credential with a conditional write, and only the writer sends. A missed run does not
- * lose a reminder: the next run sends the most urgent one still due and marks the earlier ones as passed.
+ * and for each active PIN queue the reminder it is due, at most once per threshold: the threshold is recorded
+ * on the credential with a conditional write in the same transaction as the reminder's outbox notice (SPEC §6),
+ * and the notifier delivers it, retrying a channel that fails and never sending a delivered one again. So a
+ * reminder is neither lost when SES or SNS fail nor sent twice by a later run. A missed run does not lose a
+ * reminder either: the next run queues the most urgent one still due and marks the earlier ones as passed.
  */
 export async function sendExpiryReminders(): Promise<ExpiryReminderSummary> {
   const TableName = required("TABLE_NAME");
@@ -52,9 +52,16 @@ export async function sendExpiryReminders(): Promise<ExpiryReminderSummary> {
       ExclusiveStartKey = page.LastEvaluatedKey;
       for (const item of (page.Items ?? []) as Credential[]) {
         summary.examined++;
-        const threshold = await claimReminder(item);
+        const threshold = await queueReminder(item);
         if (threshold === undefined) continue;
-        await deliverReminder(item, threshold);
+        await recordAuditEvent({
+          codiceFiscale: item.codiceFiscale,
+          type: "expiry-reminder-sent",
+          channel: "system",
+          actor: "job:expiry-reminders",
+          outcome: "success",
+          details: { daysBefore: threshold },
+        });
         summary.sent++;
         summary.byThreshold[threshold] = (summary.byThreshold[threshold] ?? 0) + 1;
       }
@@ -63,50 +70,38 @@ export async function sendExpiryReminders(): Promise<ExpiryReminderSummary> {
   return summary;
 }
 
-async function claimReminder(credential: Credential): Promise<number | undefined> {
+async function queueReminder(credential: Credential): Promise<number | undefined> {
   if (credential.status !== "active" || !credential.pinExpiresAt) return undefined;
   const daysLeft = Math.ceil((Date.parse(credential.pinExpiresAt) - now().getTime()) / DAY_MS);
   const threshold = dueThreshold(daysLeft);
   const already = credential.remindersSent ?? [];
   if (threshold === undefined || already.includes(threshold)) return undefined;
   const passed = REMINDER_DAYS.filter((d) => d >= threshold && !already.includes(d));
-  try {
-    await dynamodb.send(
-      new UpdateCommand({
-        TableName: required("TABLE_NAME"),
-        Key: credentialKey(credential.codiceFiscale),
-        UpdateExpression: "SET remindersSent = list_append(if_not_exists(remindersSent, :empty), :passed)",
-        ConditionExpression:
-          "#status = :active AND pinExpiresAt = :expiresAt AND NOT contains(remindersSent, :threshold)",
-        ExpressionAttributeNames: { "#status": "status" },
-        ExpressionAttributeValues: {
-          ":empty": [],
-          ":passed": passed,
-          ":active": "active",
-          ":expiresAt": credential.pinExpiresAt,
-          ":threshold": threshold,
+  const queued = await commitWithNotices(
+    [
+      {
+        Update: {
+          TableName: required("TABLE_NAME"),
+          Key: credentialKey(credential.codiceFiscale),
+          UpdateExpression: "SET remindersSent = list_append(if_not_exists(remindersSent, :empty), :passed)",
+          ConditionExpression:
+            "#status = :active AND pinExpiresAt = :expiresAt AND NOT contains(remindersSent, :threshold)",
+          ExpressionAttributeNames: { "#status": "status" },
+          ExpressionAttributeValues: {
+            ":empty": [],
+            ":passed": passed,
+            ":active": "active",
+            ":expiresAt": credential.pinExpiresAt,
+            ":threshold": threshold,
+          },
         },
-      }),
-    );
-    return threshold;
-  } catch (error) {
-    if (error instanceof ConditionalCheckFailedException) return undefined;
-    throw error;
-  }
-}
-
-async function deliverReminder(credential: Credential, threshold: number): Promise<void> {
-  const { failed } = await notifyAll(
-    credential.contacts,
-    expiryReminder(threshold, credential.pinExpiresAt!),
+      },
+    ],
+    {
+      type: "expiry-reminder",
+      to: credential.contacts,
+      message: expiryReminder(threshold, credential.pinExpiresAt),
+    },
   );
-  if (failed.length) logger.warn("expiry reminder not delivered", { channels: failed, threshold });
-  await recordAuditEvent({
-    codiceFiscale: credential.codiceFiscale,
-    type: "expiry-reminder-sent",
-    channel: "system",
-    actor: "job:expiry-reminders",
-    outcome: failed.length ? "failure" : "success",
-    details: { daysBefore: threshold },
-  });
+  return queued ? threshold : undefined;
 }

@@ -140,15 +140,26 @@ export function recoveryCompletedNotice(): Message {
   );
 }
 
-export function recoveryPartMessage(part: "A" | "B", value: string, validUntil: string): Message {
+/**
+ * One half of a recovered PIN. Both halves of one PIN carry the same pairing code, so a holder who got a half
+ * of a confirmation that failed (and was retried) can tell which two belong together.
+ */
+export function recoveryPartMessage(
+  part: "A" | "B",
+  value: string,
+  validUntil: string,
+  pairing: string,
+): Message {
   const date = formatRomeDate(validUntil);
   const it = part === "A" ? "prima" : "seconda";
   const en = part === "A" ? "first" : "second";
   return bilingual(
     `${it[0]!.toUpperCase()}${it.slice(1)} parte del nuovo PIN`,
     `${en[0]!.toUpperCase()}${en.slice(1)} part of your new PIN`,
-    `La ${it} parte del tuo nuovo PIN è ${value}. Valido fino al ${date}.`,
-    `The ${en} part of your new PIN is ${value}. Valid until ${date}.`,
+    `La ${it} parte del tuo nuovo PIN è ${value}. Valido fino al ${date}. Codice di abbinamento ${pairing}: ` +
+      "le due parti dello stesso PIN hanno lo stesso codice; se ne hai ricevute di più, usa le più recenti.",
+    `The ${en} part of your new PIN is ${value}. Valid until ${date}. Pairing code ${pairing}: both parts of ` +
+      "one PIN carry the same code; if you received more than one, use the latest.",
     false,
   );
 }

@@ -1,4 +1,5 @@
-import { GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
+import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
+import { GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { hashToken } from "../credentials/pin-hash.ts";
 import { dynamodb } from "../platform/clients.ts";
 import { nowMs } from "../platform/clock.ts";
@@ -48,5 +49,70 @@ export function consumeLink(token: string) {
     Key: linkKey(token),
     ConditionExpression: "attribute_exists(pk) AND expiresAtMs > :now",
     ExpressionAttributeValues: { ":now": nowMs() },
+  };
+}
+
+/** How long a confirmation holds its link while it sends: far past a function's timeout, so only a dead one loses it. */
+export const CONFIRMATION_LEASE_MS = 60_000;
+/** Confirmations a link allows that could not send what they had to (each may have sent a message). */
+export const MAX_CONFIRMATION_ATTEMPTS = 5;
+
+/**
+ * Takes the link for one confirmation (`claim`) until it is consumed or released: of parallel confirmations
+ * exactly one gets it, and a confirmation that died lets it go when its lease runs out. A link whose
+ * confirmations kept failing is spent after `MAX_CONFIRMATION_ATTEMPTS`. False when it cannot be had.
+ */
+export async function claimLink(token: string, claim: string): Promise<boolean> {
+  const at = nowMs();
+  try {
+    await dynamodb.send(
+      new UpdateCommand({
+        TableName: required("TABLE_NAME"),
+        Key: linkKey(token),
+        UpdateExpression:
+          "SET confirmation = :claim, confirmationUntil = :until, attempts = if_not_exists(attempts, :zero) + :one",
+        ConditionExpression:
+          "attribute_exists(pk) AND expiresAtMs > :now AND (attribute_not_exists(confirmationUntil) OR confirmationUntil < :now) AND (attribute_not_exists(attempts) OR attempts < :max)",
+        ExpressionAttributeValues: {
+          ":claim": claim,
+          ":until": at + CONFIRMATION_LEASE_MS,
+          ":now": at,
+          ":zero": 0,
+          ":one": 1,
+          ":max": MAX_CONFIRMATION_ATTEMPTS,
+        },
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (error instanceof ConditionalCheckFailedException) return false;
+    throw error;
+  }
+}
+
+/** Lets the link go after a confirmation that changed nothing, so the holder can use it again at once. */
+export async function releaseLink(token: string, claim: string): Promise<void> {
+  try {
+    await dynamodb.send(
+      new UpdateCommand({
+        TableName: required("TABLE_NAME"),
+        Key: linkKey(token),
+        UpdateExpression: "REMOVE confirmation, confirmationUntil",
+        ConditionExpression: "confirmation = :claim",
+        ExpressionAttributeValues: { ":claim": claim },
+      }),
+    );
+  } catch (error) {
+    if (!(error instanceof ConditionalCheckFailedException)) throw error;
+  }
+}
+
+/** Transaction item that consumes a link this confirmation holds. */
+export function consumeClaimedLink(token: string, claim: string) {
+  return {
+    TableName: required("TABLE_NAME"),
+    Key: linkKey(token),
+    ConditionExpression: "confirmation = :claim",
+    ExpressionAttributeValues: { ":claim": claim },
   };
 }

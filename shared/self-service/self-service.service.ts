@@ -19,11 +19,19 @@ import { type Channel, contactChannels, deliver, notifyAll } from "../notificati
 import { dynamodb } from "../platform/clients.ts";
 import { now } from "../platform/clock.ts";
 import { config, required } from "../platform/config.ts";
-import { UnauthorizedError } from "../platform/errors.ts";
+import { RetryableError, UnauthorizedError } from "../platform/errors.ts";
 import { answerAfter, budgetLeft, subjectDigest, takeFromBudget } from "../platform/limits.ts";
 import { logger } from "../platform/logger.ts";
-import { randomId } from "../platform/random.ts";
-import { consumeLink, createLink, type LinkPurpose, readLink } from "./links.ts";
+import { randomId, randomString } from "../platform/random.ts";
+import {
+  claimLink,
+  consumeClaimedLink,
+  consumeLink,
+  createLink,
+  type LinkPurpose,
+  readLink,
+  releaseLink,
+} from "./links.ts";
 import type { recoveryRequestSchema, revocationRequestSchema } from "./self-service.schema.ts";
 
 /** Every recovery and revocation request answers no sooner than this, matched or not. */
@@ -124,11 +132,19 @@ function recoveryChannels(credential: Credential) {
   return partA && partB ? { partA, partB } : undefined;
 }
 
+/** Letters of pairing codes: none is a hexadecimal digit, so a code is never taken for a half of the PIN. */
+const PAIRING_ALPHABET = "GHJKMNPQRSTUVWXYZ";
+
 /**
- * Primary course (F5, confirm): consume the link and, in the same transaction, give the credential a new
- * 16-character PIN valid 48 hours (same PIN type), clearing any lock or block and killing the old PIN,
- * its access tokens and change tokens (the credential id changes); then send part A and part B on two
- * different channels. First access follows as for a new PIN.
+ * Primary course (F5, confirm): take the link (of parallel confirmations one proceeds), draw a new 16-character
+ * PIN and send its halves on two different channels, part B by e-mail or PEC first, then part A by SMS. Only
+ * once both were accepted, consume the link and, in the same transaction, give the credential the new PIN,
+ * valid 48 hours (same PIN type), clearing any lock or block and killing the old PIN, its access tokens and
+ * change tokens (the credential id changes). First access follows as for a new PIN.
+ *
+ * If a half cannot be sent, nothing changes: the answer is a retryable 503, the link is let go for the retry,
+ * the old PIN keeps working, and a half already sent belongs to a PIN that never comes to exist (the retry's
+ * halves carry another pairing code). So the holder is never left with half of a live PIN.
  */
 export async function confirmRecovery(token: string) {
   const grant = await readLink(token, "recovery");
@@ -136,46 +152,48 @@ export async function confirmRecovery(token: string) {
   if (!grant || !credential || credential.credentialId !== grant.credentialId) throw invalidLink();
   const channels = recoveryChannels(credential);
   if (!channels) throw invalidLink();
+  const claim = randomId();
+  if (!(await claimLink(token, claim))) throw invalidLink();
+
   const initialPin = generateInitialPin();
   const { partA, partB } = splitInitialPin(initialPin);
-  const at = now();
-  const validUntil = new Date(at.getTime() + ELECTRONIC_INITIAL_PIN_HOURS * 3_600_000).toISOString();
-  const update = versionedUpdate(
-    credential.codiceFiscale,
-    credential.version,
-    {
-      credentialId: randomId(),
-      status: "pending-first-access",
-      initialPinHash: await hashSecret(initialPin),
-      initialPinExpiresAt: validUntil,
-      initialPinDelivery: "electronic",
-      failures: 0,
-      blocked: false,
-      updatedAt: at.toISOString(),
-    },
-    ["lockedUntil", "pinHash", "pinSetAt", "pinExpiresAt", "gsi2pk", "gsi2sk", "remindersSent"],
-  );
-  try {
-    await dynamodb.send(
-      new TransactWriteCommand({ TransactItems: [{ Delete: consumeLink(token) }, { Update: update }] }),
-    );
-  } catch (error) {
-    if (error instanceof TransactionCanceledException) throw invalidLink();
-    throw error;
-  }
+  const pairing = randomString(PAIRING_ALPHABET, 4);
+  const validUntil = new Date(now().getTime() + ELECTRONIC_INITIAL_PIN_HOURS * 3_600_000).toISOString();
+  const initialPinHash = await hashSecret(initialPin);
   for (const [part, value, target] of [
-    ["A", partA, channels.partA],
     ["B", partB, channels.partB],
+    ["A", partA, channels.partA],
   ] as const) {
-    await deliver(target.channel, target.to, recoveryPartMessage(part, value, validUntil)).catch(
-      (error: Error) =>
-        logger.error("recovered PIN half not delivered", {
-          part,
-          channel: target.channel,
-          error: error.name,
-        }),
-    );
+    try {
+      await deliver(target.channel, target.to, recoveryPartMessage(part, value, validUntil, pairing));
+    } catch (error) {
+      logger.error("recovered PIN half not sent: nothing changed", {
+        part,
+        channel: target.channel,
+        error: (error as Error).name,
+      });
+      await releaseLink(token, claim);
+      await audit(credential.codiceFiscale, "recovery-completed", "failure", {
+        reason: "half-undeliverable",
+        part,
+        channel: target.channel,
+      });
+      throw new RetryableError(
+        "The new PIN could not be sent. Nothing changed: your current PIN still works and the link can be used again. Please retry in a few minutes.",
+      );
+    }
   }
+
+  await commitRecoveredPin(token, claim, credential, {
+    credentialId: randomId(),
+    status: "pending-first-access",
+    initialPinHash,
+    initialPinExpiresAt: validUntil,
+    initialPinDelivery: "electronic",
+    failures: 0,
+    blocked: false,
+    updatedAt: now().toISOString(),
+  });
   await notifyAll(credential.contacts, recoveryCompletedNotice());
   await audit(credential.codiceFiscale, "recovery-completed", "success", {
     partAChannel: channels.partA.channel,
@@ -193,6 +211,45 @@ export async function confirmRecovery(token: string) {
     },
     validUntil,
   };
+}
+
+/**
+ * Consumes the claimed link and writes the new PIN in one transaction. The halves are already out, so a change
+ * of the credential meanwhile (a failed login moves its version) does not undo the recovery: the write is made
+ * again over the fresh version, as long as it is still the credential the link was issued for.
+ */
+async function commitRecoveredPin(
+  token: string,
+  claim: string,
+  { codiceFiscale, credentialId, version: seen }: Credential,
+  fields: Record<string, unknown>,
+): Promise<void> {
+  let version: number | undefined = seen;
+  for (let attempt = 0; version !== undefined && attempt < 3; attempt++) {
+    const update = versionedUpdate(codiceFiscale, version, fields, [
+      "lockedUntil",
+      "pinHash",
+      "pinSetAt",
+      "pinExpiresAt",
+      "gsi2pk",
+      "gsi2sk",
+      "remindersSent",
+    ]);
+    try {
+      await dynamodb.send(
+        new TransactWriteCommand({
+          TransactItems: [{ Delete: consumeClaimedLink(token, claim) }, { Update: update }],
+        }),
+      );
+      return;
+    } catch (error) {
+      if (!(error instanceof TransactionCanceledException)) throw error;
+      if (error.CancellationReasons?.[0]?.Code === "ConditionalCheckFailed") break;
+      const current = await getCredential(codiceFiscale);
+      version = current?.credentialId === credentialId ? current.version : undefined;
+    }
+  }
+  throw invalidLink();
 }
 
 /**
