@@ -102,10 +102,7 @@ export async function startGateway(port: number, dev: DevContext, web?: LocalWeb
   const server = createServer(async (req: IncomingMessage, res: ServerResponse) => {
     // Pages and assets of the web client: every path but the API's and the development routes.
     if (web && isWebPath(req.url ?? "/")) {
-      await serveWeb(web, req, res).catch(() => {
-        res.statusCode = 500;
-        res.end();
-      });
+      serveWeb(web, req, res);
       return;
     }
     const started = performance.now();

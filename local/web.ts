@@ -3,7 +3,7 @@
  * for every path that is not the API's (`/v1/*`, `/.well-known/*`) nor a development route (`/_local/*`), with
  * the same security headers as behind CloudFront. A path that is no page and no file gets the 404 page.
  */
-import { readFile } from "node:fs/promises";
+import { readFileSync } from "node:fs";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { extname, join, normalize, sep } from "node:path";
 import { buildWeb } from "../web/build.ts";
@@ -13,13 +13,19 @@ export interface LocalWeb {
   root: string;
   files: number;
   ms: number;
+  /**
+   * Every built file, read once: served from memory, because file reads share libuv's small thread pool with
+   * the handlers' scrypt, and a burst of logins would otherwise stall every page for seconds.
+   */
+  contents: Map<string, Buffer>;
 }
 
 /** Builds the client with the local pages and the local issuer's `config.json`. */
 export function buildLocalWeb(root: string): LocalWeb {
   const started = performance.now();
   const files = buildWeb({ outDir: root, local: true, config: { auth: "local", identity: "local" } });
-  return { root, files: files.length, ms: Math.round(performance.now() - started) };
+  const contents = new Map(files.map((file) => [join(root, file), readFileSync(join(root, file))]));
+  return { root, files: files.length, ms: Math.round(performance.now() - started), contents };
 }
 
 export function isWebPath(url: string): boolean {
@@ -68,7 +74,7 @@ function fileFor(root: string, path: string): string | undefined {
   return page ? join(root, pageFile(page.path)) : undefined;
 }
 
-export async function serveWeb(web: LocalWeb, req: IncomingMessage, res: ServerResponse): Promise<void> {
+export function serveWeb(web: LocalWeb, req: IncomingMessage, res: ServerResponse): void {
   const path = (req.url ?? "/").split("?")[0] ?? "/";
   const headers = securityHeaders();
   if (req.method !== "GET" && req.method !== "HEAD") {
@@ -78,11 +84,11 @@ export async function serveWeb(web: LocalWeb, req: IncomingMessage, res: ServerR
   }
   let status = 200;
   let file = fileFor(web.root, path);
-  let body = file ? await readFile(file).catch(() => undefined) : undefined;
+  let body = file ? web.contents.get(file) : undefined;
   if (!body) {
     status = 404;
     file = join(web.root, pageFile(notFoundPage));
-    body = await readFile(file);
+    body = web.contents.get(file) ?? Buffer.from("Not found");
   }
   res.writeHead(status, {
     ...headers,

@@ -41,7 +41,8 @@ export function useBrowser(): Session {
         viewport: { width: 1280, height: 900 },
       });
       contexts.push(context);
-      context.setDefaultTimeout(15_000);
+      context.setDefaultTimeout(20_000);
+      context.setDefaultNavigationTimeout(30_000);
       const page = await context.newPage();
       const seen: string[] = [];
       problems.set(page, seen);

@@ -217,7 +217,7 @@ describe("citizen pages", () => {
     await operator.click("button[type=submit]");
     await operator.waitForURL("**/operator/contact-center/");
     await operator.waitForSelector("#app[data-ready] h1");
-    const verify = operator.locator("form").nth(2);
+    const verify = operator.locator("#verify-form");
     await verify.locator('input[name="codiceFiscale"]').fill(person.codiceFiscale);
     await verify.locator('input[name="phonePin"]').fill(phonePin);
     await verify.locator("button[type=submit]").click();

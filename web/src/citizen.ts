@@ -51,7 +51,11 @@ export async function citizenCall<T>(method: string, path: string, options: Call
   try {
     return await call<T>(method, path, { ...options, token });
   } catch (error) {
-    if (error instanceof ApiError && error.problem.status === 401) {
+    if (
+      error instanceof ApiError &&
+      error.problem.status === 401 &&
+      error.problem.code !== "invalid-credentials"
+    ) {
       clearToken("acting");
       clearToken("citizen");
       toLogin();

@@ -309,14 +309,22 @@ export async function busy<T>(button: HTMLButtonElement | null, action: () => Pr
   }
 }
 
-/** A form whose submit runs `onSubmit` with errors shown in place. */
+/** A form whose submit runs `onSubmit` with errors shown in place; `id` names it for links and tests. */
 export function form(
+  onSubmit: (form: HTMLFormElement) => Promise<void>,
+  ...children: Child[]
+): HTMLFormElement {
+  return namedForm(undefined, onSubmit, ...children);
+}
+
+export function namedForm(
+  id: string | undefined,
   onSubmit: (form: HTMLFormElement) => Promise<void>,
   ...children: Child[]
 ): HTMLFormElement {
   const element = h(
     "form",
-    { novalidate: true, class: "pin-form" },
+    { novalidate: true, class: "pin-form", id },
     h("div", { class: "error-summary" }),
     ...children,
   );

@@ -44,7 +44,11 @@ export async function operatorCall<T>(method: string, path: string, options: Cal
   try {
     return await call<T>(method, path, { ...options, token });
   } catch (error) {
-    if (error instanceof ApiError && error.problem.status === 401) {
+    if (
+      error instanceof ApiError &&
+      error.problem.status === 401 &&
+      error.problem.code !== "invalid-credentials"
+    ) {
       clearToken("operator");
       location.assign("/operator/");
     }

@@ -6,6 +6,8 @@ import { t } from "../i18n.ts";
 import { mountPage, rerender, section } from "../layout.ts";
 import { operatorBar, operatorCall, operatorFor, operatorGroupsOf } from "../operator.ts";
 
+/** Events per page: a screenful to read before moving on. */
+const PAGE_SIZE = 10;
 const { token, allowed: isAuditor } = operatorFor("auditor");
 const allowed = isAuditor || operatorGroupsOf(token).includes("back-office");
 const state = { codiceFiscale: "", from: "", to: "" };
@@ -16,7 +18,7 @@ async function load(codiceFiscale: string, cursors: Array<string | undefined>): 
     "GET",
     `/v1/operator/citizens/${encodeURIComponent(codiceFiscale)}/events`,
     {
-      query: { from: state.from, to: state.to, limit: 20, cursor: cursors.at(-1) },
+      query: { from: state.from, to: state.to, limit: PAGE_SIZE, cursor: cursors.at(-1) },
     },
   );
   shown = { codiceFiscale, page, cursors };

@@ -5,7 +5,7 @@
 
 import { documentBody, documentFields, emptyDocument, presentedByFields } from "../documents.ts";
 import { add, h } from "../dom.ts";
-import { callout, checkbox, form, input, radios, submitButton } from "../forms.ts";
+import { callout, checkbox, input, namedForm, radios, submitButton } from "../forms.ts";
 import { t } from "../i18n.ts";
 import { mountPage, rerender, section } from "../layout.ts";
 import { operatorBar, operatorCall, operatorFor } from "../operator.ts";
@@ -97,7 +97,8 @@ function issuanceSection(): HTMLElement {
   return section(
     "operator.branch.issue",
     h("p", {}, t("operator.branch.issueIntro")),
-    form(
+    namedForm(
+      "issue-form",
       async () => {
         const result = await operatorCall<Issued>("POST", "/v1/operator/branch-issuances", {
           body: issuanceBody(),

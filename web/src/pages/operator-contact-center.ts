@@ -4,7 +4,7 @@
  */
 import { newIdempotencyKey } from "../api.ts";
 import { add, h } from "../dom.ts";
-import { callout, form, input, select, submitButton } from "../forms.ts";
+import { callout, input, namedForm, select, submitButton } from "../forms.ts";
 import { countryName, t } from "../i18n.ts";
 import { mountPage, rerender, section } from "../layout.ts";
 import { operatorBar, operatorCall, operatorFor } from "../operator.ts";
@@ -95,7 +95,8 @@ function requestSection(): HTMLElement {
     "operator.cc.request",
     h("p", {}, t("operator.cc.requestIntro")),
     outcome ??
-      form(
+      namedForm(
+        "request-form",
         async () => {
           const body = pinRequestBody(person);
           const serialised = JSON.stringify(body);
@@ -150,7 +151,8 @@ function contactSection(): HTMLElement {
           ),
         )
       : null,
-    form(
+    namedForm(
+      "contact-form",
       async () => {
         const result = await operatorCall<{ contacts: Record<string, string> }>(
           "POST",
@@ -202,7 +204,8 @@ function verifySection(): HTMLElement {
             t(verdict ? "operator.cc.valid" : "operator.cc.invalid"),
           ),
         ),
-    form(
+    namedForm(
+      "verify-form",
       async () => {
         const result = await operatorCall<{ valid: boolean }>(
           "POST",

@@ -1,0 +1,143 @@
+/**
+ * The operator console in a real Chromium: local sign-in by group, the contact center's request by phone with
+ * part A shown once, adding a contact, the branch issuance whose envelope opens as a PDF blob in a new tab,
+ * and the auditor's paged events.
+ */
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
+import { outbox, postJson, putOnRecord } from "../e2e/helpers.ts";
+import { activeHolders } from "../e2e/journeys.ts";
+import { pinRequestBody } from "../fixtures/requests.ts";
+import { audit, open, useBrowser } from "./browser.ts";
+
+const session = useBrowser();
+
+async function signIn(role: string, operatorId: string): Promise<Page> {
+  const page = await session.newPage("it");
+  await open(page, "/operator/");
+  await page.selectOption('select[name="role"]', role);
+  await page.fill('input[name="operatorId"]', operatorId);
+  await page.click("button[type=submit]");
+  await page.waitForURL(`**/operator/${role}/`);
+  await page.waitForSelector("#app[data-ready] .operator-bar");
+  return page;
+}
+
+type Person = ReturnType<typeof pinRequestBody>;
+
+async function fillPerson(page: Page, person: Person, form: string): Promise<void> {
+  const scope = page.locator(form);
+  await scope.locator('input[name="codiceFiscale"]').first().fill(person.codiceFiscale);
+  await scope.locator('input[name="surname"]').fill(person.surname);
+  await scope.locator('input[name="givenName"]').fill(person.givenName);
+  await scope.locator('input[name="birthDate"]').fill(person.birthDate);
+  await scope.locator('input[name="birthPlaceCode"]').fill(person.birthPlaceCode);
+  await scope.locator(`input[type=radio][value="${person.sex}"]`).check({ force: true });
+  await scope
+    .locator('select[name="residence.countryCode"]')
+    .first()
+    .selectOption(person.residence.countryCode);
+  await scope.locator('input[name="residence.addressLines.0"]').fill(person.residence.addressLines[0]!);
+  await scope.locator('input[name="residence.city"]').fill(person.residence.city);
+  await scope.locator('input[name="residence.postalCode"]').fill(person.residence.postalCode);
+  await scope.locator('input[name="contacts.mobile"]').fill(person.contacts.mobile);
+  await scope.locator('input[name="contacts.email"]').fill(person.contacts.email);
+}
+
+describe("operator console", () => {
+  it("signs in locally by group; a contact-center request shows part A once; a contact is added", async () => {
+    const signInPage = await session.newPage("en");
+    await open(signInPage, "/operator/");
+    await audit(signInPage, "operator-sign-in");
+
+    const person = pinRequestBody();
+    await putOnRecord(person);
+    const page = await signIn("contact-center", "cc-7");
+    await audit(page, "operator-contact-center");
+    await fillPerson(page, person, "#request-form");
+    await page.locator("#request-form button[type=submit]").click();
+    await page.waitForSelector('[data-testid="part-a"]');
+    const shown = (await page.textContent('[data-testid="part-a"]'))?.replace(/\s/g, "");
+    const sms = (await outbox()).sms.filter((m) => m.to === person.contacts.mobile).at(-1);
+    expect(sms?.text).toContain(shown);
+    await audit(page, "operator-contact-center-part-a");
+    await page.click("text=Letta: nascondi");
+    await page.waitForSelector("text=non più disponibile");
+    expect(await page.locator('[data-testid="part-a"]').count()).toBe(0);
+    expect(await page.textContent("main")).not.toContain(shown!);
+
+    const contact = page.locator("#contact-form");
+    await contact.locator('input[name="codiceFiscale"]').fill(person.codiceFiscale);
+    await contact.locator('select[name="contact.kind"]').selectOption("pec");
+    await contact.locator('input[name="contact.value"]').fill(`pec-${person.contacts.email}`);
+    await contact.locator("button[type=submit]").click();
+    await page.waitForSelector("#contact-outcome");
+    expect(await page.textContent("main")).toContain("PEC:");
+
+    // The same kind again: the problem shows beside the form.
+    await contact.locator('select[name="contact.kind"]').selectOption("pec");
+    await contact.locator('input[name="contact.value"]').fill(`other-${person.contacts.email}`);
+    await contact.locator("button[type=submit]").click();
+    await page.waitForSelector(".error-summary .alert");
+    expect(await page.textContent(".error-summary")).toContain("già registrato");
+  });
+
+  it("branch issuance: the envelope PDF opens in a new tab as a blob, the PIN never on the page", async () => {
+    const person = pinRequestBody();
+    await putOnRecord(person);
+    const page = await signIn("branch", "branch-3");
+    await audit(page, "operator-branch");
+    const issue = page.locator("#issue-form");
+    await fillPerson(page, person, "#issue-form");
+    await issue.locator('select[name="identityDocument.kind"]').selectOption("passport");
+    await issue.locator('input[name="identityDocument.number"]').fill("YA1234567");
+    await issue.locator('select[name="identityDocument.issuingCountry"]').selectOption("US");
+    await issue.locator('input[name="identityDocument.expiryDate"]').fill("2034-05-01");
+    const [popup, response] = await Promise.all([
+      page.waitForEvent("popup"),
+      page.waitForResponse("**/v1/operator/branch-issuances"),
+      issue.locator("button[type=submit]").click(),
+    ]);
+    await popup.waitForLoadState("domcontentloaded").catch(() => undefined);
+    // The new tab shows a blob of this origin whose document is the PDF (Chromium's viewer embeds it).
+    expect(popup.url()).toMatch(/^blob:http:\/\/localhost:\d+\//);
+    expect(await popup.evaluate(() => document.contentType)).toBe("application/pdf");
+    const envelope = (await response.json()).envelope;
+    expect(Buffer.from(envelope.base64, "base64").subarray(0, 5).toString()).toBe("%PDF-");
+    await page.waitForSelector("#issued");
+    expect(await page.textContent("main")).not.toMatch(/\b[0-9A-F]{16}\b/);
+    expect(await page.getAttribute('[data-testid="envelope-link"]', "href")).toBe(popup.url());
+    await audit(page, "operator-branch-issued");
+
+    // A delegate at the counter is refused, with the reason shown.
+    await page.click("text=Nuovo rilascio");
+    const again = page.locator("#issue-form");
+    await fillPerson(page, pinRequestBody(), "#issue-form");
+    await again.locator('input[type=radio][value="delegate"]').check({ force: true });
+    await again.locator('input[name="identityDocument.number"]').fill("YA7654321");
+    await again.locator('select[name="identityDocument.issuingCountry"]').selectOption("US");
+    await again.locator('input[name="identityDocument.expiryDate"]').fill("2034-05-01");
+    await again.locator("button[type=submit]").click();
+    await page.waitForSelector(".error-summary .alert");
+    expect(await page.textContent(".error-summary")).toContain("delegato");
+  });
+
+  it("auditor: a codice fiscale's events, a page at a time", async () => {
+    const person = pinRequestBody();
+    await activeHolders([person], "K7TQ2M9X");
+    const page = await signIn("auditor", "aud-1");
+    // More events than a page holds: wrong PINs, each one audited.
+    for (let i = 0; i < 8; i++)
+      await postJson("/v1/sessions", { codiceFiscale: person.codiceFiscale, pin: `WRONG${100 + i}` });
+    await page.fill('input[name="codiceFiscale"]', person.codiceFiscale);
+    await page.click("button[type=submit]");
+    await page.waitForSelector(".events-table");
+    expect(await page.locator(".events-table tbody tr").count()).toBe(10);
+    await audit(page, "operator-auditor");
+    await page.click('[data-testid="next-page"]');
+    await page.waitForSelector("text=pagina 2");
+    expect(await page.locator(".events-table tbody tr").count()).toBeGreaterThan(0);
+    await page.click("text=Pagina precedente");
+    await page.waitForSelector("text=pagina 1");
+  });
+});
