@@ -49,6 +49,12 @@ export function toHttpApiEvent(
     }
     headers[name] = headers[name] === undefined ? value : `${headers[name]},${value}`;
   }
+  // API Gateway tells the function how the client reached it; locally that is plain HTTP on the gateway's port.
+  headers["x-forwarded-for"] = headers["x-forwarded-for"]
+    ? `${headers["x-forwarded-for"]}, ${request.sourceIp}`
+    : request.sourceIp;
+  headers["x-forwarded-port"] = /:(\d+)$/.exec(request.host)?.[1] ?? "80";
+  headers["x-forwarded-proto"] = "http";
   const query: Record<string, string> = {};
   for (const [key, value] of new URLSearchParams(rawQueryString)) {
     query[key] = query[key] === undefined ? value : `${query[key]},${value}`;

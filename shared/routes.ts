@@ -4,7 +4,7 @@ import {
   applicationRequestSchema,
   applicationSchema,
 } from "./applications/application.schema.ts";
-import { auditPageSchema } from "./audit/audit.schema.ts";
+import { auditPageSchema, auditQuerySchema } from "./audit/audit.schema.ts";
 import { branchIssuanceSchema, branchIssuedSchema } from "./branch/branch-issuance.schema.ts";
 import { addContactSchema, maskedContactsSchema } from "./contact-center/contact.schema.ts";
 import {
@@ -14,6 +14,7 @@ import {
   faxConversionSchema,
   openConversionSchema,
   openedConversionSchema,
+  queueQuerySchema,
   queueSchema,
 } from "./conversion/conversion.schema.ts";
 import {
@@ -54,7 +55,8 @@ export type OperatorGroup = (typeof operatorGroups)[number];
 
 /** Who may call a route. */
 export type Access =
-  | { kind: "public" }
+  /** `bearer`: an optional token the route reads when given (a PIN change with the current PIN). */
+  | { kind: "public"; bearer?: "citizen" }
   | { kind: "citizen" }
   | { kind: "identity" }
   | { kind: "citizen-or-identity" }
@@ -71,6 +73,15 @@ export interface RouteDefinition {
   summary: string;
   /** Request body schema, also used for validation by the handler and for the OpenAPI document. */
   body?: z.ZodType;
+  /** Query parameters of a list route, as the handler parses them. */
+  query?: z.ZodObject;
+  /** The route takes an `Idempotency-Key` header: a retry with the same key and body gets the first answer. */
+  idempotent?: boolean;
+  /**
+   * Problem statuses the route's own rules answer with, and their codes. Those that follow from the rest of the
+   * definition (a body, a query, a token, an idempotency key) are added by the OpenAPI document itself.
+   */
+  problems?: Record<number, string>;
   /** Successful responses by status. */
   responses: Record<number, { description: string; schema?: z.ZodType; contentType?: string }>;
 }
@@ -108,6 +119,12 @@ export const routes: readonly RouteDefinition[] = [
     path: "/v1/pin-requests",
     functionName: "pinRequests",
     access: { kind: "public" },
+    idempotent: true,
+    problems: {
+      422: "not-eligible (resident in Italy or holding an Italian identity document: use SPID, CIE or CNS), codice-fiscale-mismatch, not-on-record",
+      429: "destination-limit: part A went to this destination too often today",
+      503: "temporarily-unavailable: part A could not be sent and nothing usable was kept; retry after Retry-After",
+    },
     summary:
       "Request a PIN (F1): part A now by SMS, e-mail or PEC, part B by post. Supports Idempotency-Key.",
     body: pinRequestSchema,
@@ -118,6 +135,9 @@ export const routes: readonly RouteDefinition[] = [
     path: "/v1/sessions",
     functionName: "sessions",
     access: { kind: "public" },
+    problems: {
+      401: "invalid-credentials: the same answer for any wrong, unknown, locked, blocked or revoked PIN",
+    },
     summary: "Log in with codice fiscale and PIN (F3, F4)",
     body: loginSchema,
     responses: {
@@ -128,7 +148,12 @@ export const routes: readonly RouteDefinition[] = [
     method: "POST",
     path: "/v1/pin-changes",
     functionName: "pinChanges",
-    access: { kind: "public" },
+    access: { kind: "public", bearer: "citizen" },
+    problems: {
+      400: "weak-pin: the new PIN breaks a rule (reason says which)",
+      401: "invalid-token (change or access token), unauthorized (the current-PIN variant without an access token), invalid-credentials (wrong current PIN)",
+      403: "forbidden: a delegated token (F14) cannot manage the credential",
+    },
     summary: "Choose a new 8-character PIN with a change token, or with the current PIN and an access token",
     body: pinChangeSchema,
     responses: { 200: { description: "PIN changed", schema: pinChangedSchema } },
@@ -146,6 +171,7 @@ export const routes: readonly RouteDefinition[] = [
     path: "/v1/recoveries",
     functionName: "recoveries",
     access: { kind: "public" },
+    problems: { 403: "forbidden: a delegated token (F14) cannot manage the credential" },
     summary:
       "Recover a PIN used at least once (F5): codice fiscale and two registered contacts; a 24 h link follows",
     body: recoveryRequestSchema,
@@ -158,6 +184,10 @@ export const routes: readonly RouteDefinition[] = [
     path: "/v1/recoveries/confirm",
     functionName: "recoveryConfirmations",
     access: { kind: "public" },
+    problems: {
+      401: "invalid-token: the link is not valid, was used, or has expired",
+      503: "temporarily-unavailable: a half of the new PIN could not be sent; retry",
+    },
     summary: "Confirm a recovery with the link's token: a new 16-character PIN, its halves on two channels",
     body: confirmationSchema,
     responses: { 200: { description: "New PIN sent", schema: recoveredSchema } },
@@ -167,6 +197,7 @@ export const routes: readonly RouteDefinition[] = [
     path: "/v1/revocations",
     functionName: "revocations",
     access: { kind: "public" },
+    problems: { 403: "forbidden: a delegated token (F14) cannot manage the credential" },
     summary: "Revoke a PIN (F6): codice fiscale, health card and an address for the 24 h confirmation link",
     body: revocationRequestSchema,
     responses: {
@@ -178,6 +209,7 @@ export const routes: readonly RouteDefinition[] = [
     path: "/v1/revocations/confirm",
     functionName: "revocationConfirmations",
     access: { kind: "public" },
+    problems: { 401: "invalid-token: the link is not valid, was used, or has expired" },
     summary: "Confirm a revocation with the link's token",
     body: confirmationSchema,
     responses: { 200: { description: "PIN revoked", schema: revokedSchema } },
@@ -187,6 +219,7 @@ export const routes: readonly RouteDefinition[] = [
     path: "/v1/phone-pins",
     functionName: "phonePins",
     access: { kind: "identity" },
+    problems: { 403: "forbidden: a delegated token (F14) cannot manage the credential" },
     summary: "Generate a phone PIN (F12) for contact-center identification; replaces the previous one",
     body: phonePinRequestSchema,
     responses: { 201: { description: "Phone PIN", schema: phonePinIssuedSchema } },
@@ -205,6 +238,8 @@ export const routes: readonly RouteDefinition[] = [
     path: "/v1/me/events",
     functionName: "myEvents",
     access: { kind: "citizen" },
+    query: auditQuerySchema,
+    problems: { 403: "forbidden: a delegated token (F14) cannot manage the credential" },
     summary: "The holder's own security activity of the last 90 days (F16), newest first",
     responses: { 200: { description: "A page of events", schema: auditPageSchema } },
   },
@@ -213,6 +248,13 @@ export const routes: readonly RouteDefinition[] = [
     path: "/v1/operator/pin-requests",
     functionName: "operatorPinRequests",
     access: { kind: "operator", groups: ["contact-center"] },
+    idempotent: true,
+    problems: {
+      409: "pin-exists: the person holds a live PIN (recovery is the way)",
+      422: "not-eligible (resident in Italy or holding an Italian identity document: use SPID, CIE or CNS), codice-fiscale-mismatch, not-on-record",
+      429: "destination-limit: part A went to this destination too often today",
+      503: "temporarily-unavailable: part A could not be sent and nothing usable was kept; retry after Retry-After",
+    },
     summary:
       "Request a PIN for a caller (F8): part A in the answer to read out, and on the chosen channel; part B by post. " +
       "Supports Idempotency-Key (a replay answers without part A).",
@@ -229,6 +271,11 @@ export const routes: readonly RouteDefinition[] = [
     path: "/v1/operator/contacts",
     functionName: "operatorContacts",
     access: { kind: "operator", groups: ["contact-center"] },
+    problems: {
+      404: "holder-not-found",
+      409: "contact-exists (a contact of this kind is registered), concurrent-change (retry)",
+      422: "no-registered-contact",
+    },
     summary: "Add a contact for a holder who has at least one (F7); quiet for 7 days, previous contacts told",
     body: addContactSchema,
     responses: { 200: { description: "The holder's contacts, masked", schema: maskedContactsSchema } },
@@ -238,6 +285,11 @@ export const routes: readonly RouteDefinition[] = [
     path: "/v1/operator/branch-issuances",
     functionName: "branchIssuances",
     access: { kind: "operator", groups: ["branch"] },
+    problems: {
+      403: "delegate-not-allowed: a delegate cannot act for the holder at a branch",
+      409: "pin-exists (unless replaceExisting), concurrent-change",
+      422: "codice-fiscale-mismatch, not-eligible, document-expired, not-a-minor",
+    },
     summary:
       "Issue a dispositivo PIN in person (F9, F13): the PIN exists only inside the returned PIN-mailer PDF",
     body: branchIssuanceSchema,
@@ -248,6 +300,7 @@ export const routes: readonly RouteDefinition[] = [
     path: "/v1/operator/citizens/{codiceFiscale}/events",
     functionName: "citizenEvents",
     access: { kind: "operator", groups: ["auditor", "back-office"] },
+    query: auditQuerySchema,
     summary:
       "A holder's audit trail (F16), newest first, with ?from=&to=&limit=&cursor=; the read is audited",
     responses: { 200: { description: "A page of events", schema: auditPageSchema } },
@@ -257,6 +310,11 @@ export const routes: readonly RouteDefinition[] = [
     path: "/v1/conversion-requests",
     functionName: "conversionRequests",
     access: { kind: "citizen" },
+    problems: {
+      403: "forbidden: a delegated token (F14) cannot manage the credential",
+      409: "conversion-open (its id in the answer), already-dispositivo",
+      422: "document-expired",
+    },
     summary:
       "Open a conversion to dispositivo (F10): presigned POSTs for the signed request form and the identity document",
     body: openConversionSchema,
@@ -267,6 +325,7 @@ export const routes: readonly RouteDefinition[] = [
     path: "/v1/conversion-requests/{id}",
     functionName: "conversionRequest",
     access: { kind: "citizen" },
+    problems: { 404: "not-found: no such request of the holder's" },
     summary: "A conversion request of the holder's",
     responses: { 200: { description: "The request", schema: conversionSchema } },
   },
@@ -275,6 +334,7 @@ export const routes: readonly RouteDefinition[] = [
     path: "/v1/conversion-requests/{id}/form",
     functionName: "conversionForm",
     access: { kind: "citizen" },
+    problems: { 403: "forbidden: a delegated token (F14) cannot manage the credential", 404: "not-found" },
     summary: "The pre-filled request form (PDF, it/en) to print and sign",
     responses: { 200: { description: "PDF", contentType: "application/pdf" } },
   },
@@ -283,6 +343,12 @@ export const routes: readonly RouteDefinition[] = [
     path: "/v1/conversion-requests/{id}/submit",
     functionName: "conversionSubmissions",
     access: { kind: "citizen" },
+    problems: {
+      403: "forbidden: a delegated token (F14) cannot manage the credential",
+      404: "not-found",
+      409: "already-decided, concurrent-change",
+      422: "documents-missing: names the documents not uploaded yet",
+    },
     summary: "Submit a conversion request once both documents are uploaded (422 documents-missing before)",
     responses: {
       200: { description: "Submitted", schema: conversionSchema.pick({ id: true, status: true }) },
@@ -293,6 +359,7 @@ export const routes: readonly RouteDefinition[] = [
     path: "/v1/applications",
     functionName: "applications",
     access: { kind: "citizen" },
+    idempotent: true,
     summary:
       "Submit an application (F11): accepted with a dispositivo PIN, suspended with an ordinario one. Supports Idempotency-Key.",
     body: applicationRequestSchema,
@@ -311,6 +378,11 @@ export const routes: readonly RouteDefinition[] = [
     path: "/v1/operator/conversion-requests",
     functionName: "faxConversions",
     access: { kind: "operator", groups: ["back-office"] },
+    problems: {
+      404: "holder-not-found",
+      409: "conversion-open, already-dispositivo, concurrent-change",
+      422: "document-expired",
+    },
     summary:
       "Record a faxed conversion request; submitted once its scan is uploaded through the returned POST",
     body: faxConversionSchema,
@@ -321,6 +393,7 @@ export const routes: readonly RouteDefinition[] = [
     path: "/v1/operator/conversion-requests",
     functionName: "conversionQueue",
     access: { kind: "operator", groups: ["back-office"] },
+    query: queueQuerySchema,
     summary:
       "Submitted conversion requests, oldest first, with 5-minute links to each document (?status=submitted)",
     responses: { 200: { description: "The queue", schema: queueSchema } },
@@ -330,6 +403,11 @@ export const routes: readonly RouteDefinition[] = [
     path: "/v1/operator/conversion-requests/{id}/decision",
     functionName: "conversionDecisions",
     access: { kind: "operator", groups: ["back-office"] },
+    problems: {
+      404: "not-found",
+      409: "already-decided (another decision won), concurrent-change",
+      422: "documents-missing",
+    },
     summary:
       "Approve or reject (with a reason) a submitted conversion request; of parallel decisions one wins",
     body: decisionSchema,
@@ -340,6 +418,12 @@ export const routes: readonly RouteDefinition[] = [
     path: "/v1/operator/branch-conversions",
     functionName: "branchConversions",
     access: { kind: "operator", groups: ["branch"] },
+    problems: {
+      403: "delegate-not-allowed",
+      404: "holder-not-found",
+      409: "already-dispositivo, concurrent-change",
+      422: "document-expired, not-a-minor",
+    },
     summary: "Convert a PIN to dispositivo in person (F10); delegates refused as in F9",
     body: branchConversionSchema,
     responses: { 200: { description: "Converted", schema: z.object({ pinType: z.literal("dispositivo") }) } },
@@ -349,6 +433,11 @@ export const routes: readonly RouteDefinition[] = [
     path: "/v1/delegations",
     functionName: "delegations",
     access: { kind: "citizen-or-identity" },
+    problems: {
+      403: "forbidden: a delegated token (F14) cannot manage the credential",
+      409: "delegate-exists (one active delegate per delegator), delegation-limit (3 per delegate)",
+      422: "self-delegation, codice-fiscale-mismatch, delegator-without-pin",
+    },
     summary:
       "Delegate a trusted person (F14): one active delegate per delegator, at most 3 ordinary delegations per delegate",
     body: giveDelegationSchema,
@@ -359,6 +448,7 @@ export const routes: readonly RouteDefinition[] = [
     path: "/v1/delegations",
     functionName: "delegationList",
     access: { kind: "citizen-or-identity" },
+    problems: { 403: "forbidden: a delegated token (F14) cannot manage the credential" },
     summary: "Delegations given and received, with their live status",
     responses: { 200: { description: "Delegations", schema: delegationListSchema } },
   },
@@ -367,6 +457,11 @@ export const routes: readonly RouteDefinition[] = [
     path: "/v1/delegations/{id}",
     functionName: "delegationEnds",
     access: { kind: "citizen-or-identity" },
+    problems: {
+      403: "forbidden: a delegated token (F14) cannot manage the credential",
+      404: "not-found: no such delegation of the caller's",
+      409: "delegation-ended",
+    },
     summary: "Revoke (delegator) or renounce (delegate) a delegation; its tokens stop at their next use",
     responses: { 204: { description: "Ended" } },
   },
@@ -375,6 +470,12 @@ export const routes: readonly RouteDefinition[] = [
     path: "/v1/delegations/{id}/sessions",
     functionName: "delegationSessions",
     access: { kind: "citizen-or-identity" },
+    problems: {
+      403: "forbidden: a delegated token (F14) cannot manage the credential",
+      404: "not-found",
+      409: "delegation-ended",
+      422: "delegator-without-pin",
+    },
     summary:
       "Act on the delegator's behalf: a 15-minute access token with the RFC 8693 act claim naming the delegate",
     responses: { 200: { description: "Delegated access token", schema: delegatedSessionSchema } },
@@ -384,6 +485,10 @@ export const routes: readonly RouteDefinition[] = [
     path: "/v1/operator/delegations",
     functionName: "branchDelegations",
     access: { kind: "operator", groups: ["branch"] },
+    problems: {
+      409: "delegate-exists, delegation-limit",
+      422: "self-delegation, codice-fiscale-mismatch, delegator-without-pin",
+    },
     summary:
       "Register a delegation at a branch, including guardian and parent ones (which do not count to the limit)",
     body: branchDelegationSchema,

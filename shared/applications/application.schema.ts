@@ -8,7 +8,10 @@ export const applicationRequestSchema = z.strictObject({
   details: z
     .record(z.string(), z.unknown())
     .optional()
-    .refine((d) => d === undefined || Buffer.byteLength(JSON.stringify(d)) <= 8 * 1024, "At most 8 KiB"),
+    .refine((d) => d === undefined || Buffer.byteLength(JSON.stringify(d)) <= 8 * 1024, "At most 8 KiB")
+    .meta({
+      description: "Free-form details for the benefit's own back end: at most 8 KiB as JSON (UTF-8).",
+    }),
 });
 
 export const applicationSchema = z.object({

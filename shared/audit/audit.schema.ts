@@ -14,7 +14,9 @@ export const auditPageSchema = z.object({
   nextCursor: z.string().optional(),
 });
 
-const isoDateOrTime = z.union([z.iso.date(), z.iso.datetime({ offset: true })]);
+const isoDateOrTime = z.union([z.iso.date(), z.iso.datetime({ offset: true })], {
+  error: "Use a date (YYYY-MM-DD) or a date and time with its offset (2026-01-31T09:30:00+01:00)",
+});
 
 /** `?from=&to=&limit=&cursor=` of an audit read (SPEC §5a lists). */
 export const auditQuerySchema = z.strictObject({

@@ -27,6 +27,18 @@ export const branchIssuanceSchema = z
     if (request.holderKind === "citizen" && request.intermediary) {
       ctx.addIssue({ code: "custom", path: ["intermediary"], message: "Only for holderKind intermediary" });
     }
+  })
+  .meta({
+    description:
+      "intermediary is required when holderKind is intermediary, and only then. A delegate at the counter is " +
+      "403 delegate-not-allowed; a parent only for a holder under 18 (422 not-a-minor).",
+    anyOf: [
+      { properties: { holderKind: { const: "intermediary" } }, required: ["holderKind", "intermediary"] },
+      {
+        properties: { holderKind: { const: "citizen" } },
+        not: { required: ["intermediary"], properties: { intermediary: { type: "object" } } },
+      },
+    ],
   });
 
 export type BranchIssuance = z.infer<typeof branchIssuanceSchema>;

@@ -28,6 +28,10 @@ export const decisionSchema = z
   .refine((d) => d.decision === "approved" || d.reason, {
     path: ["reason"],
     message: "A reason is required to reject",
+  })
+  .meta({
+    description: "A rejection needs a reason (sent to the holder).",
+    anyOf: [{ properties: { decision: { const: "approved" } } }, { required: ["reason"] }],
   });
 
 const uploadSchema = z.object({

@@ -25,7 +25,9 @@ const EVEN_VALUES: Record<string, number> = {};
   }
 }
 
-const PATTERN = /^[A-Z]{6}[0-9LMNPQRSTUV]{2}[ABCDEHLMPRST][0-9LMNPQRSTUV]{2}[A-Z][0-9LMNPQRSTUV]{3}[A-Z]$/;
+/** The shape of a (normalised) codice fiscale, omocodic variants included; also stated in the OpenAPI document. */
+export const CODICE_FISCALE_PATTERN =
+  /^[A-Z]{6}[0-9LMNPQRSTUV]{2}[ABCDEHLMPRST][0-9LMNPQRSTUV]{2}[A-Z][0-9LMNPQRSTUV]{3}[A-Z]$/;
 
 export function normaliseCodiceFiscale(value: string): string {
   return value.trim().toUpperCase();
@@ -52,7 +54,7 @@ export function decodeOmocodia(cf: string): string {
 }
 
 export function isValidCodiceFiscale(cf: string): boolean {
-  if (!PATTERN.test(cf)) return false;
+  if (!CODICE_FISCALE_PATTERN.test(cf)) return false;
   const base = decodeOmocodia(cf);
   const day = Number(base.slice(9, 11));
   if (!((day >= 1 && day <= 31) || (day >= 41 && day <= 71))) return false;

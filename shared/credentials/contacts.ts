@@ -48,10 +48,25 @@ export const mobileSchema = z
       return z.NEVER;
     }
     return e164;
+  })
+  .meta({
+    id: "Mobile",
+    pattern: "^\\+[1-9][0-9]{6,14}$",
+    description:
+      "A mobile number in E.164 international format. It must be valid for its country's numbering plan and " +
+      "a mobile number there (or one the plan cannot tell from a fixed line); spaces are tolerated and removed.",
+    examples: ["+14155550123"],
   });
 
 export const emailSchema = z
   .string()
   .max(254)
   .transform(normaliseEmail)
-  .pipe(z.email("Not a valid e-mail address"));
+  .pipe(z.email("Not a valid e-mail address"))
+  .meta({
+    id: "Email",
+    format: "email",
+    description:
+      "An e-mail address (PEC addresses too); compared case-insensitively, surrounding spaces removed.",
+    examples: ["mario.rossi@example.org"],
+  });

@@ -11,7 +11,8 @@ import { AppError } from "./errors.ts";
 import type { HttpRequest } from "./http.ts";
 import { randomId } from "./random.ts";
 
-const IDEMPOTENCY_KEY = /^[A-Za-z0-9._:-]{8,128}$/;
+/** What an `Idempotency-Key` may be; also stated in the OpenAPI document. */
+export const IDEMPOTENCY_KEY = /^[A-Za-z0-9._:-]{8,128}$/;
 
 /** The request's `Idempotency-Key` header, validated; undefined when absent. */
 export function idempotencyKeyOf(request: Pick<HttpRequest<unknown>, "headers">): string | undefined {

@@ -1,35 +1,76 @@
 import { extendZodWithOpenApi, OpenAPIRegistry, OpenApiGeneratorV31 } from "@asteasolutions/zod-to-openapi";
 import { z } from "zod";
 import { type RouteDefinition, routes } from "../routes.ts";
+import { MAX_BODY_BYTES } from "./http.ts";
+import { IDEMPOTENCY_KEY } from "./idempotency.ts";
 
 // Adds `.openapi()` to zod's prototypes, so schemas built anywhere (before or after) can be registered.
 extendZodWithOpenApi(z);
 
-const problemSchema = z.object({
-  type: z.string(),
-  code: z.string(),
-  title: z.string(),
-  status: z.number().int(),
-  detail: z.string(),
-  instance: z.string().optional(),
-  errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
-});
+/** RFC 9457 problem details, as the chain's error renderer (http.ts) writes them. */
+const problemSchema = z
+  .looseObject({
+    type: z.string().meta({ format: "uri-reference", examples: ["about:blank"] }),
+    code: z.string().meta({ description: "Stable, machine-readable code", examples: ["validation-failed"] }),
+    title: z.string(),
+    status: z.number().int().min(400).max(599),
+    detail: z.string(),
+    instance: z.string().optional().meta({ description: "The request's path" }),
+    errors: z
+      .array(z.object({ path: z.string(), message: z.string() }))
+      .optional()
+      .meta({ description: "For validation-failed: each field that was refused, by its dotted path" }),
+  })
+  .meta({
+    description:
+      "RFC 9457 problem details. Some codes add members: weak-pin a reason, conversion-open the open request's id.",
+  });
+
+/** What API Gateway itself answers with: its throttling (429) and, in AWS, its JWT authorizers (401). */
+const gatewayMessageSchema = z
+  .object({ message: z.string().meta({ examples: ["Too Many Requests", "Unauthorized"] }) })
+  .meta({ description: "API Gateway's own answer, before any function runs." });
+
+/** Statuses API Gateway may answer itself, before any function runs, and when. */
+function gatewayAnswersOf(route: RouteDefinition): Record<number, string> {
+  const answers: Record<number, string> = {
+    429: "Throttled: API Gateway's stage limits (application/json), or the edge's per-source rules (problem+json)",
+  };
+  if (route.access.kind === "operator" || route.access.kind === "identity") {
+    answers[401] = "In AWS, a missing or invalid token is refused by API Gateway's JWT authorizer";
+  }
+  return answers;
+}
 
 const securitySchemes = {
-  citizen: { type: "http", scheme: "bearer", bearerFormat: "JWT", description: "Citizen access token" },
+  citizen: {
+    type: "http",
+    scheme: "bearer",
+    bearerFormat: "JWT",
+    description:
+      "The holder's 15-minute access token (ES256, RFC 9068) from POST /v1/sessions; keys at /.well-known/jwks.json. " +
+      "A delegate's token for the delegator (F14) serves only the profile, applications and a conversion's status.",
+  },
   identity: {
     type: "http",
     scheme: "bearer",
     bearerFormat: "JWT",
-    description: "SPID/CIE/CNS identity token",
+    description:
+      "An identity token of the configured SPID/CIE/CNS OpenID provider, for this service's audience.",
   },
-  operator: { type: "http", scheme: "bearer", bearerFormat: "JWT", description: "Operator token (Cognito)" },
+  operator: {
+    type: "http",
+    scheme: "bearer",
+    bearerFormat: "JWT",
+    description:
+      "An operator's Cognito access token; the roles an operation lists are Cognito groups (cognito:groups).",
+  },
 } as const;
 
-function securityOf(route: RouteDefinition): Array<Record<string, string[]>> | undefined {
+function securityOf(route: RouteDefinition): Array<Record<string, string[]>> {
   switch (route.access.kind) {
     case "public":
-      return undefined;
+      return route.access.bearer ? [{}, { [route.access.bearer]: [] }] : [];
     case "citizen-or-identity":
       return [{ citizen: [] }, { identity: [] }];
     case "operator":
@@ -39,51 +80,132 @@ function securityOf(route: RouteDefinition): Array<Record<string, string[]>> | u
   }
 }
 
-/** The OpenAPI 3.1 document of every registered route, generated from the same zod schemas the handlers use. */
+/** The problem statuses of a route: those its definition implies, then its own (codes joined). */
+function problemsOf(route: RouteDefinition): Record<number, string> {
+  const problems: Record<number, string[]> = {};
+  const add = (status: number, text: string) => {
+    problems[status] = [...(problems[status] ?? []), text];
+  };
+  if (route.body) add(400, "validation-failed (errors[] names each field), malformed-json");
+  else if (route.query || route.path.includes("{codiceFiscale}"))
+    add(400, "validation-failed (errors[] names each parameter)");
+  if (route.idempotent && !route.body) add(400, "validation-failed (a malformed Idempotency-Key)");
+  if (route.access.kind !== "public")
+    add(401, "unauthorized (no bearer token), invalid-token (not valid, expired, or its PIN changed)");
+  if (route.access.kind === "operator")
+    add(403, `forbidden: the operator is in none of the groups ${route.access.groups.join(", ")}`);
+  if (route.idempotent) {
+    add(409, "request-in-progress: a request with this Idempotency-Key is still running; retry later");
+    add(422, "idempotency-key-reused: this Idempotency-Key came with another body");
+  }
+  if (route.body) {
+    add(413, `payload-too-large: bodies are at most ${MAX_BODY_BYTES} bytes`);
+    add(415, "unsupported-media-type: send application/json");
+  }
+  for (const [status, text] of Object.entries(route.problems ?? {})) add(Number(status), text);
+  for (const [status, text] of Object.entries(gatewayAnswersOf(route))) add(Number(status), text);
+  add(500, "internal-error: nothing about the request is disclosed");
+  return Object.fromEntries(Object.entries(problems).map(([status, texts]) => [status, texts.join("; ")]));
+}
+
+function operationOf(route: RouteDefinition, problem: z.ZodType, gatewayMessage: z.ZodType) {
+  const paramNames = [...route.path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1] as string);
+  const responses: Record<string, unknown> = {};
+  for (const [status, response] of Object.entries(route.responses)) {
+    const contentType = response.contentType ?? "application/json";
+    const schema =
+      response.schema ?? (response.contentType ? z.string().meta({ format: "binary" }) : undefined);
+    responses[status] = {
+      description: response.description,
+      ...(schema ? { content: { [contentType]: { schema } } } : {}),
+    };
+  }
+  const gatewayAnswers = gatewayAnswersOf(route);
+  for (const [status, description] of Object.entries(problemsOf(route))) {
+    responses[status] = {
+      description,
+      content: {
+        "application/problem+json": { schema: problem },
+        ...(status in gatewayAnswers ? { "application/json": { schema: gatewayMessage } } : {}),
+      },
+    };
+  }
+  const pathParams = paramNames.map((name) => [
+    name,
+    name === "codiceFiscale"
+      ? z.string().meta({ description: "A codice fiscale (see the CodiceFiscale schema)" })
+      : z.string().meta({ description: `The ${name} an earlier answer gave`, format: "uuid" }),
+  ]);
+  return {
+    method: route.method.toLowerCase() as Lowercase<RouteDefinition["method"]>,
+    path: route.path,
+    operationId: route.functionName,
+    summary: route.summary,
+    tags: [tagOf(route)],
+    security: securityOf(route),
+    request: {
+      ...(pathParams.length > 0 ? { params: z.object(Object.fromEntries(pathParams)) } : {}),
+      ...(route.query ? { query: route.query } : {}),
+      ...(route.idempotent
+        ? {
+            headers: z.object({
+              "Idempotency-Key": z
+                .string()
+                .regex(IDEMPOTENCY_KEY)
+                .optional()
+                .meta({
+                  description:
+                    "Makes retries safe: a retry with the same key and body gets the first answer (24 h); the same " +
+                    "key with another body is 422 idempotency-key-reused.",
+                }),
+            }),
+          }
+        : {}),
+      ...(route.body
+        ? { body: { required: true, content: { "application/json": { schema: route.body } } } }
+        : {}),
+    },
+    responses: responses as never,
+  };
+}
+
+const tags = {
+  citizens: "The holder's own PIN: request, login, first access, change, recovery, revocation, profile",
+  services: "Conversion to dispositivo, applications, phone PINs and delegations",
+  operators: "Contact center, branches, back office and auditors (Cognito tokens)",
+  platform: "Health, keys and this document",
+} as const;
+
+function tagOf(route: RouteDefinition): keyof typeof tags {
+  if (route.access.kind === "operator") return "operators";
+  if (/^\/v1\/(pin-requests|sessions|pin-changes|me|recoveries|revocations)/.test(route.path))
+    return "citizens";
+  if (route.access.kind === "public") return "platform";
+  return "services";
+}
+
+/**
+ * The OpenAPI 3.1 document of every registered route, generated from the same zod schemas the handlers use.
+ * Rules JSON Schema cannot state (the check character, agreement with the names) are in descriptions.
+ */
 export function buildOpenApiDocument(origin: string): Record<string, unknown> {
   const registry = new OpenAPIRegistry();
-  registry.register("Problem", problemSchema);
+  const problem = registry.register("Problem", problemSchema);
+  const gatewayMessage = registry.register("GatewayMessage", gatewayMessageSchema);
   for (const [name, scheme] of Object.entries(securitySchemes)) {
     registry.registerComponent("securitySchemes", name, { ...scheme });
   }
-  for (const route of routes) {
-    const paramNames = [...route.path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1] as string);
-    const responses: Record<string, unknown> = {};
-    for (const [status, response] of Object.entries(route.responses)) {
-      responses[status] = {
-        description: response.description,
-        ...(response.schema
-          ? { content: { [response.contentType ?? "application/json"]: { schema: response.schema } } }
-          : {}),
-      };
-    }
-    responses.default = {
-      description: "Problem (RFC 9457)",
-      content: { "application/problem+json": { schema: problemSchema } },
-    };
-    registry.registerPath({
-      method: route.method.toLowerCase() as "get",
-      path: route.path,
-      summary: route.summary,
-      security: securityOf(route),
-      request: {
-        ...(paramNames.length > 0
-          ? { params: z.object(Object.fromEntries(paramNames.map((n) => [n, z.string()]))) }
-          : {}),
-        ...(route.body
-          ? { body: { required: true, content: { "application/json": { schema: route.body } } } }
-          : {}),
-      },
-      responses: responses as never,
-    });
-  }
+  for (const route of routes) registry.registerPath(operationOf(route, problem, gatewayMessage));
   return new OpenApiGeneratorV31(registry.definitions).generateDocument({
     openapi: "3.1.0",
     info: {
       title: "PIN service",
       version: "1.0.0",
-      description: "Issues and manages the PIN for residents abroad (INPS PIN model).",
+      description:
+        "Issues and manages the PIN of people resident abroad without an Italian identity document (INPS PIN " +
+        "model). JSON over HTTPS; every error is RFC 9457 application/problem+json with a stable code.",
     },
-    servers: [{ url: origin }],
+    servers: [{ url: origin, description: "This deployment" }],
+    tags: Object.entries(tags).map(([name, description]) => ({ name, description })),
   }) as unknown as Record<string, unknown>;
 }

@@ -12,6 +12,15 @@ export const recoveryRequestSchema = z
   .refine((r) => [r.mobile, r.email, r.pec].filter(Boolean).length >= 2, {
     message: "Give at least two of your registered contacts (mobile, email, pec)",
     path: ["contacts"],
+  })
+  .meta({
+    description:
+      "The codice fiscale and at least two of the holder's registered contacts (mobile, email, pec).",
+    anyOf: [
+      ["mobile", "email"],
+      ["mobile", "pec"],
+      ["email", "pec"],
+    ].map((pair) => ({ required: pair })),
   });
 
 export const revocationRequestSchema = z
@@ -24,6 +33,12 @@ export const revocationRequestSchema = z
   .refine((r) => Boolean(r.email) !== Boolean(r.pec), {
     message: "Give exactly one address for the confirmation link: email or pec",
     path: ["email"],
+  })
+  .meta({
+    description:
+      "The codice fiscale, the health card as recorded, and exactly one address (email or pec, which may be new) " +
+      "for the confirmation link.",
+    oneOf: [{ required: ["email"] }, { required: ["pec"] }],
   });
 
 export const confirmationSchema = z.strictObject({ token: z.string().min(16).max(128) });

@@ -2,7 +2,8 @@ import type { Context } from "aws-lambda";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { AppError } from "#shared/platform/errors";
-import { type HttpEvent, httpHandler, json } from "#shared/platform/http";
+import { type HttpEvent, httpHandler, json, toFieldErrors } from "#shared/platform/http";
+import { pinChangeSchema } from "#shared/sessions/session.schema";
 import { fromHttpApiResult, toHttpApiEvent } from "../../../local/events.ts";
 
 const context = {
@@ -95,6 +96,21 @@ describe("the HTTP middy chain", () => {
         { path: "nested.n", message: expect.any(String) },
       ]),
     );
+  });
+
+  it("says what a union takes, and what the closest option misses", () => {
+    const errors = toFieldErrors(pinChangeSchema.safeParse({ currentPin: "x" }).error!);
+    expect(errors).toEqual([
+      {
+        path: "",
+        message: expect.stringMatching(/^Send either changeToken and newPin, or currentPin and newPin/),
+      },
+      { path: "newPin", message: expect.any(String) },
+    ]);
+    // No option is closer than another: the union's message alone.
+    expect(toFieldErrors(pinChangeSchema.safeParse({}).error!)).toEqual([
+      { path: "", message: expect.stringMatching(/^Send either/) },
+    ]);
   });
 
   it("hides unexpected errors behind a bare 500", async () => {

@@ -65,6 +65,9 @@ describe("payload 2.0 events", () => {
       "content-type": "application/json",
       "x-multi": "a,b",
       "user-agent": "curl/8",
+      "x-forwarded-for": "127.0.0.1",
+      "x-forwarded-port": "3000",
+      "x-forwarded-proto": "http",
     });
     expect(event.headers.cookie).toBeUndefined();
     expect(event.requestContext.requestId).toMatch(/^[0-9a-f-]{36}$/);
