@@ -68,7 +68,7 @@ export function pageProblems(page: Page): string[] {
 
 export async function switchLanguage(page: Page, lang: "it" | "en"): Promise<void> {
   await page.click(`.lang-switch [data-lang="${lang}"]`);
-  await page.waitForFunction((l) => document.documentElement.lang === l, lang);
+  await page.waitForFunction(`document.documentElement.lang === ${JSON.stringify(lang)}`);
 }
 
 const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
@@ -85,12 +85,13 @@ interface AxeViolation {
  * govern): a fraction of a second per run, where a fresh helper page per run would cost seconds.
  */
 async function axeViolations(page: Page): Promise<string[]> {
-  if (!(await page.evaluate(() => "axe" in window))) await page.evaluate(axeSource);
+  if (!(await page.evaluate("'axe' in window"))) await page.evaluate(axeSource);
   const violations = await page.evaluate(async (tags) => {
-    const axe = (
-      window as unknown as { axe: { run(...args: unknown[]): Promise<{ violations: unknown[] }> } }
-    ).axe;
-    const results = await axe.run(document, {
+    const page = globalThis as unknown as {
+      axe: { run(...args: unknown[]): Promise<{ violations: unknown[] }> };
+      document: unknown;
+    };
+    const results = await page.axe.run(page.document, {
       runOnly: { type: "tag", values: tags },
       resultTypes: ["violations"],
     });
@@ -108,7 +109,7 @@ async function axeViolations(page: Page): Promise<string[]> {
  */
 export async function audit(page: Page, name: string): Promise<void> {
   mkdirSync(screensDir, { recursive: true });
-  const start = (await page.evaluate(() => document.documentElement.lang)) as "it" | "en";
+  const start = (await page.evaluate("document.documentElement.lang")) as "it" | "en";
   for (const lang of start === "it" ? (["it", "en"] as const) : (["en", "it"] as const)) {
     if (lang !== start) await switchLanguage(page, lang);
     expect(await page.locator("h1").count(), `${name} ${lang}: one h1`).toBe(1);
@@ -119,6 +120,6 @@ export async function audit(page: Page, name: string): Promise<void> {
     expect(await axeViolations(page), `${name} (${lang})`).toEqual([]);
     await page.screenshot({ path: join(screensDir, `${name}-${lang}.png`), fullPage: true });
   }
-  if (start !== (await page.evaluate(() => document.documentElement.lang))) await switchLanguage(page, start);
+  if (start !== (await page.evaluate("document.documentElement.lang"))) await switchLanguage(page, start);
   expect(pageProblems(page), `${name}: console errors`).toEqual([]);
 }

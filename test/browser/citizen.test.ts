@@ -112,10 +112,9 @@ describe("citizen pages", () => {
     await audit(page, "area");
 
     // The token lives in sessionStorage only: nothing in localStorage but the language, no cookie.
-    const stored = await page.evaluate(() => ({
-      local: Object.keys(localStorage),
-      session: Object.keys(sessionStorage),
-    }));
+    const stored = (await page.evaluate(
+      "({ local: Object.keys(localStorage), session: Object.keys(sessionStorage) })",
+    )) as { local: string[]; session: string[] };
     expect(stored.local).toEqual(["pin.lang"]);
     expect(stored.session).toContain("pin.token.citizen");
     expect(await page.context().cookies()).toEqual([]);

@@ -101,7 +101,7 @@ describe("operator console", () => {
     await popup.waitForLoadState("domcontentloaded").catch(() => undefined);
     // The new tab shows a blob of this origin whose document is the PDF (Chromium's viewer embeds it).
     expect(popup.url()).toMatch(/^blob:http:\/\/localhost:\d+\//);
-    expect(await popup.evaluate(() => document.contentType)).toBe("application/pdf");
+    expect(await popup.evaluate("document.contentType")).toBe("application/pdf");
     const envelope = (await response.json()).envelope;
     expect(Buffer.from(envelope.base64, "base64").subarray(0, 5).toString()).toBe("%PDF-");
     await page.waitForSelector("#issued");
