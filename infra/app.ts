@@ -22,6 +22,8 @@ const contextSchema = z.object({
     .refine((url) => new URL(url).origin === url, "an origin: no path"),
   identityIssuer: z.url({ protocol: /^https$/ }),
   identityAudience: z.string().min(1),
+  /** Optional: an address the alarm topic e-mails (SNS e-mail subscription, confirmed by its owner). */
+  alarmEmail: z.email().optional(),
 });
 
 type PinContext = z.infer<typeof contextSchema>;
@@ -68,6 +70,7 @@ export function definePinService(app: App): { data: DataStack; service: ServiceS
     webOrigin: context.webOrigin,
     identityIssuer: context.identityIssuer,
     identityAudience: context.identityAudience,
+    alarmEmail: context.alarmEmail,
   });
 
   const edge = new EdgeStack(app, `Pin-${context.stage}-Edge`, {

@@ -1,8 +1,9 @@
-import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from "aws-cdk-lib";
+import { ArnFormat, CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from "aws-cdk-lib";
 import * as dynamodb from "aws-cdk-lib/aws-dynamodb";
 import * as iam from "aws-cdk-lib/aws-iam";
 import * as kms from "aws-cdk-lib/aws-kms";
 import * as s3 from "aws-cdk-lib/aws-s3";
+import { RegionInfo } from "aws-cdk-lib/region-info";
 import type { Construct } from "constructs";
 import { PART_B_PURPOSE } from "#shared/crypto/part-b";
 import { tableDefinition } from "#shared/table";
@@ -51,6 +52,8 @@ export interface DataResources {
   readonly partBKey: kms.IKey;
   /** ECC_NIST_P256 key that signs citizen access tokens (ES256). */
   readonly signingKey: kms.IKey;
+  /** Symmetric key of the log groups (functions and API access logs), usable by CloudWatch Logs only. */
+  readonly logsKey: kms.IKey;
   readonly lettersBucket: s3.IBucket;
   readonly uploadsBucket: s3.IBucket;
 }
@@ -64,6 +67,7 @@ export class DataStack extends Stack implements DataResources {
   readonly dataKey: kms.Key;
   readonly partBKey: kms.Key;
   readonly signingKey: kms.Key;
+  readonly logsKey: kms.Key;
   readonly lettersBucket: s3.Bucket;
   readonly uploadsBucket: s3.Bucket;
   readonly accessLogsBucket: s3.Bucket;
@@ -118,6 +122,37 @@ export class DataStack extends Stack implements DataResources {
       keyUsage: kms.KeyUsage.SIGN_VERIFY,
       removalPolicy: RemovalPolicy.RETAIN,
     });
+
+    // Logs may hold request metadata and job summaries: encrypted under a key of ours, kept here so that logs
+    // retained after the service stack is gone stay readable. CloudWatch Logs in this region uses it for this
+    // account's log groups only (the encryption context names the log group).
+    this.logsKey = new kms.Key(this, "LogsKey", {
+      description: "PIN service: CloudWatch Logs of the functions and the API",
+      enableKeyRotation: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    this.logsKey.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: "CloudWatchLogsOfThisAccount",
+        principals: [
+          new iam.ServicePrincipal(
+            `logs.${this.region}.${RegionInfo.get(this.region).domainSuffix ?? "amazonaws.com"}`,
+          ),
+        ],
+        actions: ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
+        resources: ["*"],
+        conditions: {
+          ArnLike: {
+            "kms:EncryptionContext:aws:logs:arn": this.formatArn({
+              service: "logs",
+              resource: "log-group",
+              resourceName: "*",
+              arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+            }),
+          },
+        },
+      }),
+    );
 
     // `Table`, not `TableV2`: a global table encrypted with a customer-managed key needs an account-specific
     // stack, and the account is left to the deployment (CDK_DEFAULT_ACCOUNT).

@@ -1,12 +1,24 @@
-import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, TimeZone } from "aws-cdk-lib";
+import {
+  ArnFormat,
+  Aspects,
+  CfnOutput,
+  Duration,
+  type IAspect,
+  RemovalPolicy,
+  Stack,
+  type StackProps,
+  TimeZone,
+} from "aws-cdk-lib";
 import { AccessLogFormat } from "aws-cdk-lib/aws-apigateway";
 import * as apigw from "aws-cdk-lib/aws-apigatewayv2";
 import { HttpJwtAuthorizer } from "aws-cdk-lib/aws-apigatewayv2-authorizers";
 import { HttpLambdaIntegration } from "aws-cdk-lib/aws-apigatewayv2-integrations";
 import * as cloudwatch from "aws-cdk-lib/aws-cloudwatch";
+import * as cloudwatchActions from "aws-cdk-lib/aws-cloudwatch-actions";
 import * as cognito from "aws-cdk-lib/aws-cognito";
 import type * as dynamodb from "aws-cdk-lib/aws-dynamodb";
 import * as iam from "aws-cdk-lib/aws-iam";
+import * as kms from "aws-cdk-lib/aws-kms";
 import * as lambda from "aws-cdk-lib/aws-lambda";
 import { SqsDlq } from "aws-cdk-lib/aws-lambda-event-sources";
 import * as logs from "aws-cdk-lib/aws-logs";
@@ -15,8 +27,10 @@ import * as s3n from "aws-cdk-lib/aws-s3-notifications";
 import * as scheduler from "aws-cdk-lib/aws-scheduler";
 import { LambdaInvoke } from "aws-cdk-lib/aws-scheduler-targets";
 import * as ses from "aws-cdk-lib/aws-ses";
+import * as sns from "aws-cdk-lib/aws-sns";
+import * as subscriptions from "aws-cdk-lib/aws-sns-subscriptions";
 import * as sqs from "aws-cdk-lib/aws-sqs";
-import type { Construct } from "constructs";
+import type { Construct, IConstruct } from "constructs";
 import { corsPolicy } from "#shared/cors";
 import {
   type FunctionDefinition,
@@ -47,14 +61,9 @@ export interface ServiceStackProps extends StackProps {
   readonly identityAudience: string;
   /** @default the service's route table (shared/routes.ts) */
   readonly routes?: readonly RouteDefinition[];
+  /** Address e-mailed by the alarm topic (its owner confirms the subscription). @default - no subscription */
+  readonly alarmEmail?: string;
 }
-
-/**
- * Packages that cannot be bundled and are installed next to the bundle instead. pdfkit loads its standard
- * fonts at run time through its own package imports (`#standard-fonts/*`), which only resolve inside an
- * installed pdfkit.
- */
-const unbundledPackages: Partial<Record<FunctionName, string[]>> = { letterBatch: ["pdfkit"] };
 
 /** Why API Gateway itself does not authorise a route; the handler does (APIG4). */
 const handlerAuthorisation: Record<Exclude<Access["kind"], "operator" | "identity">, string> = {
@@ -78,9 +87,14 @@ export class ServiceStack extends Stack {
   readonly userPoolClient: cognito.UserPoolClient;
   /** Dead-letter queue of each asynchronously invoked function. */
   readonly failureQueues: Partial<Record<FunctionName, sqs.Queue>> = {};
+  /** Where every alarm of the stack notifies (SNS, encrypted); `alarmEmail` subscribes an address. */
+  readonly alarmTopic: sns.Topic;
+  private readonly data: DataResources;
 
   constructor(scope: Construct, id: string, props: ServiceStackProps) {
     super(scope, id, props);
+    this.data = props.data;
+    this.alarmTopic = this.alarmNotifications(props.alarmEmail);
 
     const configurationSet = new ses.ConfigurationSet(this, "Email", {
       // Part A and recovery links travel by e-mail: never in clear between mail servers.
@@ -143,7 +157,6 @@ export class ServiceStack extends Stack {
             definition.timeoutSeconds === undefined ? undefined : Duration.seconds(definition.timeoutSeconds),
           bindings: definition.bindings,
           deadLetterQueue: failures,
-          nodeModules: unbundledPackages[name],
           stage: props.stage,
           webOrigin: props.webOrigin,
           targets: {
@@ -165,6 +178,7 @@ export class ServiceStack extends Stack {
           fn.setEnvironment("IDENTITY_AUDIENCE", props.identityAudience);
           fn.setEnvironment("IDENTITY_JWKS_URL", `${identityIssuer}/.well-known/jwks.json`);
         }
+        this.functionAlarms(name, fn);
         return [name, fn];
       }),
     ) as Record<FunctionName, PinFunction>;
@@ -243,7 +257,10 @@ export class ServiceStack extends Stack {
 
     // Never the body, the Authorization header or the raw path (it may carry a codice fiscale): the route
     // key names the route without its parameters.
-    const accessLogs = new logs.LogGroup(this, "ApiAccessLogs", { retention: logs.RetentionDays.ONE_MONTH });
+    const accessLogs = new logs.LogGroup(this, "ApiAccessLogs", {
+      retention: logs.RetentionDays.ONE_MONTH,
+      encryptionKey: this.data.logsKey,
+    });
     api.addStage("DefaultStage", {
       stageName: "$default",
       autoDeploy: true,
@@ -293,6 +310,7 @@ export class ServiceStack extends Stack {
         acknowledge(added, handlerAuthorisation[access.kind], "AwsSolutions-APIG4");
       }
     }
+    this.apiAlarms(api, accessLogs);
     const defaultRoute = api.node.tryFindChild("DefaultRoute");
     if (defaultRoute) {
       acknowledge(
@@ -377,6 +395,121 @@ export class ServiceStack extends Stack {
     }
   }
 
+  /**
+   * The alarm topic, encrypted under a key of its own that CloudWatch may use for this account's alarms only,
+   * TLS only, and published to by those alarms alone. Every alarm of this stack, whoever creates it, notifies it
+   * (an aspect adds the action at synthesis).
+   */
+  private alarmNotifications(email: string | undefined): sns.Topic {
+    const alarms = this.formatArn({
+      service: "cloudwatch",
+      resource: "alarm",
+      resourceName: "*",
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
+    const fromAlarms = {
+      StringEquals: { "aws:SourceAccount": this.account },
+      ArnLike: { "aws:SourceArn": alarms },
+    };
+    const key = new kms.Key(this, "AlarmsKey", {
+      description: "PIN service: alarm notifications (SNS)",
+      enableKeyRotation: true,
+      // Notifications are transient: nothing is kept under this key once the topic is gone.
+      removalPolicy: RemovalPolicy.DESTROY,
+      pendingWindow: Duration.days(7),
+    });
+    key.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: "CloudWatchAlarmsOfThisAccount",
+        principals: [new iam.ServicePrincipal("cloudwatch.amazonaws.com")],
+        actions: ["kms:Decrypt", "kms:GenerateDataKey*"],
+        resources: ["*"],
+        conditions: fromAlarms,
+      }),
+    );
+    const topic = new sns.Topic(this, "Alarms", {
+      displayName: "PIN service alarms",
+      masterKey: key,
+      enforceSSL: true,
+    });
+    topic.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: "CloudWatchAlarmsOfThisAccount",
+        principals: [new iam.ServicePrincipal("cloudwatch.amazonaws.com")],
+        actions: ["sns:Publish"],
+        resources: [topic.topicArn],
+        conditions: fromAlarms,
+      }),
+    );
+    if (email) topic.addSubscription(new subscriptions.EmailSubscription(email));
+    Aspects.of(this).add(new NotifyOnAlarm(new cloudwatchActions.SnsAction(topic)));
+    return topic;
+  }
+
+  /** A function that fails (an error the handler did not turn into an answer, a timeout) or is throttled. */
+  private functionAlarms(name: FunctionName, fn: PinFunction): void {
+    const period = Duration.minutes(5);
+    const alarm = (id: string, metric: cloudwatch.Metric, what: string) =>
+      metric.createAlarm(this, `${constructId(name)}${id}Alarm`, {
+        alarmDescription: `${name}: ${what}`,
+        threshold: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      });
+    alarm(
+      "Errors",
+      fn.function.metricErrors({ period, statistic: cloudwatch.Stats.SUM }),
+      "invocations failed (an unhandled error or a timeout)",
+    );
+    alarm(
+      "Throttles",
+      fn.function.metricThrottles({ period, statistic: cloudwatch.Stats.SUM }),
+      "invocations were throttled (account or reserved concurrency exhausted)",
+    );
+  }
+
+  /**
+   * The API's own health: the share of 5xx answers (AWS/ApiGateway `5xx` over `Count`, both published by HTTP
+   * APIs), and requests refused with 429. HTTP APIs publish no throttling metric (throttled requests only count
+   * among the 4xx), so 429s are counted from the access logs: the stage's rate limit and the handlers' own
+   * per-destination limits alike.
+   */
+  private apiAlarms(api: apigw.HttpApi, accessLogs: logs.ILogGroup): void {
+    const period = Duration.minutes(5);
+    new cloudwatch.MathExpression({
+      expression: "IF(requests >= 20, 100 * errors / requests, 0)",
+      usingMetrics: {
+        errors: api.metricServerError({ period, statistic: cloudwatch.Stats.SUM }),
+        requests: api.metricCount({ period, statistic: cloudwatch.Stats.SUM }),
+      },
+      label: "5xx answers (% of requests)",
+      period,
+    }).createAlarm(this, "Api5xxAlarm", {
+      alarmDescription: "API: 5% or more of the requests answered 5xx (2 of the last 3 five-minute periods)",
+      threshold: 5,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 3,
+      datapointsToAlarm: 2,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    const throttled = new logs.MetricFilter(this, "ApiThrottledFilter", {
+      logGroup: accessLogs,
+      filterPattern: logs.FilterPattern.stringValue("$.status", "=", "429"),
+      metricNamespace: `PinService/${this.stackName}`,
+      metricName: "ApiThrottledRequests",
+      metricValue: "1",
+      defaultValue: 0,
+    });
+    throttled.metric({ period, statistic: cloudwatch.Stats.SUM }).createAlarm(this, "ApiThrottlingAlarm", {
+      alarmDescription: "API: 10 or more requests answered 429 (rate limited) in five minutes",
+      threshold: 10,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+  }
+
   /** Encrypted, TLS-only dead-letter queue for a function's failed asynchronous invocations, with an alarm. */
   private failureQueue(name: FunctionName, failure = "an asynchronous invocation failed"): sqs.Queue {
     const queue = new sqs.Queue(this, `${constructId(name)}Failures`, {
@@ -398,6 +531,15 @@ export class ServiceStack extends Stack {
       });
     this.failureQueues[name] = queue;
     return queue;
+  }
+}
+
+/** Makes every alarm it visits notify `action` (the alarm topic). */
+class NotifyOnAlarm implements IAspect {
+  constructor(private readonly action: cloudwatch.IAlarmAction) {}
+
+  visit(node: IConstruct): void {
+    if (node instanceof cloudwatch.Alarm) node.addAlarmAction(this.action);
   }
 }
 

@@ -16,6 +16,8 @@ import type { DataResources } from "../data-stack.ts";
 import { acknowledge, nameInPolicy } from "../nag.ts";
 
 const repositoryRoot = fileURLToPath(new URL("../..", import.meta.url));
+/** Puts pdfkit's font modules beside a bundle that holds pdfkit (see the script); installs nothing. */
+const pdfFontsScript = fileURLToPath(new URL("./pdf-fonts.mjs", import.meta.url));
 
 /**
  * DynamoDB actions of the table bindings (shared/functions.ts `TableBinding`): what the SDK commands the code
@@ -91,13 +93,12 @@ export interface PinFunctionProps {
   readonly tracing?: boolean;
   /** Where failed asynchronous invocations go. @default - none */
   readonly deadLetterQueue?: sqs.IQueue;
-  /** Packages installed next to the bundle instead of bundled. @default [] */
-  readonly nodeModules?: string[];
 }
 
 /**
- * A Lambda function with the service's defaults: Node.js 22 on arm64, an ESM bundle with source maps, its
- * own log group with a retention, and a role that starts with nothing but writing to that log group.
+ * A Lambda function with the service's defaults: Node.js 22 on arm64, an ESM bundle with source maps (pdfkit's
+ * fonts beside it when it renders PDFs; nothing is installed at synthesis), its own log group with a retention,
+ * encrypted with the logs key, and a role that starts with nothing but writing to that log group.
  * Everything else comes from `bind`, so an environment variable never exists without its grant.
  */
 export class PinFunction extends Construct {
@@ -110,7 +111,10 @@ export class PinFunction extends Construct {
     super(scope, id);
     this.targets = props.targets;
 
-    this.logGroup = new logs.LogGroup(this, "Logs", { retention: logs.RetentionDays.ONE_MONTH });
+    this.logGroup = new logs.LogGroup(this, "Logs", {
+      retention: logs.RetentionDays.ONE_MONTH,
+      encryptionKey: props.targets.logsKey,
+    });
     // Our own role instead of the default one, which carries the AWSLambdaBasicExecutionRole managed
     // policy (logs:* on every log group).
     this.role = new iam.Role(this, "Role", { assumedBy: new iam.ServicePrincipal("lambda.amazonaws.com") });
@@ -148,7 +152,13 @@ export class PinFunction extends Construct {
           "import { createRequire as __pinCreateRequire } from 'node:module'; const require = __pinCreateRequire(import.meta.url);",
         // The SDK version we test with is the one we deploy, not the one the runtime happens to carry.
         bundleAwsSDK: true,
-        nodeModules: props.nodeModules,
+        commandHooks: {
+          beforeBundling: () => [],
+          beforeInstall: () => [],
+          afterBundling: (_inputDir: string, outputDir: string) => [
+            `node ${JSON.stringify(pdfFontsScript)} ${JSON.stringify(outputDir)}`,
+          ],
+        },
       },
     });
 

@@ -180,6 +180,7 @@ beforeAll(() => {
     }),
     lettersBucket: new s3.Bucket(stack, "Letters", { encryptionKey: dataKey }),
     uploadsBucket: new s3.Bucket(stack, "Uploads", { encryptionKey: dataKey }),
+    logsKey: new kms.Key(stack, "LogsKey", { enableKeyRotation: true }),
     smsSenderId: "INPSPIN",
     senderEmail: "no-reply@pin.example.org",
     emailIdentity: new ses.EmailIdentity(stack, "Sender", {

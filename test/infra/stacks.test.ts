@@ -196,8 +196,14 @@ describe("data stack", () => {
     );
   });
 
-  it("rotates the data and part-B keys and signs with an ECC_NIST_P256 key; all retained", () => {
-    dataTemplate.resourceCountIs("AWS::KMS::Key", 3);
+  it("rotates the data, part-B and logs keys and signs with an ECC_NIST_P256 key; all retained", () => {
+    dataTemplate.resourceCountIs("AWS::KMS::Key", 4);
+    expect(
+      resourcesOf(dataTemplate, "AWS::KMS::Key")[logicalId(data.logsKey.node.defaultChild as CfnElement)],
+    ).toMatchObject({
+      DeletionPolicy: "Retain",
+      Properties: { EnableKeyRotation: true },
+    });
     const partBKey = resourcesOf(dataTemplate, "AWS::KMS::Key")[
       logicalId(data.partBKey.node.defaultChild as CfnElement)
     ];
