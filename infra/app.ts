@@ -78,6 +78,7 @@ export function definePinService(app: App): { data: DataStack; service: ServiceS
     description: `PIN service (${context.stage}): CloudFront distribution and AWS WAF web ACL`,
     api: service.api,
     webOrigin: context.webOrigin,
+    uploadsBucket: data.uploadsBucket,
   });
 
   Tags.of(app).add("service", "pin");

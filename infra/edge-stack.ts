@@ -18,6 +18,7 @@ import * as logs from "aws-cdk-lib/aws-logs";
 import * as s3 from "aws-cdk-lib/aws-s3";
 import * as wafv2 from "aws-cdk-lib/aws-wafv2";
 import type { Construct } from "constructs";
+import { WebSite } from "./constructs/web-site.ts";
 import { acknowledge } from "./nag.ts";
 
 /** CloudFront, its certificate and a web ACL of scope CLOUDFRONT all live in us-east-1. */
@@ -76,6 +77,10 @@ export interface EdgeStackProps extends StackProps {
   readonly api: apigw.IHttpApi;
   /** The service's public origin (`https://host`): the distribution answers on that host name. */
   readonly webOrigin: string;
+  /** Where the web client uploads documents to (F10): its origin joins the pages' CSP. */
+  readonly uploadsBucket?: s3.IBucket;
+  /** How operators sign in to the console (Cognito's hosted sign-in, code flow with PKCE). */
+  readonly operatorSignIn?: { domain: string; clientId: string };
 }
 
 /**
@@ -90,6 +95,8 @@ export class EdgeStack extends Stack {
   readonly accessLogsBucket: s3.Bucket;
   /** How CloudFront reaches the HTTP API: the API behaviours. */
   readonly apiBehavior: cloudfront.BehaviorOptions;
+  /** The web client: the default behaviour. */
+  readonly webSite: WebSite;
 
   constructor(scope: Construct, id: string, props: EdgeStackProps) {
     super(scope, id, props);
@@ -134,6 +141,23 @@ export class EdgeStack extends Stack {
       validation: acm.CertificateValidation.fromDns(),
     });
 
+    const uploads = props.uploadsBucket;
+    this.webSite = new WebSite(this, "WebSite", {
+      accessLogsBucket: this.accessLogsBucket,
+      config: {
+        auth: "cognito",
+        domain: props.operatorSignIn?.domain ?? "",
+        clientId: props.operatorSignIn?.clientId ?? "",
+        redirectUri: `${props.webOrigin}/operator/`,
+      },
+      // The bucket's plain Ref: `bucketName` refuses a cross-region reference to a bucket without a fixed name.
+      storageOrigins: uploads
+        ? [
+            `https://${(uploads.node.defaultChild as s3.CfnBucket).ref}.s3.${Stack.of(uploads).region}.${Aws.URL_SUFFIX}`,
+          ]
+        : [],
+    });
+
     this.distribution = new cloudfront.Distribution(this, "Distribution", {
       comment: "PIN service: web client and API on one origin",
       domainNames: [domainName],
@@ -141,7 +165,7 @@ export class EdgeStack extends Stack {
       minimumProtocolVersion: cloudfront.SecurityPolicyProtocol.TLS_V1_2_2021,
       httpVersion: cloudfront.HttpVersion.HTTP2_AND_3,
       webAclId: this.webAcl.attrArn,
-      defaultBehavior: this.apiBehavior,
+      defaultBehavior: this.webSite.behavior,
       additionalBehaviors: Object.fromEntries(apiPathPatterns.map((pattern) => [pattern, this.apiBehavior])),
     });
     acknowledge(
@@ -155,6 +179,7 @@ export class EdgeStack extends Stack {
       "AwsSolutions-CFR3",
     );
     this.deliverAccessLogs();
+    this.webSite.deploy(this.distribution);
 
     new CfnOutput(this, "DistributionDomainName", {
       description: `Point ${domainName} here (CNAME)`,
