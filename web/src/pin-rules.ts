@@ -2,48 +2,11 @@
  * Live feedback on a new 8-character PIN, rule by rule (SPEC §3), while the holder types. The service checks
  * again and has the last word; these are the same rules, and the weak list is the service's own module.
  */
-import { isWeakPin } from "../../shared/credentials/weak-pins.ts";
 import { h, icon, replace, uid } from "./dom.ts";
 import { type MessageKey, t } from "./i18n.ts";
+import { evaluatePin, normalisePin, type PinContext, type RuleName, type RuleState } from "./pin-check.ts";
 
-export type RuleName = "format" | "codiceFiscale" | "name" | "common";
-/** `unknown`: not checkable here (the names are not known before first access); the service checks it. */
-export type RuleState = "ok" | "fail" | "unknown";
-
-export interface PinContext {
-  codiceFiscale?: string;
-  surname?: string;
-  givenName?: string;
-}
-
-export function normalisePin(value: string): string {
-  return value.replace(/[\s-]/g, "").toUpperCase();
-}
-
-function nameParts(name: string): string[] {
-  return name
-    .normalize("NFD")
-    .replace(/[\u0300-\u036f]/g, "")
-    .toUpperCase()
-    .split(/[^A-Z]+/)
-    .filter((part) => part.length >= 3);
-}
-
-export function evaluatePin(value: string, context: PinContext): Record<RuleName, RuleState> {
-  const pin = normalisePin(value);
-  const format: RuleState = /^[A-Z0-9]{8}$/.test(pin) ? "ok" : "fail";
-  const cf = (context.codiceFiscale ?? "").toUpperCase();
-  let codiceFiscale: RuleState = cf.length === 16 ? "ok" : "unknown";
-  for (let i = 0; i + 8 <= cf.length; i++) if (cf.slice(i, i + 8) === pin) codiceFiscale = "fail";
-  const parts =
-    context.surname !== undefined || context.givenName !== undefined
-      ? [...nameParts(context.surname ?? ""), ...nameParts(context.givenName ?? "")]
-      : undefined;
-  const name: RuleState =
-    parts === undefined ? "unknown" : parts.some((part) => pin.includes(part.slice(0, 8))) ? "fail" : "ok";
-  const common: RuleState = format === "ok" && isWeakPin(pin) ? "fail" : format === "ok" ? "ok" : "unknown";
-  return { format, codiceFiscale, name, common };
-}
+export { evaluatePin, normalisePin, type PinContext };
 
 const labels: Record<RuleName, MessageKey> = {
   format: "pinRules.format",
