@@ -3,7 +3,7 @@
  * DynamoDB Local, aws-ses-v2-local, a local SMS endpoint and s3rver stand in for AWS; local keys stand in
  * for KMS and for the token issuers; a gateway turns HTTP into API Gateway events for the same handlers.
  */
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { createServiceTable } from "#shared/platform/table-admin";
 import { LOCAL_CREDENTIALS, LOCAL_REGION, startDynamoDb } from "./dynamodb.ts";
@@ -28,6 +28,9 @@ async function main(): Promise<void> {
   const started = performance.now();
   const dir = resolve(process.env.PIN_LOCAL_DIR ?? ".local");
   mkdirSync(dir, { recursive: true });
+  // endpoints.json is the readiness signal (written once everything, the record seed included, is up): a
+  // restart on the same folder must not find the last run's.
+  rmSync(join(dir, "endpoints.json"), { force: true });
   const port = Number(process.env.PORT ?? 3000);
   const [dynamoPort, sesPort, smsPort, s3Port] = await Promise.all([
     freePort(),
