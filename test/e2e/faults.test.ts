@@ -242,10 +242,11 @@ describe("faults survived: nothing lost, nothing twice", () => {
       count: SDK_ATTEMPTS,
     });
     expect((await runJob("letter-batch")).status).not.toBe(200);
-    // 2. The next run commits its file, then DynamoDB throttles the marking: it dies after its commit point.
+    // 2. The next run commits its file, then DynamoDB throttles the marking (its first multi-item write, batch
+    // or transaction): it dies after its commit point.
     await arm({
       service: "dynamodb",
-      operation: "TransactWriteItems",
+      operation: "*WriteItem*",
       mode: "throttle",
       count: DYNAMODB_ATTEMPTS,
     });
