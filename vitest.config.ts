@@ -43,7 +43,8 @@ export default defineConfig({
           name: "browser",
           include: ["test/browser/**/*.test.ts"],
           globalSetup: ["test/browser/global-setup.ts"],
-          testTimeout: 120_000,
+          // A journey is many page loads, logins (scrypt) and axe runs: generous on a busy 2-core machine.
+          testTimeout: 300_000,
           hookTimeout: 120_000,
           fileParallelism: false,
         },
