@@ -54,6 +54,10 @@ mountPage({
       return;
     }
     if (failed) add(main, callout("danger", t("operator.signInFailed")));
+    if (config.auth === "cognito" && !config.domain) {
+      add(main, callout("warning", t("operator.signIn.notConfigured")));
+      return;
+    }
     if (config.auth === "cognito") {
       add(
         main,

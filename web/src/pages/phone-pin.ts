@@ -15,6 +15,7 @@ import { claims, clearToken, readToken, saveToken } from "../session.ts";
 const state = { validity: "1w" };
 let issued: { phonePin: string; expiresAt: string } | undefined;
 let signInError = false;
+let signInUnavailable = false;
 
 async function identityClient() {
   const config = await webConfig();
@@ -31,6 +32,10 @@ async function signIn(): Promise<void> {
   }
   const client = await identityClient();
   if (client) await startSignIn(client, "/phone-pin/");
+  else {
+    signInUnavailable = true;
+    await rerender();
+  }
 }
 
 async function completeIfRedirected(): Promise<void> {
@@ -53,6 +58,7 @@ mountPage({
     const token = readToken("identity");
     add(main, h("p", {}, t("phonePin.intro")));
     if (signInError) add(main, callout("danger", t("phonePin.signInFailed")));
+    if (signInUnavailable) add(main, callout("warning", t("phonePin.signInUnavailable")));
     if (!token) {
       add(
         main,
