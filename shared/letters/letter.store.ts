@@ -7,9 +7,8 @@ import { required } from "../platform/config.ts";
 /**
  * A postal letter carrying part B: pk `LETTER#<letterId>`, sk `LETTER`.
  * `held`: written with its credential, waiting for part A to be delivered; `pending`: in the sparse
- * pending-letters index; `claimed`: taken by a letter-batch run for one file (`batchId`, `fileKey`), still in
- * the index so that a run that dies before committing the file leaves it findable; `printed`: in a committed
- * file, part B erased; `cancelled`: its PIN was revoked before a run claimed it, part B erased.
+ * pending-letters index; `printed`: in a committed file, part B erased; `cancelled`: its PIN was revoked
+ * before the letter was printed, part B erased.
  */
 export interface LetterItem {
   letterId: string;
@@ -18,16 +17,15 @@ export interface LetterItem {
   credentialId: string;
   recipient: { surname: string; givenName: string };
   address: Residence;
-  status: "held" | "pending" | "claimed" | "printed" | "cancelled";
+  status: "held" | "pending" | "printed" | "cancelled";
   partBCiphertext?: string;
   validUntil: string;
   issuedAt: string;
   queuedAt?: string;
-  /** Where it is being (`claimed`) or was (`printed`) printed. */
+  /** Where it was printed. */
   batchId?: string;
   fileKey?: string;
   page?: number;
-  claimedAt?: string;
   printedAt?: string;
 }
 

@@ -11,6 +11,8 @@ export interface ManifestFile {
     address: Residence;
   }>;
   pages: { letterId: string; page: number }[];
+  /** Pages of the PDF not to be mailed: their letter was cancelled (PIN revoked) as the file was made. */
+  withdrawnPages?: number[];
 }
 
 export interface ManifestRow {
@@ -78,7 +80,8 @@ function rowsOf(file: ManifestFile): ManifestRow[] {
 export class ManifestBuilder {
   private readonly jsonRows: string[] = [];
   private readonly csvRows: string[] = [CSV_COLUMNS.map(csvCell).join(",")];
-  private readonly files: Array<{ key: string; letters: number; sha256: string }> = [];
+  private readonly files: Array<{ key: string; letters: number; sha256: string; withdrawnPages?: number[] }> =
+    [];
   private readonly countries: Record<string, number> = {};
 
   constructor(
@@ -108,7 +111,12 @@ export class ManifestBuilder {
       );
       this.countries[r.countryCode] = (this.countries[r.countryCode] ?? 0) + 1;
     }
-    this.files.push({ key: file.key, letters: file.pages.length, sha256: file.sha256 });
+    this.files.push({
+      key: file.key,
+      letters: file.pages.length,
+      sha256: file.sha256,
+      ...(file.withdrawnPages?.length ? { withdrawnPages: file.withdrawnPages } : {}),
+    });
   }
 
   get letterCount(): number {

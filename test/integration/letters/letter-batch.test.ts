@@ -1,8 +1,17 @@
 import { GetObjectCommand, ListObjectsV2Command } from "@aws-sdk/client-s3";
-import { BatchWriteCommand, GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
+import {
+  BatchWriteCommand,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  type QueryCommandInput,
+  type QueryCommandOutput,
+  TransactWriteCommand,
+} from "@aws-sdk/lib-dynamodb";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { encryptPartB } from "#shared/crypto/part-b";
 import {
+  cancelUnprintedLetter,
   type LetterItem,
   letterKey,
   letterReference,
@@ -67,6 +76,81 @@ async function letter(letterId: string): Promise<LetterItem> {
 async function json<T>(key: string): Promise<T> {
   const object = await s3.send(new GetObjectCommand({ Bucket: Bucket(), Key: key }));
   return JSON.parse(await object.Body!.transformToString()) as T;
+}
+
+/** The stored letter item as it is now, index attributes included. */
+async function rawLetter(letterId: string): Promise<Record<string, unknown>> {
+  const { Item } = await dynamodb.send(
+    new GetCommand({ TableName: TableName(), Key: letterKey(letterId), ConsistentRead: true }),
+  );
+  return Item!;
+}
+
+const byIndexKey = (a: Record<string, unknown>, b: Record<string, unknown>) =>
+  String(a.gsi1sk) < String(b.gsi1sk) ? -1 : String(a.gsi1sk) > String(b.gsi1sk) ? 1 : 0;
+
+/**
+ * Makes the pending-letters index lag behind the table, as a GSI may in AWS: every query of it also answers
+ * the `stale` entries (letters as they were while pending), in index order, paged like the index pages.
+ * Returns the function that puts the index right again.
+ */
+function lagPendingIndex(stale: Array<Record<string, unknown>>): () => void {
+  const name = "test-lagging-pending-letters-index";
+  dynamodb.middlewareStack.add(
+    (next, context) => async (args) => {
+      const input = args.input as QueryCommandInput;
+      if (context.commandName !== "QueryCommand" || input.IndexName !== "pending-letters") return next(args);
+      const result = await next(args);
+      const output = result.output as QueryCommandOutput;
+      const after = String(input.ExclusiveStartKey?.gsi1sk ?? "");
+      const live = output.Items ?? [];
+      const shown = new Set(live.map((i) => i.pk));
+      const merged = [...live, ...stale.filter((e) => !shown.has(e.pk) && String(e.gsi1sk) > after)].sort(
+        byIndexKey,
+      );
+      const page = input.Limit === undefined ? merged : merged.slice(0, input.Limit);
+      const last = page.at(-1);
+      output.Items = page;
+      output.Count = page.length;
+      output.LastEvaluatedKey =
+        last && (page.length < merged.length || output.LastEvaluatedKey)
+          ? { pk: last.pk, sk: last.sk, gsi1pk: last.gsi1pk, gsi1sk: last.gsi1sk }
+          : undefined;
+      return result;
+    },
+    { step: "initialize", name },
+  );
+  return () => dynamodb.middlewareStack.remove(name);
+}
+
+/** Revokes (as F6 does: the letter is cancelled) `letterId` while the job uploads its first PDF. */
+function revokeWhileRendering(letterId: string): () => void {
+  const name = "test-revoke-while-rendering";
+  let done = false;
+  s3.middlewareStack.add(
+    (next, context) => async (args) => {
+      const key = (args.input as { Key?: string }).Key ?? "";
+      if (!done && context.commandName === "PutObjectCommand" && key.endsWith(".pdf")) {
+        done = true;
+        await cancelUnprintedLetter(letterId);
+      }
+      return next(args);
+    },
+    { step: "initialize", name },
+  );
+  return () => s3.middlewareStack.remove(name);
+}
+
+async function auditTypesOf(letterId: string, codiceFiscale: string): Promise<string[]> {
+  const { Items } = await dynamodb.send(
+    new QueryCommand({
+      TableName: TableName(),
+      KeyConditionExpression: "pk = :pk AND begins_with(sk, :events)",
+      ExpressionAttributeValues: { ":pk": `CF#${codiceFiscale}`, ":events": "EVENT#" },
+      ConsistentRead: true,
+    }),
+  );
+  return (Items ?? []).filter((e) => e.details?.letterId === letterId).map((e) => e.type as string);
 }
 
 /** Every letter id listed in a committed batch (one with a summary), with how many times it is listed. */
@@ -139,9 +223,10 @@ describe("letter batch job on DynamoDB Local and s3rver", () => {
     const partBs = await queueLetters(6);
     const realSend = dynamodb.send.bind(dynamodb);
     vi.spyOn(dynamodb, "send").mockImplementation((async (command: unknown) => {
-      const items =
-        command instanceof BatchWriteCommand ? Object.values(command.input.RequestItems ?? {})[0] : undefined;
-      if (items?.some((r) => r.PutRequest?.Item?.status === "printed")) throw new Error("crash");
+      const items = command instanceof TransactWriteCommand ? command.input.TransactItems : undefined;
+      if (items?.some((t) => t.Update?.ExpressionAttributeValues?.[":printed"] === "printed")) {
+        throw new Error("crash");
+      }
       return realSend(command as never);
     }) as never);
     await expect(runLetterBatch(forever)).rejects.toThrow("crash");
@@ -180,6 +265,93 @@ describe("letter batch job on DynamoDB Local and s3rver", () => {
     expect(next).toMatchObject({ letters: 5, finalisedBatches: 1, recoveredLetters: 0 });
     const printed = await newlyPrinted();
     expect([...partBs.keys()].every((id) => printed.get(id) === 1)).toBe(true);
+  });
+
+  it("an index that lags (entries of letters already printed or cancelled) prints each letter once, never a cancelled one", async () => {
+    // Prepare: letters printed by an earlier run and one cancelled by a revocation, all still in a lagging index
+    const earlier = await queueLetters(4);
+    const stale = await Promise.all([...earlier.keys()].map(rawLetter));
+    const first = await runLetterBatch(forever);
+    expect(first.letters).toBe(4);
+    const fresh = await queueLetters(5);
+    const revokedId = [...fresh.keys()][2]!;
+    stale.push(await rawLetter(revokedId));
+    await cancelUnprintedLetter(revokedId);
+    const indexCaughtUp = lagPendingIndex(stale);
+
+    // Act: files of 2, so the job reads the index several times; a job fooled by the index would go on
+    // printing the stale entries, so its time is bounded.
+    let rounds = 0;
+    const run = await runLetterBatch({
+      remainingMs: () => (rounds++ < 20 ? 900_000 : 0),
+      maxLettersPerFile: 2,
+    }).finally(indexCaughtUp);
+
+    // Assess
+    expect(run).toMatchObject({ letters: 4, files: 2, stoppedEarly: false });
+    const printed = await printedLetterIds();
+    for (const id of [...earlier.keys(), ...fresh.keys()].filter((id) => id !== revokedId)) {
+      expect(printed.get(id), id).toBe(1);
+    }
+    expect(printed.has(revokedId)).toBe(false);
+    const revoked = await letter(revokedId);
+    expect(revoked.status).toBe("cancelled");
+    expect(revoked.partBCiphertext).toBeUndefined();
+    expect(revoked.batchId).toBeUndefined();
+    for (const id of earlier.keys()) expect((await letter(id)).batchId).toBe(first.batchId);
+  });
+
+  it("a letter revoked while its file is being made stays cancelled and is withdrawn, not mailed", async () => {
+    const partBs = await queueLetters(4);
+    const revokedId = [...partBs.keys()][1]!;
+    const stopRevoking = revokeWhileRendering(revokedId);
+    const run = await runLetterBatch(forever).finally(stopRevoking);
+
+    expect(run).toMatchObject({ letters: 3, files: 1 });
+    const revoked = await letter(revokedId);
+    expect(revoked.status).toBe("cancelled");
+    expect(revoked.partBCiphertext).toBeUndefined();
+    const printed = await newlyPrinted();
+    expect(printed.has(revokedId)).toBe(false);
+    for (const id of partBs.keys()) if (id !== revokedId) expect(printed.get(id)).toBe(1);
+    const csv = await (
+      await s3.send(new GetObjectCommand({ Bucket: Bucket(), Key: `${run.prefix}manifest.csv` }))
+    ).Body!.transformToString();
+    expect(csv).not.toContain(revokedId);
+    const part = await json<{ pages: Array<{ letterId: string; page: number }> }>(
+      `${run.prefix}letters-0001.json`,
+    );
+    const summary = await json<{ files: Array<{ letters: number; withdrawnPages?: number[] }> }>(
+      `${run.prefix}summary.json`,
+    );
+    expect(summary.files[0]).toMatchObject({
+      letters: 3,
+      withdrawnPages: [part.pages.find((p) => p.letterId === revokedId)!.page],
+    });
+    expect(await auditTypesOf(revokedId, revoked.codiceFiscale)).toEqual(["letter-withdrawn"]);
+  });
+
+  it("a letter revoked after a crash between commit and marking stays cancelled and is withdrawn by the next run", async () => {
+    const partBs = await queueLetters(3);
+    const realSend = dynamodb.send.bind(dynamodb);
+    vi.spyOn(dynamodb, "send").mockImplementation((async (command: unknown) => {
+      const items = command instanceof TransactWriteCommand ? command.input.TransactItems : undefined;
+      if (items?.some((t) => t.Update?.ExpressionAttributeValues?.[":printed"] === "printed")) {
+        throw new Error("crash");
+      }
+      return realSend(command as never);
+    }) as never);
+    await expect(runLetterBatch(forever)).rejects.toThrow("crash");
+    vi.restoreAllMocks();
+    const revokedId = [...partBs.keys()][0]!;
+    await cancelUnprintedLetter(revokedId);
+
+    const recovery = await runLetterBatch(forever);
+    expect(recovery).toMatchObject({ letters: 0, recoveredLetters: 2, finalisedBatches: 1 });
+    expect((await letter(revokedId)).status).toBe("cancelled");
+    const printed = await newlyPrinted();
+    expect(printed.has(revokedId)).toBe(false);
+    for (const id of partBs.keys()) if (id !== revokedId) expect(printed.get(id)).toBe(1);
   });
 
   it("stops cleanly when its time runs out and the next run continues", async () => {
