@@ -108,7 +108,7 @@ export function pinChooser(context: PinContext, state: { newPin?: string; confir
     summary,
     h(
       "div",
-      { class: "form-group mt-3", "data-path": "confirmPin" },
+      { class: "form-group", "data-path": "confirmPin" },
       h("label", { for: `${id}-confirm`, class: "active" }, t("pinRules.confirmPin")),
       confirmInput,
     ),
