@@ -9,7 +9,15 @@ export default defineConfig({
   test: {
     reporters: ["default"],
     projects: [
-      { test: { name: "unit", include: ["test/unit/**/*.test.ts"], environment: "node" } },
+      {
+        test: {
+          name: "unit",
+          include: ["test/unit/**/*.test.ts"],
+          environment: "node",
+          // scrypt at full cost shares two cores with the other projects' emulators and browser.
+          testTimeout: 30_000,
+        },
+      },
       {
         test: {
           name: "integration",
