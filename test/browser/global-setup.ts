@@ -17,7 +17,11 @@ declare module "vitest" {
  */
 export default async function setup(project: TestProject) {
   const localDir = mkdtempSync(join(tmpdir(), "pin-browser-"));
-  const stack = await startLocalStack(localDir, { LOG_LEVEL: "WARN", SOURCE_MISSES_PER_HOUR: "100" });
+  const stack = await startLocalStack(localDir, {
+    LOG_LEVEL: "WARN",
+    SOURCE_MISSES_PER_HOUR: "100",
+    PIN_LOCAL_TIMEOUT_SCALE: "4",
+  });
   project.provide("apiUrl", stack.apiUrl);
   project.provide("logFile", stack.logFile);
   project.provide("localDir", localDir);

@@ -18,7 +18,12 @@ declare module "vitest" {
  */
 export default async function setup(project: TestProject) {
   const localDir = mkdtempSync(join(tmpdir(), "pin-e2e-"));
-  const stack = await startLocalStack(localDir, { LOG_LEVEL: "DEBUG", SOURCE_MISSES_PER_HOUR: "40" });
+  const stack = await startLocalStack(localDir, {
+    LOG_LEVEL: "DEBUG",
+    SOURCE_MISSES_PER_HOUR: "40",
+    // Two cores shared by every test project: slow answers must not turn into local function timeouts.
+    PIN_LOCAL_TIMEOUT_SCALE: "4",
+  });
   project.provide("apiUrl", stack.apiUrl);
   project.provide("logFile", stack.logFile);
   project.provide("localDir", localDir);
