@@ -303,7 +303,8 @@ type UpdateInput = NonNullable<ConstructorParameters<typeof UpdateCommand>[0]>;
 /**
  * Applies conditional updates to distinct items, up to 100 per transaction; returns which ones passed their
  * condition. A transaction cancelled by failed conditions is retried without those items; one cancelled by
- * a conflict or throttling is retried after a pause.
+ * a conflict or throttling is retried after a pause. The SDK's own retries (a timeout) resend the same
+ * ClientRequestToken, so a transaction that went through answers success again rather than failed conditions.
  */
 async function conditionalUpdates(updates: UpdateInput[]): Promise<boolean[]> {
   const passed = updates.map(() => false);
@@ -311,7 +312,7 @@ async function conditionalUpdates(updates: UpdateInput[]): Promise<boolean[]> {
   for (let i = 0; i < updates.length; i += 100) {
     chunks.push(updates.slice(i, i + 100).map((_, k) => i + k));
   }
-  await inParallel(chunks, 4, async (chunk) => {
+  await inParallel(chunks, 2, async (chunk) => {
     let remaining = chunk;
     for (let attempt = 0; remaining.length > 0; attempt++) {
       if (attempt > 10) throw new Error("letter updates kept being cancelled");

@@ -354,6 +354,36 @@ describe("letter batch job on DynamoDB Local and s3rver", () => {
     for (const id of partBs.keys()) if (id !== revokedId) expect(printed.get(id)).toBe(1);
   });
 
+  it("a marking transaction that went through but whose answer was lost is not taken for withdrawn letters", async () => {
+    const partBs = await queueLetters(3);
+    // Inside the SDK's retries: the first marking transaction reaches DynamoDB, then its answer is lost.
+    const name = "test-lost-answer";
+    let lost = false;
+    dynamodb.middlewareStack.add(
+      (next, context) => async (args) => {
+        const result = await next(args);
+        if (
+          !lost &&
+          context.commandName === "TransactWriteItemsCommand" &&
+          JSON.stringify(args.input).includes('"printed"')
+        ) {
+          lost = true;
+          throw Object.assign(new Error("answer lost"), { name: "TimeoutError" });
+        }
+        return result;
+      },
+      { step: "finalizeRequest", priority: "low", name },
+    );
+    const run = await runLetterBatch(forever).finally(() => dynamodb.middlewareStack.remove(name));
+
+    expect(lost).toBe(true);
+    expect(run).toMatchObject({ letters: 3, files: 1 });
+    const printed = await newlyPrinted();
+    for (const id of partBs.keys()) expect(printed.get(id)).toBe(1);
+    const summary = await json<{ files: Array<{ withdrawnPages?: number[] }> }>(`${run.prefix}summary.json`);
+    expect(summary.files[0]?.withdrawnPages).toBeUndefined();
+  });
+
   it("stops cleanly when its time runs out and the next run continues", async () => {
     await queueLetters(6);
     let calls = 0;
