@@ -20,7 +20,7 @@ export default async function setup(project: TestProject) {
   const stack = await startLocalStack(localDir, {
     LOG_LEVEL: "WARN",
     SOURCE_MISSES_PER_HOUR: "100",
-    PIN_LOCAL_TIMEOUT_SCALE: "4",
+    PIN_LOCAL_TIMEOUT_SCALE: "8",
   });
   project.provide("apiUrl", stack.apiUrl);
   project.provide("logFile", stack.logFile);

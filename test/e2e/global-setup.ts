@@ -22,7 +22,7 @@ export default async function setup(project: TestProject) {
     LOG_LEVEL: "DEBUG",
     SOURCE_MISSES_PER_HOUR: "40",
     // Two cores shared by every test project: slow answers must not turn into local function timeouts.
-    PIN_LOCAL_TIMEOUT_SCALE: "4",
+    PIN_LOCAL_TIMEOUT_SCALE: "8",
   });
   project.provide("apiUrl", stack.apiUrl);
   project.provide("logFile", stack.logFile);
