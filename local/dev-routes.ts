@@ -15,7 +15,12 @@ export interface DevContext {
   /** What the proxies in front of the emulators fail (local/faults.ts). */
   faults: FaultPlan;
   /** The table's stream readers (local/streams.ts), which deliver the outbox. */
-  streams?: { pause(): Promise<void>; resume(): void; readonly running: boolean };
+  streams?: {
+    pause(): Promise<void>;
+    resume(): void;
+    readonly running: boolean;
+    drained(timeoutMs?: number): Promise<boolean>;
+  };
   ses: { list(): Promise<SentEmail[]>; clear(): Promise<void> };
   issuer: {
     jwk: JWK;
@@ -133,6 +138,10 @@ export async function handleDevRoute(
       else await ctx.streams.pause();
     }
     return { status: 200, body: { running: ctx.streams.running } };
+  }
+  if (path === "/_local/streams/drain" && ctx.streams && method === "POST") {
+    // Answers once everything committed so far went through the notifier: nothing is still on its way.
+    return { status: 200, body: { drained: await ctx.streams.drained() } };
   }
   const job = /^\/_local\/jobs\/([a-z-]+)$/.exec(path);
   if (job && method === "POST") {

@@ -8,6 +8,7 @@ import {
   type GetRecordsCommandOutput,
   GetShardIteratorCommand,
   ResourceNotFoundException,
+  type Shard,
   type _Record as StreamRecord,
   TrimmedDataAccessException,
 } from "@aws-sdk/client-dynamodb-streams";
@@ -24,7 +25,9 @@ import { invoke } from "./functions.ts";
  * what was committed while nothing read the stream is delivered when reading resumes.
  */
 
-const POLL_MS = 200;
+const POLL_MS = 250;
+/** How often the shard list is read again (a shard closing makes it sooner). */
+const SHARD_REFRESH_MS = 10_000;
 const MAX_BACKOFF_MS = 2_000;
 
 export interface StreamReaderOptions {
@@ -43,6 +46,11 @@ export interface StreamReaders {
   pause(): Promise<void>;
   resume(): void;
   readonly running: boolean;
+  /**
+   * Resolves once every record written before the call has been handed to its consumers (delivered, or
+   * dead-lettered after its retries): a test's way to know no notice is still on its way. False on timeout.
+   */
+  drained(timeoutMs?: number): Promise<boolean>;
   stop(): Promise<void>;
 }
 
@@ -130,16 +138,25 @@ export async function startStreamReaders(options: StreamReaderOptions): Promise<
       };
     });
 
+  // Open iterators and the shard list are kept between passes, as a poller does: a pass costs one GetRecords
+  // per open shard, and the stream is described again only now and then, or when a shard closes.
+  const iterators = new Map<string, string>();
+  let shards: Shard[] = [];
+  let listedAt = 0;
+
   async function poll(consumer: StreamConsumer): Promise<void> {
     const positions: Record<string, string> = checkpoints.positions[consumer.functionName] ?? {};
     const finished: string[] = checkpoints.finished[consumer.functionName] ?? [];
     checkpoints.positions[consumer.functionName] = positions;
     checkpoints.finished[consumer.functionName] = finished;
-    const shards = await listShards(streams, streamArn!);
-    // Shards past the retention are gone from the stream: forget them.
-    const listed = new Set(shards.map((s) => s.ShardId));
-    for (const shardId of Object.keys(positions)) if (!listed.has(shardId)) delete positions[shardId];
-    finished.splice(0, finished.length, ...finished.filter((shardId) => listed.has(shardId)));
+    if (Date.now() - listedAt > SHARD_REFRESH_MS) {
+      shards = await listShards(streams, streamArn!);
+      listedAt = Date.now();
+      // Shards past the retention are gone from the stream: forget them.
+      const listed = new Set(shards.map((s) => s.ShardId));
+      for (const shardId of Object.keys(positions)) if (!listed.has(shardId)) delete positions[shardId];
+      finished.splice(0, finished.length, ...finished.filter((shardId) => listed.has(shardId)));
+    }
     for (const shard of shards) {
       const shardId = shard.ShardId!;
       if (finished.includes(shardId)) continue;
@@ -147,7 +164,10 @@ export async function startStreamReaders(options: StreamReaderOptions): Promise<
       if (shard.ParentShardId && shards.some((s) => s.ShardId === shard.ParentShardId)) {
         if (!finished.includes(shard.ParentShardId)) continue;
       }
-      let iterator = await shardIterator(streams, streamArn!, shardId, positions[shardId]);
+      const key = `${consumer.functionName}/${shardId}`;
+      let iterator =
+        iterators.get(key) ?? (await shardIterator(streams, streamArn!, shardId, positions[shardId]));
+      iterators.delete(key);
       while (running && iterator) {
         let page: GetRecordsCommandOutput;
         try {
@@ -168,18 +188,23 @@ export async function startStreamReaders(options: StreamReaderOptions): Promise<
               batch.push(record);
             else positions[shardId] = record.dynamodb!.SequenceNumber!;
           }
+          // Stopped meanwhile: the next start reads again from the checkpoint.
           if (batch.length > 0 && !(await deliverBatch(consumer, batch))) return;
           for (const record of batch) positions[shardId] = record.dynamodb!.SequenceNumber!;
-          save();
         }
+        if (records.length > 0) save();
         if (!running) return;
         if (!page.NextShardIterator) {
           finished.push(shardId);
+          listedAt = 0;
           save();
           break;
         }
         iterator = page.NextShardIterator;
-        if (records.length === 0) break;
+        if (records.length === 0) {
+          iterators.set(key, iterator);
+          break;
+        }
       }
     }
   }
@@ -252,18 +277,31 @@ export async function startStreamReaders(options: StreamReaderOptions): Promise<
     }
   }
 
+  // Passes over the stream, numbered; a drain waits for a whole pass that started after it was asked for.
+  let passesStarted = 0;
+  const drains: Array<{ after: number; done: (drained: boolean) => void }> = [];
+
   function start(): void {
     if (running) return;
     running = true;
     loop = (async () => {
       while (running) {
+        const pass = ++passesStarted;
+        let complete = true;
         for (const consumer of streamConsumers) {
           try {
             await poll(consumer);
           } catch (error) {
+            complete = false;
             options.log(
               JSON.stringify({ level: "ERROR", message: "stream read failed", error: (error as Error).name }),
             );
+          }
+        }
+        if (running && complete) {
+          for (const drain of drains.filter((d) => d.after < pass)) {
+            drains.splice(drains.indexOf(drain), 1);
+            drain.done(true);
           }
         }
         if (running) await sleep(POLL_MS);
@@ -271,16 +309,35 @@ export async function startStreamReaders(options: StreamReaderOptions): Promise<
     })();
   }
 
+  function drained(timeoutMs = 30_000): Promise<boolean> {
+    return new Promise((resolve) => {
+      const drain = {
+        after: passesStarted,
+        done: (result: boolean) => {
+          clearTimeout(timer);
+          resolve(result);
+        },
+      };
+      const timer = setTimeout(() => {
+        drains.splice(drains.indexOf(drain), 1);
+        resolve(false);
+      }, timeoutMs);
+      drains.push(drain);
+    });
+  }
+
   async function pause(): Promise<void> {
     running = false;
     wake?.();
     await loop;
+    iterators.clear();
   }
 
   start();
   return {
     pause,
     resume: start,
+    drained,
     get running() {
       return running;
     },

@@ -27,6 +27,10 @@ export type Binding =
   | "conversions:read"
   /** Read record files under `registry/incoming/`, write reports under `registry/reports/` (uploads bucket). */
   | "registry:import"
+  /**
+   * Sending on the request path: only what must reach the person before the answer (part A, the recovery
+   * halves, one-time links). Notices travel through the outbox and only the notifier sends them.
+   */
   | "sms:publish"
   | "email:send"
   | "partBKey:encrypt"
@@ -61,17 +65,17 @@ export const functionDefinitions = {
   sessions: {
     entry: "functions/http/sessions.ts",
     memorySize: 1024,
-    bindings: ["table:read", "table:write", "sms:publish", "email:send", "signingKey:sign"],
+    bindings: ["table:read", "table:write", "signingKey:sign"],
   },
   pinChanges: {
     entry: "functions/http/pin-changes.ts",
     memorySize: 1024,
-    bindings: ["table:read", "table:write", "sms:publish", "email:send", "signingKey:verify"],
+    bindings: ["table:read", "table:write", "signingKey:verify"],
   },
   me: { entry: "functions/http/me.ts", bindings: ["table:read", "signingKey:verify"] },
   recoveries: {
     entry: "functions/http/recoveries.ts",
-    bindings: ["table:read", "table:write", "sms:publish", "email:send"],
+    bindings: ["table:read", "table:write", "email:send"],
   },
   recoveryConfirmations: {
     entry: "functions/http/recovery-confirmations.ts",
@@ -84,12 +88,12 @@ export const functionDefinitions = {
   },
   revocationConfirmations: {
     entry: "functions/http/revocation-confirmations.ts",
-    bindings: ["table:read", "table:write", "sms:publish", "email:send"],
+    bindings: ["table:read", "table:write"],
   },
   phonePins: {
     entry: "functions/http/phone-pins.ts",
     memorySize: 1024,
-    bindings: ["table:read", "table:write", "sms:publish", "email:send"],
+    bindings: ["table:read", "table:write"],
   },
   phonePinVerifications: {
     entry: "functions/http/phone-pin-verifications.ts",
@@ -125,13 +129,13 @@ export const functionDefinitions = {
   },
   operatorContacts: {
     entry: "functions/http/operator-contacts.ts",
-    bindings: ["table:read", "table:write", "sms:publish", "email:send"],
+    bindings: ["table:read", "table:write"],
   },
   branchIssuances: {
     entry: "functions/http/branch-issuances.ts",
     memorySize: 1024,
     timeoutSeconds: 15,
-    bindings: ["table:read", "table:write", "sms:publish", "email:send"],
+    bindings: ["table:read", "table:write"],
   },
   citizenEvents: { entry: "functions/http/citizen-events.ts", bindings: ["table:read", "table:write"] },
   myEvents: { entry: "functions/http/my-events.ts", bindings: ["table:read", "signingKey:verify"] },
@@ -162,11 +166,11 @@ export const functionDefinitions = {
   },
   conversionDecisions: {
     entry: "functions/http/conversion-decisions.ts",
-    bindings: ["table:read", "table:write", "sms:publish", "email:send"],
+    bindings: ["table:read", "table:write"],
   },
   branchConversions: {
     entry: "functions/http/branch-conversions.ts",
-    bindings: ["table:read", "table:write", "sms:publish", "email:send"],
+    bindings: ["table:read", "table:write"],
   },
   applications: {
     entry: "functions/http/applications.ts",
@@ -183,7 +187,7 @@ export const functionDefinitions = {
   },
   delegations: {
     entry: "functions/http/delegations.ts",
-    bindings: ["table:read", "table:write", "signingKey:verify", "sms:publish", "email:send"],
+    bindings: ["table:read", "table:write", "signingKey:verify"],
   },
   delegationList: {
     entry: "functions/http/delegation-list.ts",
@@ -191,7 +195,7 @@ export const functionDefinitions = {
   },
   delegationEnds: {
     entry: "functions/http/delegation-ends.ts",
-    bindings: ["table:read", "table:write", "signingKey:verify", "sms:publish", "email:send"],
+    bindings: ["table:read", "table:write", "signingKey:verify"],
   },
   delegationSessions: {
     entry: "functions/http/delegation-sessions.ts",
@@ -199,7 +203,7 @@ export const functionDefinitions = {
   },
   branchDelegations: {
     entry: "functions/http/branch-delegations.ts",
-    bindings: ["table:read", "table:write", "sms:publish", "email:send"],
+    bindings: ["table:read", "table:write"],
   },
   notifier: {
     entry: "functions/jobs/notifier.ts",

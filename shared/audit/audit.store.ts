@@ -60,19 +60,22 @@ export const auditKeys = {
   skPrefix: "EVENT#",
 };
 
-/** Appends one audit record to the holder's history (pk = the holder, sk = time-ordered). */
-export async function recordAuditEvent(event: AuditEvent): Promise<void> {
+/** The Put of one audit record (pk = the holder, sk = time-ordered), for a transaction or on its own. */
+export function auditEventPut(event: AuditEvent) {
   const at = now().toISOString();
-  await dynamodb.send(
-    new PutCommand({
-      TableName: required("TABLE_NAME"),
-      Item: {
-        pk: auditKeys.pk(event.codiceFiscale),
-        sk: `${auditKeys.skPrefix}${at}#${randomId()}`,
-        kind: "audit-event",
-        at,
-        ...event,
-      },
-    }),
-  );
+  return {
+    TableName: required("TABLE_NAME"),
+    Item: {
+      pk: auditKeys.pk(event.codiceFiscale),
+      sk: `${auditKeys.skPrefix}${at}#${randomId()}`,
+      kind: "audit-event",
+      at,
+      ...event,
+    },
+  };
+}
+
+/** Appends one audit record to the holder's history. */
+export async function recordAuditEvent(event: AuditEvent): Promise<void> {
+  await dynamodb.send(new PutCommand(auditEventPut(event)));
 }

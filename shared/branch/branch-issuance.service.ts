@@ -1,6 +1,4 @@
-import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
-import { PutCommand } from "@aws-sdk/lib-dynamodb";
-import { recordAuditEvent } from "../audit/audit.store.ts";
+import { auditEventPut, recordAuditEvent } from "../audit/audit.store.ts";
 import { type Credential, credentialKey, isLive } from "../credentials/credential.model.ts";
 import { getCredential } from "../credentials/credential.store.ts";
 import { assertDocumentValid, assertPresentedInPerson } from "../credentials/identity-document.ts";
@@ -8,13 +6,11 @@ import { hashSecret } from "../credentials/pin-hash.ts";
 import { generateInitialPin } from "../credentials/pin-rules.ts";
 import { cancelUnprintedLetter } from "../letters/letter.store.ts";
 import { pinReplacedAtBranchNotice } from "../notifications/messages.ts";
-import { notifyAll } from "../notifications/sender.ts";
+import { commitWithNotices } from "../notifications/outbox.ts";
 import { assertConsistentWithCodiceFiscale, assertEligible } from "../pin-requests/pin-request.service.ts";
-import { dynamodb } from "../platform/clients.ts";
 import { addDays, now } from "../platform/clock.ts";
 import { config, required } from "../platform/config.ts";
 import { ConflictError } from "../platform/errors.ts";
-import { logger } from "../platform/logger.ts";
 import { randomId } from "../platform/random.ts";
 import { putPersonOnRecord } from "../registry/registry.store.ts";
 import type { BranchIssuance } from "./branch-issuance.schema.ts";
@@ -90,34 +86,40 @@ export async function issueAtBranch(input: BranchIssuance, operatorId: string) {
     createdAt: issuedAt.toISOString(),
     updatedAt: issuedAt.toISOString(),
   };
-  try {
-    await dynamodb.send(
-      new PutCommand({
-        TableName: required("TABLE_NAME"),
-        Item: { ...credentialKey(codiceFiscale), kind: "credential", ...credential },
-        ConditionExpression: existing ? "version = :seen" : "attribute_not_exists(pk)",
-        ExpressionAttributeValues: existing ? { ":seen": existing.version } : undefined,
-      }),
-    );
-  } catch (error) {
-    // Another issuance (or any change) got there first: this one issues nothing.
-    if (error instanceof ConditionalCheckFailedException) throw pinExists();
-    throw error;
-  }
-
-  if (replacing && existing) {
-    if (existing.letterId) await cancelUnprintedLetter(existing.letterId);
-    const { failed } = await notifyAll(existing.contacts, pinReplacedAtBranchNotice());
-    if (failed.length) logger.warn("pin-replaced notice not delivered", { channels: failed });
-    await recordAuditEvent({
-      codiceFiscale,
-      type: "pin-replaced-at-branch",
-      channel: "branch",
-      actor,
-      outcome: "success",
-      details: { previousStatus: existing.status },
-    });
-  }
+  const replaced = replacing && existing;
+  // A replaced PIN's holder is told through the outbox, in the transaction that replaces it.
+  const issued = await commitWithNotices(
+    [
+      {
+        Put: {
+          TableName: required("TABLE_NAME"),
+          Item: { ...credentialKey(codiceFiscale), kind: "credential", ...credential },
+          ConditionExpression: existing ? "version = :seen" : "attribute_not_exists(pk)",
+          ExpressionAttributeValues: existing ? { ":seen": existing.version } : undefined,
+        },
+      },
+      ...(replaced
+        ? [
+            {
+              Put: auditEventPut({
+                codiceFiscale,
+                type: "pin-replaced-at-branch",
+                channel: "branch",
+                actor,
+                outcome: "success",
+                details: { previousStatus: existing.status },
+              }),
+            },
+          ]
+        : []),
+    ],
+    ...(replaced
+      ? [{ type: "pin-replaced-at-branch", to: existing.contacts, message: pinReplacedAtBranchNotice() }]
+      : []),
+  );
+  // Another issuance (or any change) got there first: this one issues nothing.
+  if (!issued) throw pinExists();
+  if (replaced && existing.letterId) await cancelUnprintedLetter(existing.letterId);
   await recordAuditEvent({
     codiceFiscale,
     type: "pin-issued-at-branch",

@@ -1,12 +1,12 @@
-import { recordAuditEvent } from "../audit/audit.store.ts";
+import { auditEventPut } from "../audit/audit.store.ts";
 import { maskEmail, maskMobile } from "../credentials/contacts.ts";
 import type { Credential } from "../credentials/credential.model.ts";
-import { getCredential, updateCredentialIfVersion } from "../credentials/credential.store.ts";
+import { getCredential, versionedUpdate } from "../credentials/credential.store.ts";
+import type { Contacts } from "../notifications/channels.ts";
 import { contactAddedNotice } from "../notifications/messages.ts";
-import { type Contacts, notifyAll } from "../notifications/sender.ts";
+import { commitWithNotices } from "../notifications/outbox.ts";
 import { addDays, now } from "../platform/clock.ts";
 import { AppError, ConflictError } from "../platform/errors.ts";
-import { logger } from "../platform/logger.ts";
 import type { AddContact } from "./contact.schema.ts";
 
 /** How long a contact added by the contact center receives no recovery link and no PIN half. */
@@ -44,25 +44,34 @@ export async function addContact(input: AddContact, operatorId: string): Promise
     const at = now();
     const quietUntil = addDays(at, ADDED_CONTACT_QUIET_DAYS).toISOString();
     const contacts = { ...credential.contacts, [kind]: value };
-    const written = await updateCredentialIfVersion(input.codiceFiscale, credential.version, {
-      contacts,
-      contactQuietUntil: { ...credential.contactQuietUntil, [kind]: quietUntil },
-      updatedAt: at.toISOString(),
-    });
-    if (!written) continue;
-    const { failed } = await notifyAll(
-      credential.contacts,
-      contactAddedNotice(kind, mask(kind, value), quietUntil),
+    // The new contact, its audit record and the notice to the contacts registered before commit together.
+    const written = await commitWithNotices(
+      [
+        {
+          Update: versionedUpdate(input.codiceFiscale, credential.version, {
+            contacts,
+            contactQuietUntil: { ...credential.contactQuietUntil, [kind]: quietUntil },
+            updatedAt: at.toISOString(),
+          }),
+        },
+        {
+          Put: auditEventPut({
+            codiceFiscale: input.codiceFiscale,
+            type: "contact-added",
+            channel: "contact-center",
+            actor: `operator:${operatorId}`,
+            outcome: "success",
+            details: { kind, contact: mask(kind, value), quietUntil },
+          }),
+        },
+      ],
+      {
+        type: "contact-added",
+        to: credential.contacts,
+        message: contactAddedNotice(kind, mask(kind, value), quietUntil),
+      },
     );
-    if (failed.length) logger.warn("contact-added notice not delivered", { channels: failed });
-    await recordAuditEvent({
-      codiceFiscale: input.codiceFiscale,
-      type: "contact-added",
-      channel: "contact-center",
-      actor: `operator:${operatorId}`,
-      outcome: "success",
-      details: { kind, contact: mask(kind, value), quietUntil },
-    });
+    if (!written) continue;
     return { contacts: maskContacts(contacts) };
   }
   throw new ConflictError("concurrent-change", "The holder's record changed meanwhile. Please retry.");

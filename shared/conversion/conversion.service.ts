@@ -1,7 +1,7 @@
 import { TransactionCanceledException } from "@aws-sdk/client-dynamodb";
 import { QueryCommand, TransactWriteCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { releaseSuspendedApplications } from "../applications/application.service.ts";
-import { recordAuditEvent } from "../audit/audit.store.ts";
+import { type AuditEvent, auditEventPut, recordAuditEvent } from "../audit/audit.store.ts";
 import { type Credential, credentialKey, isLive } from "../credentials/credential.model.ts";
 import { getCredential, versionedUpdate } from "../credentials/credential.store.ts";
 import {
@@ -10,7 +10,7 @@ import {
   type IdentityDocument,
 } from "../credentials/identity-document.ts";
 import { conversionDecidedNotice } from "../notifications/messages.ts";
-import { notifyAll } from "../notifications/sender.ts";
+import { type Notice, noticeItems } from "../notifications/outbox.ts";
 import { dynamodb } from "../platform/clients.ts";
 import { now } from "../platform/clock.ts";
 import { required } from "../platform/config.ts";
@@ -328,24 +328,35 @@ function convertCredential(codiceFiscale: string, at: string) {
   };
 }
 
-async function afterDecision(request: ConversionRequest, decision: Decision, actor: string, channel: string) {
-  if (decision.decision === "approved") await releaseSuspendedApplications(request.codiceFiscale);
-  const credential = await getCredential(request.codiceFiscale);
-  if (credential) {
-    const { failed } = await notifyAll(
-      credential.contacts,
-      conversionDecidedNotice(decision.decision, decision.reason),
-    );
-    if (failed.length) logger.warn("conversion notice not delivered", { channels: failed });
-  }
-  await recordAuditEvent({
+/**
+ * What a decision writes besides the state change, in its transaction: the audit record and the holder's
+ * notice (outbox, SPEC §6), so a decision is never committed untold.
+ */
+function decisionRecords(
+  request: Pick<ConversionRequest, "id" | "codiceFiscale">,
+  decision: Decision,
+  credential: Pick<Credential, "contacts"> | undefined,
+  actor: string,
+  channel: string,
+) {
+  const event: AuditEvent = {
     codiceFiscale: request.codiceFiscale,
     type: decision.decision === "approved" ? "conversion-approved" : "conversion-rejected",
     channel,
     actor,
     outcome: "success",
     details: { requestId: request.id, ...(decision.reason ? { reason: decision.reason } : {}) },
-  });
+  };
+  const notice: Notice[] = credential
+    ? [
+        {
+          type: "conversion-decided",
+          to: credential.contacts,
+          message: conversionDecidedNotice(decision.decision, decision.reason),
+        },
+      ]
+    : [];
+  return [{ Put: auditEventPut(event) }, ...noticeItems(...notice)];
 }
 
 /**
@@ -385,6 +396,7 @@ export async function decideConversion(id: string, decision: Decision, operatorI
       ...(decision.reason ? { ":reason": decision.reason } : {}),
     },
   };
+  const credential = await getCredential(request.codiceFiscale);
   const credentialUpdate =
     decision.decision === "approved"
       ? convertCredential(request.codiceFiscale, decidedAt)
@@ -396,7 +408,13 @@ export async function decideConversion(id: string, decision: Decision, operatorI
         };
   try {
     await dynamodb.send(
-      new TransactWriteCommand({ TransactItems: [{ Update: requestUpdate }, { Update: credentialUpdate }] }),
+      new TransactWriteCommand({
+        TransactItems: [
+          { Update: requestUpdate },
+          { Update: credentialUpdate },
+          ...decisionRecords(request, decision, credential, `operator:${operatorId}`, "back-office"),
+        ],
+      }),
     );
   } catch (error) {
     if (!(error instanceof TransactionCanceledException)) throw error;
@@ -410,7 +428,7 @@ export async function decideConversion(id: string, decision: Decision, operatorI
     decidedAt,
     ...(decision.reason ? { reason: decision.reason } : {}),
   };
-  await afterDecision(request, decision, `operator:${operatorId}`, "back-office");
+  if (decision.decision === "approved") await releaseSuspendedApplications(request.codiceFiscale);
   return conversionView(decided);
 }
 
@@ -441,6 +459,16 @@ export async function convertAtBranch(input: BranchConversion, operatorId: strin
       },
     },
   ];
+  const requestId = open?.id ?? randomId();
+  items.push(
+    ...decisionRecords(
+      { id: requestId, codiceFiscale: credential.codiceFiscale },
+      { decision: "approved" },
+      credential,
+      `operator:${operatorId}`,
+      "branch",
+    ),
+  );
   if (open) {
     items.push({
       Update: {
@@ -465,16 +493,6 @@ export async function convertAtBranch(input: BranchConversion, operatorId: strin
     if (!(error instanceof TransactionCanceledException)) throw error;
     throw new ConflictError("concurrent-change", "The holder's record changed meanwhile. Please retry.");
   }
-  const request: ConversionRequest = open ?? {
-    id: randomId(),
-    codiceFiscale: credential.codiceFiscale,
-    holder: credential.holder,
-    status: "approved",
-    channel: "branch",
-    identityDocument: input.identityDocument,
-    documents: [],
-    createdAt: at,
-  };
-  await afterDecision(request, { decision: "approved" }, `operator:${operatorId}`, "branch");
+  await releaseSuspendedApplications(credential.codiceFiscale);
   return { pinType: "dispositivo" as const };
 }

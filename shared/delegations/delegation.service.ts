@@ -1,16 +1,15 @@
 import { TransactionCanceledException } from "@aws-sdk/client-dynamodb";
 import { GetCommand, TransactWriteCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
-import { recordAuditEvent } from "../audit/audit.store.ts";
+import { auditEventPut, recordAuditEvent } from "../audit/audit.store.ts";
 import { issueAccessToken } from "../auth/access-token.ts";
 import { decodeOmocodia, givenNameCode, surnameCode } from "../credentials/codice-fiscale.ts";
 import { getCredential, romeDate } from "../credentials/credential.store.ts";
 import { delegationNotice } from "../notifications/messages.ts";
-import { notifyAll } from "../notifications/sender.ts";
+import { noticeItems, type TransactItem } from "../notifications/outbox.ts";
 import { dynamodb } from "../platform/clients.ts";
 import { addDays, now, nowMs } from "../platform/clock.ts";
 import { required } from "../platform/config.ts";
 import { AppError, ConflictError, NotFoundError, ValidationError } from "../platform/errors.ts";
-import { logger } from "../platform/logger.ts";
 import { randomId } from "../platform/random.ts";
 import type { Delegation, PersonRef } from "./delegation.schema.ts";
 import {
@@ -181,6 +180,8 @@ export async function giveDelegation(
       },
     );
   }
+  // Last, so the limits keep their positions among the cancellation reasons.
+  items.push(...(await announcement(stored, "given", origin)));
   for (let attempt = 0; ; attempt++) {
     try {
       await dynamodb.send(new TransactWriteCommand({ TransactItems: items as never }));
@@ -204,31 +205,42 @@ export async function giveDelegation(
       await new Promise((r) => setTimeout(r, 10 + Math.random() * 40 * (attempt + 1)));
     }
   }
-  await announce(stored, "given", origin);
   return delegationView(stored);
 }
 
-async function announce(stored: StoredDelegation, event: "given" | "revoked", origin: Origin): Promise<void> {
+/**
+ * What a delegation given or ended writes in its own transaction besides itself: each party's audit record and,
+ * for a party with a PIN, the notice to their contacts (outbox, SPEC §6), so neither is told of a change that
+ * did not happen nor left untold of one that did.
+ */
+async function announcement(
+  stored: StoredDelegation,
+  event: "given" | "revoked",
+  origin: Origin,
+): Promise<TransactItem[]> {
   const message = delegationNotice(event, stored.kind, stored.endsOn);
-  for (const party of [stored.delegator.codiceFiscale, stored.delegate.codiceFiscale]) {
-    const credential = await getCredential(party);
-    if (credential) {
-      const { failed } = await notifyAll(credential.contacts, message);
-      if (failed.length) logger.warn("delegation notice not delivered", { channels: failed });
-    }
-    await recordAuditEvent({
-      codiceFiscale: party,
-      type: event === "given" ? "delegation-given" : "delegation-revoked",
-      channel: origin.channel,
-      actor: origin.actor,
-      outcome: "success",
-      details: {
-        delegationId: stored.id,
-        kind: stored.kind,
-        role: party === stored.delegator.codiceFiscale ? "delegator" : "delegate",
+  const parties = [stored.delegator.codiceFiscale, stored.delegate.codiceFiscale];
+  const credentials = await Promise.all(parties.map((party) => getCredential(party)));
+  return parties.flatMap((party, i) => {
+    const credential = credentials[i];
+    return [
+      {
+        Put: auditEventPut({
+          codiceFiscale: party,
+          type: event === "given" ? "delegation-given" : "delegation-revoked",
+          channel: origin.channel,
+          actor: origin.actor,
+          outcome: "success",
+          details: {
+            delegationId: stored.id,
+            kind: stored.kind,
+            role: party === stored.delegator.codiceFiscale ? "delegator" : "delegate",
+          },
+        }),
       },
-    });
-  }
+      ...(credential ? noticeItems({ type: `delegation-${event}`, to: credential.contacts, message }) : []),
+    ];
+  });
 }
 
 /** F14: the delegations a person gave and received, each with its live status. */
@@ -278,6 +290,7 @@ export async function endDelegation(id: string, codiceFiscale: string, origin: O
           revoke(delegationKey(id), "#status = :active"),
           revoke(givenKey(stored.delegator.codiceFiscale, id)),
           revoke(receivedKey(stored.delegate.codiceFiscale, id)),
+          ...(await announcement({ ...stored, status: "revoked" }, "revoked", origin)),
         ],
       }),
     );
@@ -311,7 +324,6 @@ export async function endDelegation(id: string, codiceFiscale: string, origin: O
         .catch(() => undefined),
     ]);
   }
-  await announce({ ...stored, status: "revoked" }, "revoked", origin);
 }
 
 /**

@@ -42,20 +42,3 @@ export async function deliver(channel: Channel, to: string, message: Message): P
     }),
   );
 }
-
-/**
- * Security notices go to every registered contact. A notice that cannot be delivered must not undo the
- * operation it reports, so failures are returned (for the log) rather than thrown.
- */
-export async function notifyAll(contacts: Contacts, message: Message): Promise<{ failed: Channel[] }> {
-  const results = await Promise.allSettled(
-    contactChannels(contacts).map(async ({ channel, to }) => {
-      await deliver(channel, to, message);
-      return channel;
-    }),
-  );
-  const failed = contactChannels(contacts)
-    .filter((_c, i) => results[i]?.status === "rejected")
-    .map((c) => c.channel);
-  return { failed };
-}

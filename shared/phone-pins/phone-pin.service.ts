@@ -1,14 +1,14 @@
-import { DeleteCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
-import { recordAuditEvent } from "../audit/audit.store.ts";
+import { DeleteCommand } from "@aws-sdk/lib-dynamodb";
+import { auditEventPut, recordAuditEvent } from "../audit/audit.store.ts";
 import { clearAttempts, reserveAttempt } from "../credentials/attempts.ts";
 import { getCredential } from "../credentials/credential.store.ts";
 import { hashSecret, verifyAgainstDummy, verifySecret } from "../credentials/pin-hash.ts";
 import { phonePinIssuedNotice } from "../notifications/messages.ts";
-import { notifyAll } from "../notifications/sender.ts";
+import { commitWithNotices } from "../notifications/outbox.ts";
 import { dynamodb } from "../platform/clients.ts";
 import { nowMs } from "../platform/clock.ts";
 import { required } from "../platform/config.ts";
-import { logger } from "../platform/logger.ts";
+import { RetryableError } from "../platform/errors.ts";
 import { randomString } from "../platform/random.ts";
 
 const VALIDITY_DAYS = { "1d": 1, "1w": 7, "1m": 30, "3m": 90 } as const;
@@ -36,38 +36,45 @@ export async function issuePhonePin(
 ) {
   const phonePin = randomString("0123456789", 8);
   const expiresAtMs = nowMs() + VALIDITY_DAYS[validity] * 86_400_000;
-  await dynamodb.send(
-    new PutCommand({
-      TableName: required("TABLE_NAME"),
-      Item: {
-        ...phonePinKey(codiceFiscale),
-        kind: "phone-pin",
-        codiceFiscale,
-        hash: await hashSecret(phonePin),
-        expiresAtMs,
-        ttl: Math.ceil(expiresAtMs / 1000),
-        failures: 0,
-        validity,
-      },
-    }),
-  );
-  await recordAuditEvent({
-    codiceFiscale,
-    type: "phone-pin-issued",
-    channel: "web",
-    actor: `identity:${provider}`,
-    outcome: "success",
-    details: { validity },
-  });
+  const expiresAt = new Date(expiresAtMs).toISOString();
   const credential = await getCredential(codiceFiscale);
-  if (credential && credential.status !== "revoked") {
-    const { failed } = await notifyAll(
-      credential.contacts,
-      phonePinIssuedNotice(new Date(expiresAtMs).toISOString()),
-    );
-    if (failed.length) logger.warn("phone PIN notice not delivered", { channels: failed });
-  }
-  return { phonePin, expiresAt: new Date(expiresAtMs).toISOString() };
+  const holder = credential && credential.status !== "revoked" ? credential : undefined;
+  // The code itself is the answer (synchronous); the notice to the holder's contacts commits with it.
+  const written = await commitWithNotices(
+    [
+      {
+        Put: {
+          TableName: required("TABLE_NAME"),
+          Item: {
+            ...phonePinKey(codiceFiscale),
+            kind: "phone-pin",
+            codiceFiscale,
+            hash: await hashSecret(phonePin),
+            expiresAtMs,
+            ttl: Math.ceil(expiresAtMs / 1000),
+            failures: 0,
+            validity,
+          },
+        },
+      },
+      {
+        Put: auditEventPut({
+          codiceFiscale,
+          type: "phone-pin-issued",
+          channel: "web",
+          actor: `identity:${provider}`,
+          outcome: "success",
+          details: { validity },
+        }),
+      },
+    ],
+    ...(holder
+      ? [{ type: "phone-pin-issued", to: holder.contacts, message: phonePinIssuedNotice(expiresAt) }]
+      : []),
+  );
+  // Only a concurrent request for the same holder can cancel it: that one's code stands.
+  if (!written) throw new RetryableError("The phone PIN could not be issued. Please retry.");
+  return { phonePin, expiresAt };
 }
 
 /**

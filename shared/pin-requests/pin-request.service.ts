@@ -10,12 +10,13 @@ import { generateInitialPin, splitInitialPin } from "../credentials/pin-rules.ts
 import { encryptPartB } from "../crypto/part-b.ts";
 import { letterKey, letterReference, pendingIndexAttributes } from "../letters/letter.store.ts";
 import { existingPinNotice, partAMessage } from "../notifications/messages.ts";
-import { type Channel, deliver, notifyAll } from "../notifications/sender.ts";
+import { commitWithNotices } from "../notifications/outbox.ts";
+import { type Channel, deliver } from "../notifications/sender.ts";
 import { dynamodb } from "../platform/clients.ts";
 import { addDays, now } from "../platform/clock.ts";
 import { required } from "../platform/config.ts";
 import { AppError, ConflictError, RetryableError } from "../platform/errors.ts";
-import { answerAfter, claimQuietPeriod, subjectDigest, takeFromBudget } from "../platform/limits.ts";
+import { answerAfter, quietPeriodClaim, subjectDigest, takeFromBudget } from "../platform/limits.ts";
 import { logger } from "../platform/logger.ts";
 import { randomId } from "../platform/random.ts";
 import type { PersonRecord } from "../registry/registry.schema.ts";
@@ -187,15 +188,18 @@ async function answerExistingPin(existing: Credential, origin: RequestOrigin): P
     outcome: "refused",
   });
   if (origin.channel === "contact-center") throw pinExists();
-  const quiet = await claimQuietPeriod(
+  // The day's quiet period and its one notice are taken together; a request within the period writes nothing.
+  const claim = quietPeriodClaim(
     "existing-pin-notice",
     existing.codiceFiscale,
     EXISTING_PIN_NOTICE_QUIET_SECONDS,
   );
-  if (existing.status !== "issuing" && quiet) {
-    const { failed } = await notifyAll(existing.contacts, existingPinNotice());
-    if (failed.length) logger.warn("existing-pin notice not delivered", { channels: failed });
-  }
+  await commitWithNotices(
+    [{ Put: claim }],
+    ...(existing.status === "issuing"
+      ? []
+      : [{ type: "existing-pin", to: existing.contacts, message: existingPinNotice() }]),
+  );
 }
 
 async function issueWithLetter(

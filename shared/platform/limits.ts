@@ -72,27 +72,30 @@ function budgetKey(scope: string, subject: string, windowSeconds: number) {
  * since that claim (a sliding window, unlike `takeFromBudget`). Expiry is checked on read, not left to TTL.
  */
 export async function claimQuietPeriod(scope: string, subject: string, seconds: number): Promise<boolean> {
-  const now = nowMs();
   try {
-    await dynamodb.send(
-      new PutCommand({
-        TableName: required("TABLE_NAME"),
-        Item: {
-          pk: `QUIET#${scope}#${subject}`,
-          sk: "CLAIM",
-          until: now + seconds * 1000,
-          ttl: Math.ceil(now / 1000) + seconds,
-        },
-        ConditionExpression: "attribute_not_exists(pk) OR #until <= :now",
-        ExpressionAttributeNames: { "#until": "until" },
-        ExpressionAttributeValues: { ":now": now },
-      }),
-    );
+    await dynamodb.send(new PutCommand(quietPeriodClaim(scope, subject, seconds)));
     return true;
   } catch (error) {
     if (error instanceof ConditionalCheckFailedException) return false;
     throw error;
   }
+}
+
+/** The conditional Put of `claimQuietPeriod`, for a transaction (e.g. with the notice the period limits). */
+export function quietPeriodClaim(scope: string, subject: string, seconds: number) {
+  const now = nowMs();
+  return {
+    TableName: required("TABLE_NAME"),
+    Item: {
+      pk: `QUIET#${scope}#${subject}`,
+      sk: "CLAIM",
+      until: now + seconds * 1000,
+      ttl: Math.ceil(now / 1000) + seconds,
+    },
+    ConditionExpression: "attribute_not_exists(pk) OR #until <= :now",
+    ExpressionAttributeNames: { "#until": "until" },
+    ExpressionAttributeValues: { ":now": now },
+  };
 }
 
 /**

@@ -21,16 +21,23 @@ const linkKey = (token: string) => ({ pk: `LINK#${hashToken(token)}`, sk: "TOKEN
 
 /** A 24-hour single-use link to the web client, carrying its token as the `token` query parameter. */
 export async function createLink(grant: Omit<LinkGrant, "expiresAtMs">): Promise<string> {
+  const { put, url } = newLink(grant);
+  await dynamodb.send(new PutCommand(put));
+  return url;
+}
+
+/** A new link: the Put that stores its grant (for a transaction, or `createLink`) and its URL. */
+export function newLink(grant: Omit<LinkGrant, "expiresAtMs">) {
   const token = randomToken();
   const expiresAtMs = nowMs() + LINK_TTL_MS;
-  await dynamodb.send(
-    new PutCommand({
+  return {
+    put: {
       TableName: required("TABLE_NAME"),
       Item: { ...linkKey(token), kind: "link", ...grant, expiresAtMs, ttl: Math.ceil(expiresAtMs / 1000) },
       ConditionExpression: "attribute_not_exists(pk)",
-    }),
-  );
-  return `${config().WEB_ORIGIN}/${grant.purpose}/confirm?token=${encodeURIComponent(token)}`;
+    },
+    url: `${config().WEB_ORIGIN}/${grant.purpose}/confirm?token=${encodeURIComponent(token)}`,
+  };
 }
 
 /** The live grant of a token for `purpose`; expired ones are refused even before TTL removes them. */

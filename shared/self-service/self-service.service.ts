@@ -1,7 +1,12 @@
 import { TransactionCanceledException } from "@aws-sdk/client-dynamodb";
 import { TransactWriteCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import type { z } from "zod";
-import { recordAuditEvent } from "../audit/audit.store.ts";
+import {
+  type AuditEvent,
+  type AuditEventType,
+  auditEventPut,
+  recordAuditEvent,
+} from "../audit/audit.store.ts";
 import { maskContact } from "../credentials/contact-mask.ts";
 import { type Credential, trustedContacts } from "../credentials/credential.model.ts";
 import { getCredential, versionedUpdate } from "../credentials/credential.store.ts";
@@ -15,7 +20,8 @@ import {
   recoveryStartedNotice,
   revokedNotice,
 } from "../notifications/messages.ts";
-import { type Channel, contactChannels, deliver, notifyAll } from "../notifications/sender.ts";
+import { type Notice, noticeItems } from "../notifications/outbox.ts";
+import { type Channel, contactChannels, deliver } from "../notifications/sender.ts";
 import { dynamodb } from "../platform/clients.ts";
 import { now } from "../platform/clock.ts";
 import { config, required } from "../platform/config.ts";
@@ -29,6 +35,7 @@ import {
   consumeLink,
   createLink,
   type LinkPurpose,
+  newLink,
   readLink,
   releaseLink,
 } from "./links.ts";
@@ -61,13 +68,17 @@ function invalidLink(): UnauthorizedError {
   return new UnauthorizedError("invalid-token", "The link is not valid, was already used, or has expired.");
 }
 
-async function audit(
+function citizenEvent(
   codiceFiscale: string,
-  type: Parameters<typeof recordAuditEvent>[0]["type"],
-  outcome: "success" | "failure" | "refused",
+  type: AuditEventType,
+  outcome: AuditEvent["outcome"],
   details?: Record<string, string>,
-) {
-  await recordAuditEvent({ codiceFiscale, type, channel: "web", actor: "citizen", outcome, details });
+): AuditEvent {
+  return { codiceFiscale, type, channel: "web", actor: "citizen", outcome, details };
+}
+
+async function audit(...event: Parameters<typeof citizenEvent>) {
+  await recordAuditEvent(citizenEvent(...event));
 }
 
 /**
@@ -108,18 +119,25 @@ export async function requestRecovery(input: z.infer<typeof recoveryRequestSchem
       await audit(codiceFiscale, "recovery-requested", "refused", { reason: "holder-limit" });
       return ACCEPTED;
     }
-    const link = await createLink({
-      purpose: "recovery",
-      codiceFiscale,
-      credentialId: credential.credentialId,
-    });
+    // The link, its audit record and the notice to every registered contact commit together; the link itself
+    // travels at once, on the request path (SPEC §6).
+    const link = newLink({ purpose: "recovery", codiceFiscale, credentialId: credential.credentialId });
+    await dynamodb.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          { Put: link.put },
+          {
+            Put: auditEventPut(citizenEvent(codiceFiscale, "recovery-requested", "success", { linkChannel })),
+          },
+          ...noticeItems({ type: "recovery-started", to: registered, message: recoveryStartedNotice() }),
+        ],
+      }),
+    );
     await deliver(
       linkChannel,
       (linkChannel === "email" ? trusted.email : trusted.pec)!,
-      linkMessage("recovery", link),
+      linkMessage("recovery", link.url),
     ).catch((error: Error) => logger.error("recovery link not delivered", { error: error.name }));
-    await notifyAll(registered, recoveryStartedNotice());
-    await audit(codiceFiscale, "recovery-requested", "success", { linkChannel });
     return ACCEPTED;
   });
 }
@@ -184,21 +202,26 @@ export async function confirmRecovery(token: string) {
     }
   }
 
-  await commitRecoveredPin(token, claim, credential, {
-    credentialId: randomId(),
-    status: "pending-first-access",
-    initialPinHash,
-    initialPinExpiresAt: validUntil,
-    initialPinDelivery: "electronic",
-    failures: 0,
-    blocked: false,
-    updatedAt: now().toISOString(),
-  });
-  await notifyAll(credential.contacts, recoveryCompletedNotice());
-  await audit(credential.codiceFiscale, "recovery-completed", "success", {
-    partAChannel: channels.partA.channel,
-    partBChannel: channels.partB.channel,
-  });
+  await commitRecoveredPin(
+    token,
+    claim,
+    credential,
+    {
+      credentialId: randomId(),
+      status: "pending-first-access",
+      initialPinHash,
+      initialPinExpiresAt: validUntil,
+      initialPinDelivery: "electronic",
+      failures: 0,
+      blocked: false,
+      updatedAt: now().toISOString(),
+    },
+    citizenEvent(credential.codiceFiscale, "recovery-completed", "success", {
+      partAChannel: channels.partA.channel,
+      partBChannel: channels.partB.channel,
+    }),
+    { type: "recovery-completed", to: credential.contacts, message: recoveryCompletedNotice() },
+  );
   return {
     outcome: "pin-reissued" as const,
     partASentTo: {
@@ -214,15 +237,18 @@ export async function confirmRecovery(token: string) {
 }
 
 /**
- * Consumes the claimed link and writes the new PIN in one transaction. The halves are already out, so a change
- * of the credential meanwhile (a failed login moves its version) does not undo the recovery: the write is made
- * again over the fresh version, as long as it is still the credential the link was issued for.
+ * Consumes the claimed link and writes the new PIN in one transaction, with its audit record and the holder's
+ * notice. The halves are already out, so a change of the credential meanwhile (a failed login moves its
+ * version) does not undo the recovery: the write is made again over the fresh version, as long as it is still
+ * the credential the link was issued for.
  */
 async function commitRecoveredPin(
   token: string,
   claim: string,
   { codiceFiscale, credentialId, version: seen }: Credential,
   fields: Record<string, unknown>,
+  event: AuditEvent,
+  notice: Notice,
 ): Promise<void> {
   let version: number | undefined = seen;
   for (let attempt = 0; version !== undefined && attempt < 3; attempt++) {
@@ -238,7 +264,12 @@ async function commitRecoveredPin(
     try {
       await dynamodb.send(
         new TransactWriteCommand({
-          TransactItems: [{ Delete: consumeClaimedLink(token, claim) }, { Update: update }],
+          TransactItems: [
+            { Delete: consumeClaimedLink(token, claim) },
+            { Update: update },
+            { Put: auditEventPut(event) },
+            ...noticeItems(notice),
+          ],
         }),
       );
       return;
@@ -307,15 +338,20 @@ export async function confirmRevocation(token: string) {
   );
   try {
     await dynamodb.send(
-      new TransactWriteCommand({ TransactItems: [{ Delete: consumeLink(token) }, { Update: update }] }),
+      new TransactWriteCommand({
+        TransactItems: [
+          { Delete: consumeLink(token) },
+          { Update: update },
+          { Put: auditEventPut(citizenEvent(credential.codiceFiscale, "revocation-completed", "success")) },
+          ...noticeItems({ type: "revoked", to: credential.contacts, message: revokedNotice() }),
+        ],
+      }),
     );
   } catch (error) {
     if (error instanceof TransactionCanceledException) throw invalidLink();
     throw error;
   }
   if (credential.letterId) await cancelUnprintedLetter(credential.letterId);
-  await notifyAll(credential.contacts, revokedNotice());
-  await audit(credential.codiceFiscale, "revocation-completed", "success");
   return { outcome: "revoked" as const };
 }
 

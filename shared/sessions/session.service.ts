@@ -1,6 +1,5 @@
-import { TransactionCanceledException } from "@aws-sdk/client-dynamodb";
-import { TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
-import { recordAuditEvent } from "../audit/audit.store.ts";
+import { PutCommand } from "@aws-sdk/lib-dynamodb";
+import { auditEventPut, recordAuditEvent } from "../audit/audit.store.ts";
 import { ACCESS_TOKEN_TTL_SECONDS, type CitizenPrincipal, issueAccessToken } from "../auth/access-token.ts";
 import { clearAttempts, reserveAttempt } from "../credentials/attempts.ts";
 import { type Credential, credentialKey, pinValidityDays } from "../credentials/credential.model.ts";
@@ -18,7 +17,7 @@ import {
   pinChangedNotice,
   pinLockedNotice,
 } from "../notifications/messages.ts";
-import { notifyAll } from "../notifications/sender.ts";
+import { commitWithNotices } from "../notifications/outbox.ts";
 import { dynamodb } from "../platform/clients.ts";
 import { addDays, now, nowMs } from "../platform/clock.ts";
 import { AppError, UnauthorizedError } from "../platform/errors.ts";
@@ -146,13 +145,17 @@ async function changeRequired(
   return { outcome: "pin-change-required", reason, changeToken, expiresIn: CHANGE_TOKEN_TTL_SECONDS };
 }
 
-/** Audits a wrong guess and tells the holder when it locked or blocked the credential. */
+/**
+ * Audits a wrong guess and, when it locked or blocked the credential, tells the holder through the outbox. The
+ * lock is only provisional until the guess is known to be wrong (a correct PIN lifts it), so its record and its
+ * notice are written together once it is, in one transaction with the failure's record.
+ */
 async function recordFailure(
   credential: Credential,
   reservation: { failures: number; lockedUntil?: number; blocked: boolean },
 ): Promise<void> {
   const { codiceFiscale } = credential;
-  await recordAuditEvent({
+  const failure = auditEventPut({
     codiceFiscale,
     type: "login-failed",
     channel: "web",
@@ -160,22 +163,28 @@ async function recordFailure(
     outcome: "failure",
     details: { consecutiveFailures: reservation.failures },
   });
-  const notice = reservation.blocked
-    ? pinBlockedNotice()
-    : reservation.lockedUntil !== undefined
-      ? pinLockedNotice(new Date(reservation.lockedUntil).toISOString())
-      : undefined;
-  if (!notice) return;
-  await recordAuditEvent({
+  const lockedUntil =
+    reservation.lockedUntil === undefined ? undefined : new Date(reservation.lockedUntil).toISOString();
+  if (!reservation.blocked && lockedUntil === undefined) {
+    await dynamodb.send(new PutCommand(failure));
+    return;
+  }
+  const type = reservation.blocked ? "pin-blocked" : "pin-locked";
+  const lock = auditEventPut({
     codiceFiscale,
-    type: reservation.blocked ? "pin-blocked" : "pin-locked",
+    type,
     channel: "web",
     actor: "system",
     outcome: "success",
-    details: reservation.lockedUntil ? { lockedUntil: new Date(reservation.lockedUntil).toISOString() } : {},
+    details: lockedUntil ? { lockedUntil } : {},
   });
-  const { failed } = await notifyAll(credential.contacts, notice);
-  if (failed.length) logger.warn("lock notice not delivered", { channels: failed });
+  const message = reservation.blocked ? pinBlockedNotice() : pinLockedNotice(lockedUntil!);
+  const written = await commitWithNotices([{ Put: failure }, { Put: lock }], {
+    type,
+    to: credential.contacts,
+    message,
+  });
+  if (!written) logger.error("lock not recorded", { type });
 }
 
 function invalidChangeToken(): AppError {
@@ -271,27 +280,27 @@ export async function changePin(
     ["initialPinHash", "initialPinExpiresAt", "initialPinDelivery", "lockedUntil"],
     stillBound,
   );
-  try {
-    await dynamodb.send(
-      new TransactWriteCommand({
-        TransactItems: [{ Update: update }, ...(tokenCondition ? [{ Delete: tokenCondition }] : [])],
-      }),
-    );
-  } catch (error) {
-    if (error instanceof TransactionCanceledException) throw invalidChangeToken();
-    throw error;
-  }
-  await recordAuditEvent({
-    codiceFiscale: credential.codiceFiscale,
-    type: firstAccess ? "pin-activated" : "pin-changed",
-    channel: "web",
-    actor: "citizen",
-    outcome: "success",
-  });
-  const { failed } = await notifyAll(
-    credential.contacts,
-    firstAccess ? pinActivatedNotice() : pinChangedNotice(),
+  // The new PIN, its audit record and the holder's notice commit together, or nothing does.
+  const changed = await commitWithNotices(
+    [
+      { Update: update },
+      ...(tokenCondition ? [{ Delete: tokenCondition }] : []),
+      {
+        Put: auditEventPut({
+          codiceFiscale: credential.codiceFiscale,
+          type: firstAccess ? "pin-activated" : "pin-changed",
+          channel: "web",
+          actor: "citizen",
+          outcome: "success",
+        }),
+      },
+    ],
+    {
+      type: firstAccess ? "pin-activated" : "pin-changed",
+      to: credential.contacts,
+      message: firstAccess ? pinActivatedNotice() : pinChangedNotice(),
+    },
   );
-  if (failed.length) logger.warn("pin change notice not delivered", { channels: failed });
+  if (!changed) throw invalidChangeToken();
   return { outcome: "pin-changed", pinType: credential.pinType, pinExpiresAt };
 }

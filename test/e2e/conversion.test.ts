@@ -1,7 +1,17 @@
 import { extractText, getDocumentProxy } from "unpdf";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { pinRequestBody } from "../fixtures/requests.ts";
-import { api, apiBytes, clearOutbox, operatorToken, outbox, postJson, setClock } from "./helpers.ts";
+import {
+  api,
+  apiBytes,
+  clearOutbox,
+  operatorToken,
+  outbox,
+  postJson,
+  setClock,
+  settledOutbox,
+  waitForOutbox,
+} from "./helpers.ts";
 import { activeHolders, type RequestBody } from "./journeys.ts";
 
 const PIN = "CV4NQ8ZT";
@@ -166,8 +176,13 @@ describe("conversion to dispositivo (F10) and applications (F11)", () => {
     expect(decisions.filter((d) => d.status === 409).every((d) => d.body.code === "already-decided")).toBe(
       true,
     );
+    await waitForOutbox((b) =>
+      b.sms.some((m) => m.to === holder.contacts.mobile && /dispositivo/.test(m.text)),
+    );
     expect(
-      (await outbox()).sms.filter((m) => m.to === holder.contacts.mobile && /dispositivo/.test(m.text)),
+      (await settledOutbox()).sms.filter(
+        (m) => m.to === holder.contacts.mobile && /dispositivo/.test(m.text),
+      ),
     ).toHaveLength(1);
 
     const status = await api(`/v1/conversion-requests/${id}`, { headers: auth(holder) });
@@ -210,11 +225,9 @@ describe("conversion to dispositivo (F10) and applications (F11)", () => {
     const rejected = await postJson(path, { decision: "rejected", reason: "Document illegible" }, backOffice);
     expect(rejected.status).toBe(200);
     expect(rejected.body).toMatchObject({ status: "rejected", reason: "Document illegible" });
-    expect(
-      (await outbox()).emails.some(
-        (m) => m.to === holder.contacts.email && m.text.includes("Document illegible"),
-      ),
-    ).toBe(true);
+    await waitForOutbox((b) =>
+      b.emails.some((m) => m.to === holder.contacts.email && m.text.includes("Document illegible")),
+    );
     const apps = await postJson("/v1/applications", { benefit: "dis-coll" }, auth(holder));
     expect(apps.body.status).toBe("suspended");
     const retry = await postJson("/v1/conversion-requests", { identityDocument: passport }, auth(holder));

@@ -2,7 +2,16 @@ import { decodeJwt } from "jose";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { makeCitizenN } from "../fixtures/citizens.ts";
 import { pinRequestBody } from "../fixtures/requests.ts";
-import { api, clearOutbox, identityToken, operatorToken, outbox, postJson, setClock } from "./helpers.ts";
+import {
+  api,
+  clearOutbox,
+  identityToken,
+  operatorToken,
+  outbox,
+  postJson,
+  setClock,
+  waitForOutbox,
+} from "./helpers.ts";
 import { activeHolders, auditEvents, type RequestBody } from "./journeys.ts";
 
 const PIN = "DL6WQ3ZM";
@@ -58,7 +67,11 @@ describe("delegation of digital identity (F14)", () => {
       status: "active",
     });
     const id = given.body.id as string;
-    const box = await outbox();
+    const box = await waitForOutbox(
+      (b) =>
+        b.sms.some((m) => m.to === delegator.contacts.mobile && /delega|delegation/i.test(m.text)) &&
+        b.sms.some((m) => m.to === delegate.contacts.mobile && /delega|delegation/i.test(m.text)),
+    );
     expect(box.sms.some((m) => m.to === delegator.contacts.mobile && /delega|delegation/i.test(m.text))).toBe(
       true,
     );

@@ -38,8 +38,48 @@ export async function outbox(): Promise<Outbox> {
   return (await api("/_local/outbox")).body as Outbox;
 }
 
+/**
+ * Empties the outbox once every notice committed so far has arrived (they travel through the table's stream and
+ * the notifier), so none lands in the next test's outbox.
+ */
 export async function clearOutbox(): Promise<void> {
+  await drainStream();
   await api("/_local/outbox", { method: "DELETE" });
+}
+
+/** Waits until the notifier has been handed everything committed so far. */
+export async function drainStream(): Promise<void> {
+  const reply = await api("/_local/streams/drain", { method: "POST" });
+  if (reply.body?.drained !== true) throw new Error(`stream not drained: ${reply.status}`);
+}
+
+/**
+ * Security notices arrive asynchronously (outbox → stream → notifier): waits until `predicate` holds for the
+ * outbox and returns it.
+ */
+export async function waitForOutbox(
+  predicate: (box: Outbox) => boolean,
+  timeoutMs = 20_000,
+): Promise<Outbox> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const box = await outbox();
+    if (predicate(box)) return box;
+    if (Date.now() > deadline) {
+      throw new Error(`the expected message did not arrive within ${timeoutMs} ms: ${summarise(box)}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** The outbox once nothing is on its way any more: for checks that something was NOT sent. */
+export async function settledOutbox(): Promise<Outbox> {
+  await drainStream();
+  return outbox();
+}
+
+function summarise(box: Outbox): string {
+  return `${box.sms.length} SMS, ${box.emails.length} e-mails`;
 }
 
 export function runJob(name: "letter-batch" | "expiry-reminders"): Promise<Reply> {

@@ -76,7 +76,8 @@ export async function issueInitialPins(people: RequestBody[]): Promise<Map<strin
   const partBs = await partBsFromBatch(job.body.prefix, people);
   const pins = new Map<string, string>();
   for (const person of people) {
-    const text = sms.filter((m) => m.to === person.contacts.mobile).at(-1)?.text ?? "";
+    const text =
+      sms.filter((m) => m.to === person.contacts.mobile && /[0-9A-F]{8}/.test(m.text)).at(-1)?.text ?? "";
     const partA = /([0-9A-F]{8})/.exec(text)?.[1];
     const partB = partBs.get(person.codiceFiscale);
     if (!partA || !partB) throw new Error(`no PIN halves for ${person.surname}`);

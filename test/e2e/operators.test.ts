@@ -12,6 +12,8 @@ import {
   readLogs,
   runJob,
   setClock,
+  settledOutbox,
+  waitForOutbox,
 } from "./helpers.ts";
 import { activeHolders, auditEvents, partBsFromBatch, type RequestBody } from "./journeys.ts";
 
@@ -125,10 +127,12 @@ describe("contact center (F8, F7)", () => {
     expect(added.status).toBe(200);
     expect(added.body.contacts.email).toMatch(/^n•+\w@example\.net$/);
     expect(added.body.contacts.mobile).toMatch(/•••/);
-    const notice = (await outbox()).sms.filter((m) => m.to === holder.contacts.mobile);
+    await waitForOutbox((b) => b.sms.some((m) => m.to === holder.contacts.mobile));
+    const box = await settledOutbox();
+    const notice = box.sms.filter((m) => m.to === holder.contacts.mobile);
     expect(notice).toHaveLength(1);
     expect(notice[0]!.text).toMatch(/contact center|7|recovery link/i);
-    expect((await outbox()).emails.filter((m) => m.to === email)).toHaveLength(0);
+    expect(box.emails.filter((m) => m.to === email)).toHaveLength(0);
 
     const twice = await postJson(
       "/v1/operator/contacts",
@@ -149,7 +153,7 @@ describe("contact center (F8, F7)", () => {
     const recovery = { codiceFiscale: holder.codiceFiscale, mobile: holder.contacts.mobile, email };
     await clearOutbox();
     expect((await postJson("/v1/recoveries", recovery)).status).toBe(202);
-    expect((await outbox()).emails.filter((m) => m.to === email)).toEqual([]);
+    expect((await settledOutbox()).emails.filter((m) => m.to === email)).toEqual([]);
     await setClock(8 * 86_400);
     expect((await postJson("/v1/recoveries", recovery)).status).toBe(202);
     expect((await outbox()).emails.filter((m) => m.to === email && m.text.includes("token="))).toHaveLength(
@@ -179,7 +183,7 @@ describe("branch (F9, F13)", () => {
     holders.push(person.codiceFiscale);
     const { envelope: _pdf, ...json } = issued.body;
     expect(JSON.stringify(json)).not.toMatch(/[0-9A-F]{16}/);
-    expect(await outbox()).toEqual({ sms: [], emails: [] });
+    expect(await settledOutbox()).toEqual({ sms: [], emails: [] });
     expect((await runJob("letter-batch")).body.letters ?? 0).toBe(0);
 
     const access = await firstAccess(person.codiceFiscale, pin, "BR7XQ2LM");
@@ -244,9 +248,9 @@ describe("branch (F9, F13)", () => {
     );
     expect(replaced.status).toBe(201);
     secrets.push(await pinFromEnvelope(replaced.body.envelope.base64));
-    expect(
-      (await outbox()).sms.some((m) => m.to === holder.contacts.mobile && /sede|branch/.test(m.text)),
-    ).toBe(true);
+    await waitForOutbox((b) =>
+      b.sms.some((m) => m.to === holder.contacts.mobile && /sede|branch/.test(m.text)),
+    );
     const old = await postJson("/v1/sessions", { codiceFiscale: holder.codiceFiscale, pin: "RV5MZ9KD" });
     expect(old.status).toBe(401);
   });

@@ -31,6 +31,8 @@ describe("npm start", () => {
       expect(readFileSync(second.logFile, "utf8")).toMatch(/table pin-local \(reused\)/);
       // The credential written before the restart is still there: a new request for the person issues nothing.
       expect((await post(second.apiUrl, "/v1/pin-requests", person)).status).toBe(202);
+      // The "you already have a PIN" notice travels through the outbox and the table's stream.
+      await post(second.apiUrl, "/_local/streams/drain", {});
       const outbox = (await (await fetch(`${second.apiUrl}/_local/outbox`)).json()) as {
         sms: Array<{ text: string }>;
       };

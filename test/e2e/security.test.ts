@@ -10,6 +10,8 @@ import {
   readLogs,
   runJob,
   setClock,
+  settledOutbox,
+  waitForOutbox,
 } from "./helpers.ts";
 import { auditEvents, issueInitialPins, partBsFromBatch, type RequestBody, tableClient } from "./journeys.ts";
 
@@ -58,7 +60,11 @@ describe("lockout, races and enumeration", () => {
     expect(correctWhileLocked.status).toBe(401);
     expect(correctWhileLocked.body).toEqual(answers[0]!.body);
     expect((await credentialItem(person.codiceFiscale))?.failures).toBe(5);
-    const notices = (await outbox()).emails.filter((m) => m.to === person.contacts.email);
+    // The lock notice travels through the outbox (the table's stream and the notifier).
+    const box = await waitForOutbox((b) =>
+      b.emails.some((m) => m.to === person.contacts.email && /bloccato|locked/i.test(m.subject)),
+    );
+    const notices = box.emails.filter((m) => m.to === person.contacts.email);
     expect(notices.map((m) => m.subject)).toContainEqual(expect.stringMatching(/bloccato|locked/i));
 
     // After the 15-minute lock, one more wrong guess locks for 30 minutes; the correct PIN then waits too.
@@ -135,7 +141,8 @@ describe("lockout, races and enumeration", () => {
     });
     expect(again.status).toBe(202);
     expect(Object.keys(again.body).sort()).toEqual(["letter", "partASentTo", "requestId"]);
-    const box = await outbox();
+    await waitForOutbox((b) => b.sms.some((m) => m.to === person.contacts.mobile));
+    const box = await settledOutbox();
     const sms = box.sms.filter((m) => m.to === person.contacts.mobile);
     expect(sms).toHaveLength(1);
     expect(sms[0]!.text).not.toMatch(/[0-9A-F]{8}/);
@@ -216,7 +223,7 @@ describe("lockout, races and enumeration", () => {
       }
     }
     expect(await credentialItem(base.codiceFiscale)).toBeUndefined();
-    expect((await outbox()).sms).toHaveLength(0);
+    expect((await settledOutbox()).sms).toHaveLength(0);
     expect(readLogs()).not.toContain(base.contacts.mobile);
   });
 });

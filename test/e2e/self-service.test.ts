@@ -10,6 +10,8 @@ import {
   putOnRecord,
   readLogs,
   setClock,
+  settledOutbox,
+  waitForOutbox,
 } from "./helpers.ts";
 import { activeHolders, linkTokenSentTo, type RequestBody } from "./journeys.ts";
 
@@ -42,7 +44,11 @@ describe("self-service: recovery, revocation, phone PIN", () => {
     const token = await linkTokenSentTo(person.contacts.email);
     expect(token).toBeDefined();
     secrets.push(token!);
-    const started = (await outbox()).sms.filter((m) => m.to === person.contacts.mobile);
+    const started = (
+      await waitForOutbox((b) =>
+        b.sms.some((m) => m.to === person.contacts.mobile && /ripristino|recovery/i.test(m.text)),
+      )
+    ).sms.filter((m) => m.to === person.contacts.mobile);
     expect(started.map((m) => m.text).join()).toMatch(/ripristino|recovery/i);
 
     await clearOutbox();
@@ -103,7 +109,7 @@ describe("self-service: recovery, revocation, phone PIN", () => {
         email: unused.contacts.email,
       }),
     ];
-    expect(await outbox()).toEqual({ sms: [], emails: [] });
+    expect(await settledOutbox()).toEqual({ sms: [], emails: [] });
     const right = {
       codiceFiscale: limited.codiceFiscale,
       mobile: limited.contacts.mobile,
@@ -112,7 +118,7 @@ describe("self-service: recovery, revocation, phone PIN", () => {
     for (let i = 0; i < 3; i++) expect((await postJson("/v1/recoveries", right)).status).toBe(202);
     await clearOutbox();
     answers.push(await postJson("/v1/recoveries", right));
-    expect(await outbox()).toEqual({ sms: [], emails: [] });
+    expect(await settledOutbox()).toEqual({ sms: [], emails: [] });
     for (const answer of answers) {
       expect(answer.status).toBe(202);
       expect(answer.body).toEqual({ status: "accepted" });
@@ -148,7 +154,7 @@ describe("self-service: recovery, revocation, phone PIN", () => {
       email: "new-address@example.net",
     });
     expect(wrongCard.body).toEqual({ status: "accepted" });
-    expect((await outbox()).emails).toHaveLength(0);
+    expect((await settledOutbox()).emails).toHaveLength(0);
 
     const requested = await postJson("/v1/revocations", {
       codiceFiscale: person.codiceFiscale,
@@ -166,11 +172,9 @@ describe("self-service: recovery, revocation, phone PIN", () => {
     expect((await postJson("/v1/sessions", { codiceFiscale: person.codiceFiscale, pin: PIN })).status).toBe(
       401,
     );
-    expect(
-      (await outbox()).emails.some(
-        (m) => m.to === person.contacts.email && /revocato|revoked/i.test(m.subject),
-      ),
-    ).toBe(true);
+    await waitForOutbox((b) =>
+      b.emails.some((m) => m.to === person.contacts.email && /revocato|revoked/i.test(m.subject)),
+    );
 
     await clearOutbox();
     expect((await postJson("/v1/pin-requests", person)).status).toBe(202);

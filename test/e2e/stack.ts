@@ -7,6 +7,8 @@ export interface RunningStack {
   apiUrl: string;
   logFile: string;
   stop(): Promise<number | null>;
+  /** Kills the stack and its DynamoDB Local at once (SIGKILL): nothing gets to finish or save. */
+  crash(): Promise<void>;
 }
 
 /** Starts the local stack exactly as `npm start` does, as a child process on `dir`, and waits for health. */
@@ -42,6 +44,13 @@ export async function startLocalStack(dir: string, env: Record<string, string> =
       const code = await exited;
       clearTimeout(timer);
       return code;
+    },
+    async crash() {
+      const exited = new Promise<void>((r) => child.once("exit", () => r()));
+      child.kill("SIGKILL");
+      for (const pid of javaProcessesFor(dir)) process.kill(Number(pid), "SIGKILL");
+      await exited;
+      await waitFor(async () => javaProcessesFor(dir).length === 0, 10_000, "DynamoDB Local to die");
     },
   };
 }
