@@ -36,6 +36,8 @@ function decodeCursor(cursor: string, codiceFiscale: string): Record<string, str
 export async function readAuditTrail(codiceFiscale: string, query: AuditQuery): Promise<AuditPage> {
   const from = `${auditKeys.skPrefix}${query.from ? lowerBound(query.from) : ""}`;
   const to = `${auditKeys.skPrefix}${query.to ? upperBound(query.to) : "~"}`;
+  // A window that ends before it starts holds nothing (and DynamoDB refuses a BETWEEN the wrong way round).
+  if (from > to) return { items: [] };
   const { Items = [], LastEvaluatedKey } = await dynamodb.send(
     new QueryCommand({
       TableName: required("TABLE_NAME"),

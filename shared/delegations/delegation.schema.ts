@@ -8,10 +8,15 @@ export const personRefSchema = z.strictObject({
   givenName: name,
 });
 
+/** The service checks the day against its clock: at least 30 days ahead (400 validation-failed otherwise). */
+const endsOnSchema = z.iso
+  .date("Use the format YYYY-MM-DD")
+  .meta({ description: "The last day of the delegation: at least 30 days ahead." });
+
 /** F14, by the delegator: one trusted person, optionally until a day at least 30 days ahead. */
 export const giveDelegationSchema = z.strictObject({
   delegate: personRefSchema,
-  endsOn: z.iso.date("Use the format YYYY-MM-DD").optional(),
+  endsOn: endsOnSchema.optional(),
 });
 
 /** F14, at a branch after checking documents: also guardian (tutore, curatore, amministratore di sostegno) and parent. */
@@ -19,7 +24,7 @@ export const branchDelegationSchema = z.strictObject({
   delegator: personRefSchema,
   delegate: personRefSchema,
   kind: z.enum(["ordinary", "guardian", "parent"]),
-  endsOn: z.iso.date("Use the format YYYY-MM-DD").optional(),
+  endsOn: endsOnSchema.optional(),
 });
 
 export const delegationSchema = z.object({
