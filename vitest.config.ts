@@ -1,5 +1,9 @@
 import { defineConfig } from "vitest/config";
 
+// This machine runs Node 20; Lambda runs 22. The SDK's notice about its Node 22 requirement, once per process,
+// would otherwise fill the test output (the workers and the local stack inherit this environment).
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
+
 /**
  * Five projects, one `vitest run`: unit (no I/O), integration (DynamoDB Local, started by a global setup),
  * infra (CDK template assertions and cdk-nag), e2e (the whole local stack started as a child process and

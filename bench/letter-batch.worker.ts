@@ -8,8 +8,9 @@ import {
   pendingIndexAttributes,
 } from "#shared/letters/letter.store";
 import { runLetterBatch } from "#shared/letters/letter-batch.service";
-import { dynamodb, s3 } from "#shared/platform/clients";
+import { dynamodb } from "#shared/platform/clients";
 import { randomId } from "#shared/platform/random";
+import { s3 } from "#shared/platform/s3-client";
 import { tableDefinition } from "#shared/table";
 import { renderLetterFileNaively } from "./naive-letter-pdf.ts";
 

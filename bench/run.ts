@@ -1,6 +1,6 @@
 /** `npm run bench -- <name> [options]`: runs bench/<name>.ts. */
 const [name, ...rest] = process.argv.slice(2);
-const benches = ["letter-batch", "login", "parity"];
+const benches = ["bundles", "letter-batch", "login", "parity"];
 if (!name || !benches.includes(name)) {
   console.error(`usage: npm run bench -- <${benches.join("|")}> [options]`);
   process.exit(2);

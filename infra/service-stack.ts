@@ -41,7 +41,14 @@ import {
   uploadTriggers,
 } from "#shared/functions";
 import { cronExpression, jobDefinitions, scheduleTimeZone } from "#shared/jobs";
-import { type Access, fallbackFunction, operatorGroups, type RouteDefinition, routes } from "#shared/routes";
+import {
+  type Access,
+  fallbackFunction,
+  operatorGroups,
+  type RouteDefinition,
+  routeKeysOf,
+  routes,
+} from "#shared/routes";
 import { PinFunction } from "./constructs/pin-function.ts";
 import type { DataResources } from "./data-stack.ts";
 import { acknowledge, nameInPolicy } from "./nag.ts";
@@ -167,6 +174,8 @@ export class ServiceStack extends Stack {
             configurationSet,
           },
         });
+        // The `$default` function answers 405 from the route keys, without bundling the route table.
+        if (name === fallbackFunction) fn.setEnvironment("ROUTE_KEYS", routeKeysOf(routeTable));
         const kinds = accessKinds.get(name) ?? new Set();
         if (kinds.has("operator")) {
           fn.setEnvironment("OPERATOR_ISSUER", operatorIssuer);

@@ -6,6 +6,7 @@
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { createServiceTable } from "#shared/platform/table-admin";
+import { routeKeysOf } from "#shared/routes";
 import { LOCAL_CREDENTIALS, LOCAL_REGION, startDynamoDb } from "./dynamodb.ts";
 import { FaultPlan, type FaultService, startFaultProxy } from "./faults.ts";
 import { startGateway } from "./gateway.ts";
@@ -109,6 +110,7 @@ async function main(): Promise<void> {
       IDENTITY_ISSUER: issuer.identityIssuer,
       IDENTITY_AUDIENCE: issuer.identityAudience,
       IDENTITY_JWKS_URL: `${api}/_local/jwks.json`,
+      ROUTE_KEYS: routeKeysOf(),
     });
 
     // The outbox's notices reach the notifier through the table's stream, as in AWS.

@@ -13,7 +13,7 @@ const REPORT_KEY = "registry/reports/local-seed.jsonl.report.json";
  */
 export async function seedRegistry(bucket: string): Promise<ImportReport> {
   // Loaded now, not at startup: the SDK clients must see the environment main.ts sets up first.
-  const { s3 } = await import("#shared/platform/clients");
+  const { s3 } = await import("#shared/platform/s3-client");
   await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: REPORT_KEY }));
   await s3.send(new PutObjectCommand({ Bucket: bucket, Key: SEED_KEY, Body: readFileSync(SEED_FILE) }));
   let report: ImportReport | undefined;

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import type * as core from "zod/v4/core";
 import {
   applicationListSchema,
   applicationRequestSchema,
@@ -33,6 +33,8 @@ import {
 } from "./phone-pins/phone-pin.schema.ts";
 import { pinRequestAcceptedSchema, pinRequestSchema } from "./pin-requests/pin-request.schema.ts";
 import { healthResponseSchema } from "./platform/health.schema.ts";
+import * as z from "./platform/zod.ts";
+import { formatRouteKeys, matchPath } from "./route-match.ts";
 import {
   acceptedSchema,
   confirmationSchema,
@@ -72,9 +74,9 @@ export interface RouteDefinition {
   access: Access;
   summary: string;
   /** Request body schema, also used for validation by the handler and for the OpenAPI document. */
-  body?: z.ZodType;
+  body?: core.$ZodType;
   /** Query parameters of a list route, as the handler parses them. */
-  query?: z.ZodObject;
+  query?: z.ZodMiniObject;
   /** The route takes an `Idempotency-Key` header: a retry with the same key and body gets the first answer. */
   idempotent?: boolean;
   /**
@@ -83,7 +85,7 @@ export interface RouteDefinition {
    */
   problems?: Record<number, string>;
   /** Successful responses by status. */
-  responses: Record<number, { description: string; schema?: z.ZodType; contentType?: string }>;
+  responses: Record<number, { description: string; schema?: core.$ZodType; contentType?: string }>;
 }
 
 /** The route table, defined once: read by the CDK service stack, the local gateway and the OpenAPI document. */
@@ -262,7 +264,9 @@ export const routes: readonly RouteDefinition[] = [
     responses: {
       202: {
         description: "Request accepted",
-        schema: pinRequestAcceptedSchema.extend({ partA: z.string().length(8).optional() }),
+        schema: z.extend(pinRequestAcceptedSchema, {
+          partA: z.optional(z.withChecks(z.string(), z.length(8))),
+        }),
       },
     },
   },
@@ -351,7 +355,7 @@ export const routes: readonly RouteDefinition[] = [
     },
     summary: "Submit a conversion request once both documents are uploaded (422 documents-missing before)",
     responses: {
-      200: { description: "Submitted", schema: conversionSchema.pick({ id: true, status: true }) },
+      200: { description: "Submitted", schema: z.pick(conversionSchema, { id: true, status: true }) },
     },
   },
   {
@@ -499,24 +503,6 @@ export const routes: readonly RouteDefinition[] = [
 /** Function behind API Gateway's `$default` route: answers 404/405 as problem+json. */
 export const fallbackFunction: FunctionName = "notFound";
 
-/** Turns `/v1/x/{id}` into a matcher that yields path parameters. */
-export function matchPath(template: string, path: string): Record<string, string> | undefined {
-  const names: string[] = [];
-  const pattern = template
-    .replace(/[.*+?^$()|[\]\\]/g, "\\$&")
-    .replace(/\\?\{([^}]+)\\?\}/g, (_m, name: string) => {
-      names.push(name);
-      return "([^/]+)";
-    });
-  const match = new RegExp(`^${pattern}$`).exec(path);
-  if (!match) return undefined;
-  const params: Record<string, string> = {};
-  names.forEach((name, i) => {
-    params[name] = decodeURIComponent(match[i + 1] ?? "");
-  });
-  return params;
-}
-
 /** Finds the route for a request: `route` when method and path match, `allowed` methods when only the path does. */
 export function findRoute(
   method: string,
@@ -533,3 +519,10 @@ export function findRoute(
   }
   return { allowed };
 }
+
+/** The route keys of a table, for the `$default` function's ROUTE_KEYS (shared/route-match.ts). */
+export function routeKeysOf(table: readonly RouteDefinition[] = routes): string {
+  return formatRouteKeys(table);
+}
+
+export { matchPath };

@@ -1,6 +1,6 @@
 import { parseAuditQuery, readTrailAsOperator } from "#shared/audit/audit.service";
 import { operatorOf } from "#shared/auth/external-tokens";
-import { codiceFiscaleSchema } from "#shared/pin-requests/pin-request.schema";
+import { codiceFiscaleSchema } from "#shared/credentials/person.schema";
 import { ValidationError } from "#shared/platform/errors";
 import { httpHandler, json } from "#shared/platform/http";
 

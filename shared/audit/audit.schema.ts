@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "../platform/zod.ts";
 
 export const auditEventSchema = z.object({
   at: z.iso.datetime(),
@@ -11,7 +11,7 @@ export const auditEventSchema = z.object({
 
 export const auditPageSchema = z.object({
   items: z.array(auditEventSchema),
-  nextCursor: z.string().optional(),
+  nextCursor: z.optional(z.string()),
 });
 
 const isoDateOrTime = z.union([z.iso.date(), z.iso.datetime({ offset: true })], {
@@ -20,10 +20,10 @@ const isoDateOrTime = z.union([z.iso.date(), z.iso.datetime({ offset: true })], 
 
 /** `?from=&to=&limit=&cursor=` of an audit read (SPEC §5a lists). */
 export const auditQuerySchema = z.strictObject({
-  from: isoDateOrTime.optional(),
-  to: isoDateOrTime.optional(),
-  limit: z.coerce.number().int().min(1).max(200).default(50),
-  cursor: z.string().max(512).optional(),
+  from: z.optional(isoDateOrTime),
+  to: z.optional(isoDateOrTime),
+  limit: z._default(z.withChecks(z.coerce.number(), z.int(), z.minimum(1), z.maximum(200)), 50),
+  cursor: z.optional(z.withChecks(z.string(), z.maxLength(512))),
 });
 
 export type AuditQuery = z.infer<typeof auditQuerySchema>;

@@ -1,5 +1,4 @@
 import { QueryCommand } from "@aws-sdk/lib-dynamodb";
-import type { z } from "zod";
 import { dynamodb } from "../platform/clients.ts";
 import { addDays, now } from "../platform/clock.ts";
 import { required } from "../platform/config.ts";
@@ -13,7 +12,7 @@ export const OWN_ACTIVITY_DAYS = 90;
 
 export function parseAuditQuery(query: Record<string, string | undefined>): AuditQuery {
   const parsed = auditQuerySchema.safeParse(query);
-  if (!parsed.success) throw new ValidationError(toFieldErrors(parsed.error as z.ZodError));
+  if (!parsed.success) throw new ValidationError(toFieldErrors(parsed.error));
   return parsed.data;
 }
 

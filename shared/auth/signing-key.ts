@@ -1,8 +1,8 @@
 import { createHash } from "node:crypto";
 import { GetPublicKeyCommand, SignCommand } from "@aws-sdk/client-kms";
 import { base64url, exportJWK, importJWK, importSPKI, type JWK, SignJWT } from "jose";
-import { kms } from "../platform/clients.ts";
 import { config } from "../platform/config.ts";
+import { kms } from "../platform/kms-client.ts";
 
 /**
  * The key that signs citizen access tokens (ES256). In AWS it is a KMS asymmetric key (ECC_NIST_P256) whose

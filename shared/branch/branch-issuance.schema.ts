@@ -1,34 +1,34 @@
-import { z } from "zod";
 import { identityDocumentSchema, presentedBySchema } from "../credentials/identity-document.ts";
 import { citizenRequestFields, contactsSchema } from "../pin-requests/pin-request.schema.ts";
+import * as z from "../platform/zod.ts";
 
 const { partAChannel: _partAChannel, contacts: _contacts, ...personFields } = citizenRequestFields;
 
 /** F9 / F13: the F1 citizen fields (no part-A channel; contacts optional), checked in person. */
-export const branchIssuanceSchema = z
-  .strictObject({
+export const branchIssuanceSchema = z.withChecks(
+  z.strictObject({
     ...personFields,
-    contacts: contactsSchema.optional(),
+    contacts: z.optional(contactsSchema),
     identityDocument: identityDocumentSchema,
     presentedBy: presentedBySchema,
-    holderKind: z.enum(["citizen", "intermediary"]).default("citizen"),
-    intermediary: z
-      .strictObject({
+    holderKind: z._default(z.enum(["citizen", "intermediary"]), "citizen"),
+    intermediary: z.optional(
+      z.strictObject({
         kind: z.enum(["caf", "patronato", "professional", "employer"]),
-        organisation: z.string().trim().min(2).max(120),
-      })
-      .optional(),
-    replaceExisting: z.boolean().default(false),
-  })
-  .superRefine((request, ctx) => {
+        organisation: z.withChecks(z.string(), z.trim(), z.minLength(2), z.maxLength(120)),
+      }),
+    ),
+    replaceExisting: z._default(z.boolean(), false),
+  }),
+  z.superRefine((request, ctx) => {
     if (request.holderKind === "intermediary" && !request.intermediary) {
       ctx.addIssue({ code: "custom", path: ["intermediary"], message: "Required for an intermediary" });
     }
     if (request.holderKind === "citizen" && request.intermediary) {
       ctx.addIssue({ code: "custom", path: ["intermediary"], message: "Only for holderKind intermediary" });
     }
-  })
-  .meta({
+  }),
+  z.meta({
     description:
       "intermediary is required when holderKind is intermediary, and only then. A delegate at the counter is " +
       "403 delegate-not-allowed; a parent only for a holder under 18 (422 not-a-minor).",
@@ -39,7 +39,8 @@ export const branchIssuanceSchema = z
         not: { required: ["intermediary"], properties: { intermediary: { type: "object" } } },
       },
     ],
-  });
+  }),
+);
 
 export type BranchIssuance = z.infer<typeof branchIssuanceSchema>;
 

@@ -1,6 +1,7 @@
-import { z } from "zod";
-import { emailSchema, mobileSchema } from "../credentials/contacts.ts";
-import { codiceFiscaleSchema } from "../pin-requests/pin-request.schema.ts";
+import { emailSchema } from "../credentials/contacts.ts";
+import { mobileSchema } from "../credentials/mobile.ts";
+import { codiceFiscaleSchema } from "../credentials/person.schema.ts";
+import * as z from "../platform/zod.ts";
 
 /** F7: one contact of one kind, added by a contact-center operator. */
 export const addContactSchema = z.strictObject({
@@ -16,8 +17,8 @@ export type AddContact = z.infer<typeof addContactSchema>;
 
 export const maskedContactsSchema = z.object({
   contacts: z.object({
-    mobile: z.string().optional(),
-    email: z.string().optional(),
-    pec: z.string().optional(),
+    mobile: z.optional(z.string()),
+    email: z.optional(z.string()),
+    pec: z.optional(z.string()),
   }),
 });

@@ -1,6 +1,6 @@
-import { z } from "zod";
 import { identityDocumentSchema, presentedBySchema } from "../credentials/identity-document.ts";
-import { codiceFiscaleSchema } from "../pin-requests/pin-request.schema.ts";
+import { codiceFiscaleSchema } from "../credentials/person.schema.ts";
+import * as z from "../platform/zod.ts";
 
 export const conversionStatuses = ["awaiting-documents", "submitted", "approved", "rejected"] as const;
 export type ConversionStatus = (typeof conversionStatuses)[number];
@@ -20,26 +20,27 @@ export const branchConversionSchema = z.strictObject({
   presentedBy: presentedBySchema,
 });
 
-export const decisionSchema = z
-  .strictObject({
+export const decisionSchema = z.withChecks(
+  z.strictObject({
     decision: z.enum(["approved", "rejected"]),
-    reason: z.string().trim().min(3).max(500).optional(),
-  })
-  .refine((d) => d.decision === "approved" || d.reason, {
+    reason: z.optional(z.withChecks(z.string(), z.trim(), z.minLength(3), z.maxLength(500))),
+  }),
+  z.refine((d) => d.decision === "approved" || d.reason, {
     path: ["reason"],
     message: "A reason is required to reject",
-  })
-  .meta({
+  }),
+  z.meta({
     description: "A rejection needs a reason (sent to the holder).",
     anyOf: [{ properties: { decision: { const: "approved" } } }, { required: ["reason"] }],
-  });
+  }),
+);
 
 const uploadSchema = z.object({
   document: z.enum(["request-form", "identity-document", "fax"]),
   url: z.string(),
   fields: z.record(z.string(), z.string()),
   expiresAt: z.iso.datetime(),
-  maxBytes: z.number().int(),
+  maxBytes: z.withChecks(z.number(), z.int()),
   contentTypes: z.array(z.string()),
 });
 
@@ -48,14 +49,14 @@ export const conversionSchema = z.object({
   status: z.enum(conversionStatuses),
   channel: z.enum(["online", "fax", "branch"]),
   createdAt: z.iso.datetime(),
-  submittedAt: z.iso.datetime().optional(),
-  decidedAt: z.iso.datetime().optional(),
-  reason: z.string().optional(),
+  submittedAt: z.optional(z.iso.datetime()),
+  decidedAt: z.optional(z.iso.datetime()),
+  reason: z.optional(z.string()),
 });
 
-export const openedConversionSchema = conversionSchema.extend({ uploads: z.array(uploadSchema) });
+export const openedConversionSchema = z.extend(conversionSchema, { uploads: z.array(uploadSchema) });
 
-export const queueItemSchema = conversionSchema.extend({
+export const queueItemSchema = z.extend(conversionSchema, {
   holder: z.object({
     codiceFiscale: z.string(),
     surname: z.string(),
@@ -64,16 +65,24 @@ export const queueItemSchema = conversionSchema.extend({
   }),
   identityDocument: identityDocumentSchema,
   documents: z.array(
-    z.object({ document: z.string(), contentType: z.string(), bytes: z.number().int(), url: z.string() }),
+    z.object({
+      document: z.string(),
+      contentType: z.string(),
+      bytes: z.withChecks(z.number(), z.int()),
+      url: z.string(),
+    }),
   ),
 });
 
-export const queueSchema = z.object({ items: z.array(queueItemSchema), nextCursor: z.string().optional() });
+export const queueSchema = z.object({
+  items: z.array(queueItemSchema),
+  nextCursor: z.optional(z.string()),
+});
 
 export const queueQuerySchema = z.strictObject({
-  status: z.literal("submitted").default("submitted"),
-  limit: z.coerce.number().int().min(1).max(200).default(50),
-  cursor: z.string().max(512).optional(),
+  status: z._default(z.literal("submitted"), "submitted"),
+  limit: z._default(z.withChecks(z.coerce.number(), z.int(), z.minimum(1), z.maximum(200)), 50),
+  cursor: z.optional(z.withChecks(z.string(), z.maxLength(512))),
 });
 
 export type OpenConversion = z.infer<typeof openConversionSchema>;

@@ -1,9 +1,9 @@
 import { GetObjectCommand, HeadObjectCommand, NotFound, S3ServiceException } from "@aws-sdk/client-s3";
 import { createPresignedPost } from "@aws-sdk/s3-presigned-post";
 import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
-import { s3 } from "../platform/clients.ts";
 import { nowMs } from "../platform/clock.ts";
 import { required } from "../platform/config.ts";
+import { s3 } from "../platform/s3-client.ts";
 
 /** Documents of a conversion request: the signed request form and the identity document, or a fax scan. */
 export type DocumentName = "request-form" | "identity-document" | "fax";

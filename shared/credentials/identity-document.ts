@@ -1,14 +1,14 @@
-import { z } from "zod";
-import { codiceFiscaleSchema, residenceSchema } from "../pin-requests/pin-request.schema.ts";
 import { now } from "../platform/clock.ts";
 import { AppError, ForbiddenError } from "../platform/errors.ts";
+import * as z from "../platform/zod.ts";
 import { romeDate } from "./credential.store.ts";
+import { codiceFiscaleSchema, countryCodeSchema } from "./person.schema.ts";
 
 /** An identity document checked by an operator (SPEC §5a). */
 export const identityDocumentSchema = z.strictObject({
   kind: z.enum(["passport", "identity-card", "driving-licence", "residence-permit"]),
-  number: z.string().trim().min(3).max(32),
-  issuingCountry: residenceSchema.shape.countryCode,
+  number: z.withChecks(z.string(), z.trim(), z.minLength(3), z.maxLength(32)),
+  issuingCountry: countryCodeSchema,
   expiryDate: z.iso.date("Use the format YYYY-MM-DD"),
 });
 
@@ -25,7 +25,7 @@ export const presentedBySchema = z.discriminatedUnion("kind", [
   z.strictObject({
     kind: z.literal("guardian"),
     codiceFiscale: codiceFiscaleSchema,
-    appointment: z.string().trim().min(3).max(120),
+    appointment: z.withChecks(z.string(), z.trim(), z.minLength(3), z.maxLength(120)),
   }),
   // Accepted by the schema so that the refusal can say why (403 delegate-not-allowed), whatever it carries.
   z.looseObject({ kind: z.literal("delegate") }),

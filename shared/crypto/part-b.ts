@@ -1,7 +1,7 @@
 import { createCipheriv, createDecipheriv } from "node:crypto";
 import { DecryptCommand, EncryptCommand } from "@aws-sdk/client-kms";
-import { kms } from "../platform/clients.ts";
 import { config } from "../platform/config.ts";
+import { kms } from "../platform/kms-client.ts";
 import { randomBytesOf } from "../platform/random.ts";
 
 /** The `purpose` every use of the part-B key names; the key's policy and grants require it (infra/). */

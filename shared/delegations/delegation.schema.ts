@@ -1,7 +1,7 @@
-import { z } from "zod";
-import { codiceFiscaleSchema } from "../pin-requests/pin-request.schema.ts";
+import { codiceFiscaleSchema } from "../credentials/person.schema.ts";
+import * as z from "../platform/zod.ts";
 
-const name = z.string().trim().min(1, "Required").max(60);
+const name = z.withChecks(z.string(), z.trim(), z.minLength(1, "Required"), z.maxLength(60));
 export const personRefSchema = z.strictObject({
   codiceFiscale: codiceFiscaleSchema,
   surname: name,
@@ -9,14 +9,15 @@ export const personRefSchema = z.strictObject({
 });
 
 /** The service checks the day against its clock: at least 30 days ahead (400 validation-failed otherwise). */
-const endsOnSchema = z.iso
-  .date("Use the format YYYY-MM-DD")
-  .meta({ description: "The last day of the delegation: at least 30 days ahead." });
+const endsOnSchema = z.withChecks(
+  z.iso.date("Use the format YYYY-MM-DD"),
+  z.meta({ description: "The last day of the delegation: at least 30 days ahead." }),
+);
 
 /** F14, by the delegator: one trusted person, optionally until a day at least 30 days ahead. */
 export const giveDelegationSchema = z.strictObject({
   delegate: personRefSchema,
-  endsOn: endsOnSchema.optional(),
+  endsOn: z.optional(endsOnSchema),
 });
 
 /** F14, at a branch after checking documents: also guardian (tutore, curatore, amministratore di sostegno) and parent. */
@@ -24,7 +25,7 @@ export const branchDelegationSchema = z.strictObject({
   delegator: personRefSchema,
   delegate: personRefSchema,
   kind: z.enum(["ordinary", "guardian", "parent"]),
-  endsOn: endsOnSchema.optional(),
+  endsOn: z.optional(endsOnSchema),
 });
 
 export const delegationSchema = z.object({
@@ -32,12 +33,12 @@ export const delegationSchema = z.object({
   kind: z.enum(["ordinary", "guardian", "parent"]),
   delegator: z.object({
     codiceFiscale: z.string(),
-    surname: z.string().optional(),
-    givenName: z.string().optional(),
+    surname: z.optional(z.string()),
+    givenName: z.optional(z.string()),
   }),
   delegate: z.object({ codiceFiscale: z.string(), surname: z.string(), givenName: z.string() }),
   startsOn: z.iso.date(),
-  endsOn: z.iso.date().optional(),
+  endsOn: z.optional(z.iso.date()),
   status: z.enum(["active", "revoked", "ended"]),
 });
 
@@ -45,7 +46,10 @@ export const delegationListSchema = z.object({
   given: z.array(delegationSchema),
   received: z.array(delegationSchema),
 });
-export const delegatedSessionSchema = z.object({ accessToken: z.string(), expiresIn: z.number().int() });
+export const delegatedSessionSchema = z.object({
+  accessToken: z.string(),
+  expiresIn: z.withChecks(z.number(), z.int()),
+});
 
 export type PersonRef = z.infer<typeof personRefSchema>;
 export type GiveDelegation = z.infer<typeof giveDelegationSchema>;

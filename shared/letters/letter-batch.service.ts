@@ -12,11 +12,12 @@ import {
 } from "@aws-sdk/lib-dynamodb";
 import { auditKeys } from "../audit/audit.store.ts";
 import { decryptPartB } from "../crypto/part-b.ts";
-import { dynamodb, s3 } from "../platform/clients.ts";
+import { dynamodb } from "../platform/clients.ts";
 import { now, nowMs } from "../platform/clock.ts";
 import { required } from "../platform/config.ts";
 import { logger } from "../platform/logger.ts";
 import { randomId } from "../platform/random.ts";
+import { s3 } from "../platform/s3-client.ts";
 import { tableDefinition } from "../table.ts";
 import { batchPrefix, letterFileKey, manifestKeys } from "./batch-keys.ts";
 import type { LetterToPrint } from "./letter.schema.ts";
@@ -251,6 +252,7 @@ async function pendingLetters(
 ): Promise<{ letters: LetterItem[]; cursor: IndexCursor }> {
   const { indexName } = tableDefinition.globalSecondaryIndexes.pendingLetters;
   const letters: LetterItem[] = [];
+  const taken = new Set<string>();
   let cursor = from;
   let exhausted = false;
   while (letters.length < wanted && !exhausted) {
@@ -271,7 +273,10 @@ async function pendingLetters(
     const current = new Map((await readLetters(entries.map((e) => e.letterId))).map((l) => [l.letterId, l]));
     for (const id of new Set(entries.map((e) => e.letterId))) {
       const letter = current.get(id);
-      if (letter?.status === "pending" && letter.partBCiphertext) letters.push(letter);
+      if (letter?.status === "pending" && letter.partBCiphertext && !taken.has(id)) {
+        taken.add(id);
+        letters.push(letter);
+      }
     }
   }
   return { letters, cursor };

@@ -1,7 +1,8 @@
 import { SendEmailCommand } from "@aws-sdk/client-sesv2";
 import { PublishCommand } from "@aws-sdk/client-sns";
-import { ses, sns } from "../platform/clients.ts";
 import { config, required } from "../platform/config.ts";
+import { ses } from "../platform/ses-client.ts";
+import { sns } from "../platform/sns-client.ts";
 import { type Channel, type Contacts, contactChannels, type Message } from "./channels.ts";
 
 export type { Channel, Contacts, Message };

@@ -1,44 +1,95 @@
-import { z } from "zod";
-
 /**
- * The environment, parsed once with zod. Infrastructure values are optional in the schema because each
- * function only receives the variables of its own bindings; `required()` fails fast with the variable's name
- * the first time a function reaches for one it was not given.
+ * The environment, parsed once. Infrastructure values are optional because each function only receives the
+ * variables of its own bindings; `required()` fails fast with the variable's name the first time a function
+ * reaches for one it was not given. Checked by hand rather than with zod: every function loads this module,
+ * and a schema library would be most of a small function's bundle.
  */
-const environmentSchema = z.object({
-  STAGE: z.string().min(1).default("local"),
-  AWS_REGION: z.string().min(1).default("eu-south-1"),
-  LOG_LEVEL: z.enum(["DEBUG", "INFO", "WARN", "ERROR"]).default("INFO"),
-  WEB_ORIGIN: z.url().default("http://localhost:3000"),
-  TABLE_NAME: z.string().min(1).optional(),
-  LETTERS_BUCKET: z.string().min(1).optional(),
-  UPLOADS_BUCKET: z.string().min(1).optional(),
-  /** Bucket of the record import: files arrive under `registry/incoming/`, reports go to `registry/reports/`. */
-  REGISTRY_BUCKET: z.string().min(1).optional(),
-  SENDER_EMAIL: z.email().optional(),
-  SES_CONFIGURATION_SET: z.string().min(1).optional(),
-  SMS_SENDER_ID: z.string().min(1).max(11).optional(),
-  /** Non-matching recovery or revocation requests one source address may make an hour (SPEC §3). */
-  SOURCE_MISSES_PER_HOUR: z.coerce.number().int().positive().default(20),
-  /** KMS key that encrypts part B until its letter is printed (AWS). */
-  PART_B_KEY_ID: z.string().min(1).optional(),
-  /** KMS asymmetric ECC_NIST_P256 key that signs access tokens (AWS). */
-  SIGNING_KEY_ID: z.string().min(1).optional(),
-  /** Local stand-in for KMS: base64 32-byte AES key (local stack and tests only). */
-  LOCAL_DATA_KEY: z.string().min(1).optional(),
-  /** Local stand-in for the KMS signing key: a private EC P-256 JWK as JSON (local stack and tests only). */
-  LOCAL_SIGNING_JWK: z.string().min(1).optional(),
-  /** Issuer of operator tokens (Cognito user pool in AWS, the local issuer locally). */
-  OPERATOR_ISSUER: z.string().min(1).optional(),
-  OPERATOR_AUDIENCE: z.string().min(1).optional(),
-  OPERATOR_JWKS_URL: z.url().optional(),
-  /** External OIDC issuer of SPID/CIE/CNS identity tokens. */
-  IDENTITY_ISSUER: z.string().min(1).optional(),
-  IDENTITY_AUDIENCE: z.string().min(1).optional(),
-  IDENTITY_JWKS_URL: z.url().optional(),
-});
 
-export type Config = z.infer<typeof environmentSchema>;
+/** How one variable is read: its checks and, when absent, its default. */
+type Reader<T> = (raw: string | undefined) => T;
+class Invalid extends Error {}
+
+const text =
+  (options: { max?: number } = {}): Reader<string | undefined> =>
+  (raw) => {
+    if (raw === undefined) return undefined;
+    if (raw.length < 1) throw new Invalid("Too small: expected string to have >=1 characters");
+    if (options.max !== undefined && raw.length > options.max)
+      throw new Invalid(`Too big: expected string to have <=${options.max} characters`);
+    return raw;
+  };
+
+const url: Reader<string | undefined> = (raw) => {
+  if (raw === undefined) return undefined;
+  if (!URL.canParse(raw)) throw new Invalid("Invalid URL");
+  return raw;
+};
+
+const email: Reader<string | undefined> = (raw) => {
+  if (raw === undefined) return undefined;
+  if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(raw)) throw new Invalid("Invalid email address");
+  return raw;
+};
+
+const positiveInteger: Reader<number | undefined> = (raw) => {
+  if (raw === undefined) return undefined;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value <= 0) throw new Invalid("Expected a positive integer");
+  return value;
+};
+
+function oneOf<const T extends string>(...values: T[]): Reader<T | undefined> {
+  return (raw) => {
+    if (raw === undefined) return undefined;
+    if (!(values as string[]).includes(raw))
+      throw new Invalid(`Invalid option: expected one of ${values.map((v) => `"${v}"`).join("|")}`);
+    return raw as T;
+  };
+}
+
+function withDefault<T>(read: Reader<T | undefined>, fallback: T): Reader<T> {
+  return (raw) => read(raw) ?? fallback;
+}
+
+const environment = {
+  STAGE: withDefault(text(), "local"),
+  AWS_REGION: withDefault(text(), "eu-south-1"),
+  LOG_LEVEL: withDefault(oneOf("DEBUG", "INFO", "WARN", "ERROR"), "INFO"),
+  WEB_ORIGIN: withDefault(url, "http://localhost:3000"),
+  TABLE_NAME: text(),
+  LETTERS_BUCKET: text(),
+  UPLOADS_BUCKET: text(),
+  /** Bucket of the record import: files arrive under `registry/incoming/`, reports go to `registry/reports/`. */
+  REGISTRY_BUCKET: text(),
+  SENDER_EMAIL: email,
+  SES_CONFIGURATION_SET: text(),
+  SMS_SENDER_ID: text({ max: 11 }),
+  /** Non-matching recovery or revocation requests one source address may make an hour (SPEC §3). */
+  SOURCE_MISSES_PER_HOUR: withDefault(positiveInteger, 20),
+  /** KMS key that encrypts part B until its letter is printed (AWS). */
+  PART_B_KEY_ID: text(),
+  /** KMS asymmetric ECC_NIST_P256 key that signs access tokens (AWS). */
+  SIGNING_KEY_ID: text(),
+  /** Local stand-in for KMS: base64 32-byte AES key (local stack and tests only). */
+  LOCAL_DATA_KEY: text(),
+  /** Local stand-in for the KMS signing key: a private EC P-256 JWK as JSON (local stack and tests only). */
+  LOCAL_SIGNING_JWK: text(),
+  /** Issuer of operator tokens (Cognito user pool in AWS, the local issuer locally). */
+  OPERATOR_ISSUER: text(),
+  OPERATOR_AUDIENCE: text(),
+  OPERATOR_JWKS_URL: url,
+  /** External OIDC issuer of SPID/CIE/CNS identity tokens. */
+  IDENTITY_ISSUER: text(),
+  IDENTITY_AUDIENCE: text(),
+  IDENTITY_JWKS_URL: url,
+  /**
+   * Method and path of every route (`GET /v1/health,POST /v1/sessions,...`), for the `$default` function's 405
+   * answers; set from the route table by CDK and by the local stack.
+   */
+  ROUTE_KEYS: text(),
+};
+
+export type Config = { [K in keyof typeof environment]: ReturnType<(typeof environment)[K]> };
 
 export class ConfigError extends Error {
   override name = "ConfigError";
@@ -49,12 +100,16 @@ let parsed: Config | undefined;
 /** The parsed environment; parsed on first use and cached. */
 export function config(): Config {
   if (!parsed) {
-    const result = environmentSchema.safeParse(process.env);
-    if (!result.success) {
-      const issue = result.error.issues[0];
-      throw new ConfigError(`Invalid environment variable ${String(issue?.path[0])}: ${issue?.message}`);
+    const result: Record<string, unknown> = {};
+    for (const [name, read] of Object.entries(environment)) {
+      try {
+        result[name] = read(process.env[name]);
+      } catch (error) {
+        if (!(error instanceof Invalid)) throw error;
+        throw new ConfigError(`Invalid environment variable ${name}: ${error.message}`);
+      }
     }
-    parsed = result.data;
+    parsed = result as Config;
   }
   return parsed;
 }

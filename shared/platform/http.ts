@@ -4,11 +4,12 @@ import httpCors from "@middy/http-cors";
 import httpHeaderNormalizer from "@middy/http-header-normalizer";
 import httpSecurityHeaders from "@middy/http-security-headers";
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from "aws-lambda";
-import type { z } from "zod";
+import type * as core from "zod/v4/core";
 import { corsPolicy } from "../cors.ts";
 import { config } from "./config.ts";
 import { AppError, type FieldError, ValidationError } from "./errors.ts";
 import { logger } from "./logger.ts";
+import * as z from "./zod.ts";
 
 export const MAX_BODY_BYTES = 64 * 1024;
 
@@ -36,7 +37,7 @@ export interface HttpResponse {
 
 type HandlerFn<Body, Principal> = (request: HttpRequest<Body, Principal>) => Promise<HttpResponse>;
 
-interface HttpHandlerOptions<S extends z.ZodType | undefined, Principal> {
+interface HttpHandlerOptions<S extends core.$ZodType | undefined, Principal> {
   /**
    * Authenticates the caller before anything else is looked at: a missing or wrong token is a 401 before
    * the body is parsed, so an anonymous caller learns nothing about what a route accepts.
@@ -46,7 +47,7 @@ interface HttpHandlerOptions<S extends z.ZodType | undefined, Principal> {
   body?: S;
 }
 
-type BodyOf<S> = S extends z.ZodType ? z.infer<S> : undefined;
+type BodyOf<S> = S extends core.$ZodType ? core.output<S> : undefined;
 
 /**
  * Its defaults "remove" Server and X-Powered-By by setting them to `undefined` (which a proxy may print as the
@@ -61,7 +62,7 @@ const securityHeaderOptions = { poweredBy: false, reportingEndpoints: false };
  * Middy runs `onError` in reverse order, so the problem renderer turns any error into a response before
  * CORS and security headers decorate it.
  */
-export function httpHandler<S extends z.ZodType | undefined = undefined, Principal = undefined>(
+export function httpHandler<S extends core.$ZodType | undefined = undefined, Principal = undefined>(
   options: HttpHandlerOptions<S, Principal>,
   fn: HandlerFn<BodyOf<S>, Principal>,
 ) {
@@ -120,7 +121,7 @@ function toResult(response: HttpResponse, requestId: string): HttpResult {
 }
 
 /** Reads, limits, parses and validates a JSON body; every failure is a 4xx AppError. */
-export function parseJsonBody<S extends z.ZodType>(event: HttpEvent, schema: S): z.infer<S> {
+export function parseJsonBody<S extends core.$ZodType>(event: HttpEvent, schema: S): core.output<S> {
   const contentType = (event.headers?.["content-type"] ?? "").split(";")[0]?.trim().toLowerCase() ?? "";
   if (contentType !== "application/json" && !/^application\/[a-z0-9.+-]+\+json$/.test(contentType)) {
     throw new AppError(
@@ -146,13 +147,13 @@ export function parseJsonBody<S extends z.ZodType>(event: HttpEvent, schema: S):
   } catch {
     throw new AppError(400, "malformed-json", "Malformed JSON", "The body is not valid JSON.");
   }
-  const result = schema.safeParse(json);
+  const result = z.safeParse(schema, json);
   if (!result.success) throw new ValidationError(toFieldErrors(result.error));
   return result.data;
 }
 
 /** zod issues as `{path, message}`; unknown keys are reported one per key, at their own path. */
-export function toFieldErrors(error: z.ZodError): FieldError[] {
+export function toFieldErrors(error: core.$ZodError): FieldError[] {
   return fieldErrorsOf(error.issues, []);
 }
 
@@ -160,7 +161,7 @@ export function toFieldErrors(error: z.ZodError): FieldError[] {
  * A union that matched no option reports its own message (which says what it takes), then, when the input came
  * closest to one option (strictly fewest issues), what that option still misses, at full paths.
  */
-function fieldErrorsOf(issues: readonly z.core.$ZodIssue[], prefix: readonly PropertyKey[]): FieldError[] {
+function fieldErrorsOf(issues: readonly core.$ZodIssue[], prefix: readonly PropertyKey[]): FieldError[] {
   return issues.flatMap((issue) => {
     const path = [...prefix, ...issue.path];
     const base = path.map(String).join(".");

@@ -1,35 +1,41 @@
-import { extendZodWithOpenApi, OpenAPIRegistry, OpenApiGeneratorV31 } from "@asteasolutions/zod-to-openapi";
-import { z } from "zod";
+import { OpenAPIRegistry, OpenApiGeneratorV31 } from "@asteasolutions/zod-to-openapi";
+import type * as core from "zod/v4/core";
 import { type RouteDefinition, routes } from "../routes.ts";
 import { MAX_BODY_BYTES } from "./http.ts";
 import { IDEMPOTENCY_KEY } from "./idempotency.ts";
-
-// Adds `.openapi()` to zod's prototypes, so schemas built anywhere (before or after) can be registered.
-extendZodWithOpenApi(z);
+import * as z from "./zod.ts";
 
 /** RFC 9457 problem details, as the chain's error renderer (http.ts) writes them. */
 const problemSchema = z
   .looseObject({
-    type: z.string().meta({ format: "uri-reference", examples: ["about:blank"] }),
-    code: z.string().meta({ description: "Stable, machine-readable code", examples: ["validation-failed"] }),
+    type: z.string().check(z.meta({ format: "uri-reference", examples: ["about:blank"] })),
+    code: z
+      .string()
+      .check(z.meta({ description: "Stable, machine-readable code", examples: ["validation-failed"] })),
     title: z.string(),
-    status: z.number().int().min(400).max(599),
+    status: z.number().check(z.int(), z.minimum(400), z.maximum(599)),
     detail: z.string(),
-    instance: z.string().optional().meta({ description: "The request's path" }),
+    instance: z.optional(z.string()).check(z.meta({ description: "The request's path" })),
     errors: z
-      .array(z.object({ path: z.string(), message: z.string() }))
-      .optional()
-      .meta({ description: "For validation-failed: each field that was refused, by its dotted path" }),
+      .optional(z.array(z.object({ path: z.string(), message: z.string() })))
+      .check(
+        z.meta({ description: "For validation-failed: each field that was refused, by its dotted path" }),
+      ),
   })
-  .meta({
-    description:
-      "RFC 9457 problem details. Some codes add members: weak-pin a reason, conversion-open the open request's id.",
-  });
+  .check(
+    z.meta({
+      id: "Problem",
+      description:
+        "RFC 9457 problem details. Some codes add members: weak-pin a reason, conversion-open the open request's id.",
+    }),
+  );
 
 /** What API Gateway itself answers with: its throttling (429) and, in AWS, its JWT authorizers (401). */
 const gatewayMessageSchema = z
-  .object({ message: z.string().meta({ examples: ["Too Many Requests", "Unauthorized"] }) })
-  .meta({ description: "API Gateway's own answer, before any function runs." });
+  .object({ message: z.string().check(z.meta({ examples: ["Too Many Requests", "Unauthorized"] })) })
+  .check(
+    z.meta({ id: "GatewayMessage", description: "API Gateway's own answer, before any function runs." }),
+  );
 
 /** Statuses API Gateway may answer itself, before any function runs, and when. */
 function gatewayAnswersOf(route: RouteDefinition): Record<number, string> {
@@ -108,13 +114,13 @@ function problemsOf(route: RouteDefinition): Record<number, string> {
   return Object.fromEntries(Object.entries(problems).map(([status, texts]) => [status, texts.join("; ")]));
 }
 
-function operationOf(route: RouteDefinition, problem: z.ZodType, gatewayMessage: z.ZodType) {
+function operationOf(route: RouteDefinition, problem: core.$ZodType, gatewayMessage: core.$ZodType) {
   const paramNames = [...route.path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1] as string);
   const responses: Record<string, unknown> = {};
   for (const [status, response] of Object.entries(route.responses)) {
     const contentType = response.contentType ?? "application/json";
     const schema =
-      response.schema ?? (response.contentType ? z.string().meta({ format: "binary" }) : undefined);
+      response.schema ?? (response.contentType ? z.string().check(z.meta({ format: "binary" })) : undefined);
     responses[status] = {
       description: response.description,
       ...(schema ? { content: { [contentType]: { schema } } } : {}),
@@ -133,8 +139,8 @@ function operationOf(route: RouteDefinition, problem: z.ZodType, gatewayMessage:
   const pathParams = paramNames.map((name) => [
     name,
     name === "codiceFiscale"
-      ? z.string().meta({ description: "A codice fiscale (see the CodiceFiscale schema)" })
-      : z.string().meta({ description: `The ${name} an earlier answer gave`, format: "uuid" }),
+      ? z.string().check(z.meta({ description: "A codice fiscale (see the CodiceFiscale schema)" }))
+      : z.string().check(z.meta({ description: `The ${name} an earlier answer gave`, format: "uuid" })),
   ]);
   return {
     method: route.method.toLowerCase() as Lowercase<RouteDefinition["method"]>,
@@ -149,15 +155,13 @@ function operationOf(route: RouteDefinition, problem: z.ZodType, gatewayMessage:
       ...(route.idempotent
         ? {
             headers: z.object({
-              "Idempotency-Key": z
-                .string()
-                .regex(IDEMPOTENCY_KEY)
-                .optional()
-                .meta({
+              "Idempotency-Key": z.optional(z.string().check(z.regex(IDEMPOTENCY_KEY))).check(
+                z.meta({
                   description:
                     "Makes retries safe: a retry with the same key and body gets the first answer (24 h); the same " +
                     "key with another body is 422 idempotency-key-reused.",
                 }),
+              ),
             }),
           }
         : {}),
@@ -185,17 +189,73 @@ function tagOf(route: RouteDefinition): keyof typeof tags {
 }
 
 /**
+ * zod-to-openapi reads a few derived properties of zod's classic API: a string's `format`, `minLength` and
+ * `maxLength`, a number's `format`, a record's `keyType` and `valueType`. The service's schemas are zod/mini
+ * (shared/platform/zod.ts), which keeps the same facts in their checks and definition: give every schema
+ * reachable from `schema` those properties, derived as the classic API derives them.
+ */
+function dressForGenerator(schema: unknown, seen = new WeakSet<object>()): void {
+  if (!schema || typeof schema !== "object" || seen.has(schema)) return;
+  seen.add(schema);
+  if (Array.isArray(schema)) {
+    for (const item of schema) dressForGenerator(item, seen);
+    return;
+  }
+  const internals = (schema as Partial<core.$ZodType>)._zod;
+  if (!internals) {
+    // A shape: its values are schemas.
+    for (const value of Object.values(schema)) dressForGenerator(value, seen);
+    return;
+  }
+  const def = internals.def as unknown as Record<string, unknown> & {
+    type: string;
+    checks?: core.$ZodCheck[];
+  };
+  if ((def.type === "string" || def.type === "number") && !("format" in schema)) {
+    // The facts the classic API aggregates from the checks (a format schema is its own first check).
+    const facts: { format?: string; minLength?: number; maxLength?: number } = {};
+    const own = internals.traits.has("$ZodCheck") ? [schema as unknown as core.$ZodCheck] : [];
+    for (const check of [...own, ...(def.checks ?? [])]) {
+      const rule = check._zod.def as unknown as {
+        check: string;
+        format?: string;
+        minimum?: number;
+        maximum?: number;
+      };
+      if (rule.check === "string_format" || rule.check === "number_format") facts.format ??= rule.format;
+      if (rule.check === "min_length") facts.minLength = Math.max(facts.minLength ?? 0, rule.minimum ?? 0);
+      if (rule.check === "max_length")
+        facts.maxLength = Math.min(facts.maxLength ?? Number.POSITIVE_INFINITY, rule.maximum ?? 0);
+    }
+    Object.assign(schema, {
+      format: facts.format ?? null,
+      ...(def.type === "string"
+        ? { minLength: facts.minLength ?? null, maxLength: facts.maxLength ?? null }
+        : {}),
+    });
+  }
+  if (def.type === "record") Object.assign(schema, { keyType: def.keyType, valueType: def.valueType });
+  for (const [key, value] of Object.entries(def)) if (key !== "checks") dressForGenerator(value, seen);
+}
+
+/**
  * The OpenAPI 3.1 document of every registered route, generated from the same zod schemas the handlers use.
  * Rules JSON Schema cannot state (the check character, agreement with the names) are in descriptions.
  */
 export function buildOpenApiDocument(origin: string): Record<string, unknown> {
   const registry = new OpenAPIRegistry();
-  const problem = registry.register("Problem", problemSchema);
-  const gatewayMessage = registry.register("GatewayMessage", gatewayMessageSchema);
+  // Components by their `id` metadata, as every named schema of the service.
+  const problem = problemSchema;
+  const gatewayMessage = gatewayMessageSchema;
   for (const [name, scheme] of Object.entries(securitySchemes)) {
     registry.registerComponent("securitySchemes", name, { ...scheme });
   }
-  for (const route of routes) registry.registerPath(operationOf(route, problem, gatewayMessage));
+  for (const route of routes) {
+    const operation = operationOf(route, problem, gatewayMessage);
+    dressForGenerator(operation.request);
+    dressForGenerator(operation.responses);
+    registry.registerPath(operation as never);
+  }
   return new OpenApiGeneratorV31(registry.definitions).generateDocument({
     openapi: "3.1.0",
     info: {

@@ -3,10 +3,10 @@ import type { Readable } from "node:stream";
 import { GetObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
 import { parse } from "csv-parse";
 import { checkCodiceFiscaleConsistency } from "../credentials/codice-fiscale.ts";
-import { s3 } from "../platform/clients.ts";
 import type { FieldError } from "../platform/errors.ts";
 import { toFieldErrors } from "../platform/http.ts";
 import { logger } from "../platform/logger.ts";
+import { s3 } from "../platform/s3-client.ts";
 import { personRecordSchema } from "./registry.schema.ts";
 import { putPersonOnRecord } from "./registry.store.ts";
 

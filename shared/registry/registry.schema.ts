@@ -1,5 +1,5 @@
-import { z } from "zod";
 import { citizenRequestFields } from "../pin-requests/pin-request.schema.ts";
+import * as z from "../platform/zod.ts";
 
 /**
  * One person of the institution's record of insured persons (SPEC §3 "Person on record"): the authority on

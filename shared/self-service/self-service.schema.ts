@@ -1,19 +1,20 @@
-import { z } from "zod";
-import { emailSchema, mobileSchema } from "../credentials/contacts.ts";
+import { emailSchema } from "../credentials/contacts.ts";
+import { mobileSchema } from "../credentials/mobile.ts";
 import { codiceFiscaleSchema, healthCardSchema } from "../pin-requests/pin-request.schema.ts";
+import * as z from "../platform/zod.ts";
 
-export const recoveryRequestSchema = z
-  .strictObject({
+export const recoveryRequestSchema = z.withChecks(
+  z.strictObject({
     codiceFiscale: codiceFiscaleSchema,
-    mobile: mobileSchema.optional(),
-    email: emailSchema.optional(),
-    pec: emailSchema.optional(),
-  })
-  .refine((r) => [r.mobile, r.email, r.pec].filter(Boolean).length >= 2, {
+    mobile: z.optional(mobileSchema),
+    email: z.optional(emailSchema),
+    pec: z.optional(emailSchema),
+  }),
+  z.refine((r) => [r.mobile, r.email, r.pec].filter(Boolean).length >= 2, {
     message: "Give at least two of your registered contacts (mobile, email, pec)",
     path: ["contacts"],
-  })
-  .meta({
+  }),
+  z.meta({
     description:
       "The codice fiscale and at least two of the holder's registered contacts (mobile, email, pec).",
     anyOf: [
@@ -21,27 +22,31 @@ export const recoveryRequestSchema = z
       ["mobile", "pec"],
       ["email", "pec"],
     ].map((pair) => ({ required: pair })),
-  });
+  }),
+);
 
-export const revocationRequestSchema = z
-  .strictObject({
+export const revocationRequestSchema = z.withChecks(
+  z.strictObject({
     codiceFiscale: codiceFiscaleSchema,
     healthCard: healthCardSchema,
-    email: emailSchema.optional(),
-    pec: emailSchema.optional(),
-  })
-  .refine((r) => Boolean(r.email) !== Boolean(r.pec), {
+    email: z.optional(emailSchema),
+    pec: z.optional(emailSchema),
+  }),
+  z.refine((r) => Boolean(r.email) !== Boolean(r.pec), {
     message: "Give exactly one address for the confirmation link: email or pec",
     path: ["email"],
-  })
-  .meta({
+  }),
+  z.meta({
     description:
       "The codice fiscale, the health card as recorded, and exactly one address (email or pec, which may be new) " +
       "for the confirmation link.",
     oneOf: [{ required: ["email"] }, { required: ["pec"] }],
-  });
+  }),
+);
 
-export const confirmationSchema = z.strictObject({ token: z.string().min(16).max(128) });
+export const confirmationSchema = z.strictObject({
+  token: z.withChecks(z.string(), z.minLength(16), z.maxLength(128)),
+});
 export const acceptedSchema = z.object({ status: z.literal("accepted") });
 export const recoveredSchema = z.object({
   outcome: z.literal("pin-reissued"),

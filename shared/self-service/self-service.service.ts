@@ -1,6 +1,5 @@
 import { TransactionCanceledException } from "@aws-sdk/client-dynamodb";
 import { TransactWriteCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
-import type { z } from "zod";
 import {
   type AuditEvent,
   type AuditEventType,
@@ -29,6 +28,7 @@ import { RetryableError, UnauthorizedError } from "../platform/errors.ts";
 import { answerAfter, budgetLeft, subjectDigest, takeFromBudget } from "../platform/limits.ts";
 import { logger } from "../platform/logger.ts";
 import { randomId, randomString } from "../platform/random.ts";
+import type * as z from "../platform/zod.ts";
 import {
   claimLink,
   consumeClaimedLink,

@@ -1,17 +1,20 @@
-import { z } from "zod";
-import { codiceFiscaleSchema } from "../pin-requests/pin-request.schema.ts";
+import { codiceFiscaleSchema } from "../credentials/person.schema.ts";
+import * as z from "../platform/zod.ts";
 
 /** PIN input as typed by people: spaces and hyphens are tolerated, case is not significant. */
-const pinInput = z.string().min(1, "Required").max(64);
+const pinInput = z.withChecks(z.string(), z.minLength(1, "Required"), z.maxLength(64));
 
 /** The new PIN's rules are checked by the service, which answers `400 weak-pin` with the reason. */
-const newPinInput = pinInput.meta({
-  description:
-    "The new 8-character PIN: A-Z and 0-9, case-insensitive, spaces and hyphens ignored. Refused with 400 " +
-    "weak-pin and a reason when it is the current PIN, any 8-character run of the codice fiscale, contains " +
-    "the surname or given name (3+ letters), or is in the list of weak PINs.",
-  examples: ["K7Q2M9XA"],
-});
+const newPinInput = z.withChecks(
+  pinInput,
+  z.meta({
+    description:
+      "The new 8-character PIN: A-Z and 0-9, case-insensitive, spaces and hyphens ignored. Refused with 400 " +
+      "weak-pin and a reason when it is the current PIN, any 8-character run of the codice fiscale, contains " +
+      "the surname or given name (3+ letters), or is in the list of weak PINs.",
+    examples: ["K7Q2M9XA"],
+  }),
+);
 
 export const loginSchema = z.strictObject({ codiceFiscale: codiceFiscaleSchema, pin: pinInput });
 
@@ -19,7 +22,7 @@ export const loginResultSchema = z.discriminatedUnion("outcome", [
   z.object({
     outcome: z.literal("authenticated"),
     accessToken: z.string(),
-    expiresIn: z.number().int(),
+    expiresIn: z.withChecks(z.number(), z.int()),
     pinType: z.enum(["ordinario", "dispositivo"]),
     pinExpiresAt: z.iso.datetime(),
   }),
@@ -27,16 +30,22 @@ export const loginResultSchema = z.discriminatedUnion("outcome", [
     outcome: z.literal("pin-change-required"),
     reason: z.enum(["first-access", "expired"]),
     changeToken: z.string(),
-    expiresIn: z.number().int(),
+    expiresIn: z.withChecks(z.number(), z.int()),
   }),
 ]);
 
 export const pinChangeSchema = z.union(
   [
-    z.strictObject({ changeToken: z.string().min(1).max(128), newPin: newPinInput }),
-    z.strictObject({ currentPin: pinInput, newPin: newPinInput }).meta({
-      description: "With the holder's own access token (Authorization: Bearer), which is checked first.",
+    z.strictObject({
+      changeToken: z.withChecks(z.string(), z.minLength(1), z.maxLength(128)),
+      newPin: newPinInput,
     }),
+    z.withChecks(
+      z.strictObject({ currentPin: pinInput, newPin: newPinInput }),
+      z.meta({
+        description: "With the holder's own access token (Authorization: Bearer), which is checked first.",
+      }),
+    ),
   ],
   { error: "Send either changeToken and newPin, or currentPin and newPin (with your access token)" },
 );
@@ -57,8 +66,8 @@ export const profileSchema = z.object({
   pinExpiresAt: z.iso.datetime(),
   residence: z.object({ countryCode: z.string(), city: z.string() }),
   contacts: z.object({
-    mobile: z.string().optional(),
-    email: z.string().optional(),
-    pec: z.string().optional(),
+    mobile: z.optional(z.string()),
+    email: z.optional(z.string()),
+    pec: z.optional(z.string()),
   }),
 });

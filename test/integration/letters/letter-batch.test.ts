@@ -18,9 +18,10 @@ import {
   pendingIndexAttributes,
 } from "#shared/letters/letter.store";
 import { RUN_LEASE_MS, runLetterBatch } from "#shared/letters/letter-batch.service";
-import { dynamodb, s3 } from "#shared/platform/clients";
+import { dynamodb } from "#shared/platform/clients";
 import { setClockOffsetSeconds } from "#shared/platform/clock";
 import { randomId } from "#shared/platform/random";
+import { s3 } from "#shared/platform/s3-client";
 
 const TableName = () => process.env.TABLE_NAME!;
 const Bucket = () => process.env.LETTERS_BUCKET!;

@@ -1,7 +1,7 @@
 import { GetObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
 import type { S3Event } from "aws-lambda";
 import { describe, expect, it } from "vitest";
-import { s3 } from "#shared/platform/clients";
+import { s3 } from "#shared/platform/s3-client";
 import { getPersonOnRecord } from "#shared/registry/registry.store";
 import { handler } from "../../../functions/jobs/registry-import.ts";
 import { makeCitizenN } from "../../fixtures/citizens.ts";

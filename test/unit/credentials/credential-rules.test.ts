@@ -6,7 +6,8 @@ import {
   isValidCodiceFiscale,
   omocodicVariant,
 } from "#shared/credentials/codice-fiscale";
-import { maskEmail, maskMobile, mobileSchema, normaliseMobile } from "#shared/credentials/contacts";
+import { maskEmail, maskMobile } from "#shared/credentials/contacts";
+import { mobileSchema, normaliseMobile } from "#shared/credentials/mobile";
 import {
   hashSecret,
   hashToken,

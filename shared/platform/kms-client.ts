@@ -1,0 +1,5 @@
+import { KMSClient } from "@aws-sdk/client-kms";
+import { bounded } from "./sdk-timeouts.ts";
+
+/** The KMS client (see clients.ts): part B's key and the access-token signing key. */
+export const kms = new KMSClient(bounded(5_000));

@@ -1,0 +1,14 @@
+import { S3Client } from "@aws-sdk/client-s3";
+import { bounded } from "./sdk-timeouts.ts";
+
+/**
+ * The S3 client (see clients.ts). s3rver and most local S3 emulators only speak path-style addressing.
+ * Checksums only where S3 requires them: emulators do not all understand the SDK's default aws-chunked CRC.
+ * Idle time only: a large letter file uploads for as long as it keeps sending.
+ */
+export const s3 = new S3Client({
+  ...bounded(10_000),
+  forcePathStyle: process.env.AWS_ENDPOINT_URL_S3 !== undefined,
+  requestChecksumCalculation: "WHEN_REQUIRED",
+  responseChecksumValidation: "WHEN_REQUIRED",
+});

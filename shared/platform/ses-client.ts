@@ -1,0 +1,5 @@
+import { SESv2Client } from "@aws-sdk/client-sesv2";
+import { bounded } from "./sdk-timeouts.ts";
+
+/** The SES (v2) client (see clients.ts): e-mail and PEC. */
+export const ses = new SESv2Client(bounded(5_000));

@@ -1,0 +1,5 @@
+import { SNSClient } from "@aws-sdk/client-sns";
+import { bounded } from "./sdk-timeouts.ts";
+
+/** The SNS client (see clients.ts): SMS straight to phone numbers. */
+export const sns = new SNSClient(bounded(5_000));
