@@ -79,6 +79,7 @@ export function definePinService(app: App): { data: DataStack; service: ServiceS
     api: service.api,
     webOrigin: context.webOrigin,
     uploadsBucket: data.uploadsBucket,
+    operatorSignIn: { domain: service.userPoolDomain.baseUrl(), clientId: service.userPoolClient.userPoolClientId },
   });
 
   Tags.of(app).add("service", "pin");

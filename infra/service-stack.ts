@@ -92,6 +92,8 @@ export class ServiceStack extends Stack {
   readonly functions: Record<FunctionName, PinFunction>;
   readonly userPool: cognito.UserPool;
   readonly userPoolClient: cognito.UserPoolClient;
+  /** Where operators sign in: Cognito's managed sign-in pages for the console's code flow with PKCE. */
+  readonly userPoolDomain: cognito.UserPoolDomain;
   /** Dead-letter queue of each asynchronously invoked function. */
   readonly failureQueues: Partial<Record<FunctionName, sqs.Queue>> = {};
   /** Where every alarm of the stack notifies (SNS, encrypted); `alarmEmail` subscribes an address. */
@@ -139,9 +141,23 @@ export class ServiceStack extends Stack {
       // Named: handlers authorise on the `cognito:groups` claim.
       this.userPool.addGroup(`${constructId(group)}Group`, { groupName: group });
     }
+    // Cognito's managed sign-in at a prefix domain of its own (one per account, region and stage).
+    this.userPoolDomain = this.userPool.addDomain("SignIn", {
+      cognitoDomain: { domainPrefix: `pin-${props.stage}-${this.account}` },
+      managedLoginVersion: cognito.ManagedLoginVersion.CLASSIC_HOSTED_UI,
+    });
+    // The console is a public client (a page holds no secret): the authorization code flow with PKCE, back to
+    // the console's own page, and nothing else.
     this.userPoolClient = this.userPool.addClient("OperatorConsole", {
       authFlows: { userSrp: true },
-      disableOAuth: true,
+      generateSecret: false,
+      oAuth: {
+        flows: { authorizationCodeGrant: true },
+        scopes: [cognito.OAuthScope.OPENID, cognito.OAuthScope.EMAIL, cognito.OAuthScope.PROFILE],
+        callbackUrls: [`${props.webOrigin}/operator/`],
+        logoutUrls: [`${props.webOrigin}/operator/`],
+      },
+      supportedIdentityProviders: [cognito.UserPoolClientIdentityProvider.COGNITO],
       preventUserExistenceErrors: true,
       enableTokenRevocation: true,
       accessTokenValidity: Duration.minutes(15),
@@ -234,6 +250,7 @@ export class ServiceStack extends Stack {
     new CfnOutput(this, "ApiUrl", { value: this.api.apiEndpoint });
     new CfnOutput(this, "UserPoolId", { value: this.userPool.userPoolId });
     new CfnOutput(this, "UserPoolClientId", { value: this.userPoolClient.userPoolClientId });
+    new CfnOutput(this, "OperatorSignInUrl", { value: this.userPoolDomain.baseUrl() });
   }
 
   /** HTTP API with one route per route definition, `$default` answering 404/405. */

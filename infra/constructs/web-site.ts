@@ -1,4 +1,4 @@
-import { AssetHashType, type CfnResource, DockerImage, Duration, RemovalPolicy } from "aws-cdk-lib";
+import { AssetHashType, type CfnResource, DockerImage, Duration, RemovalPolicy, Token } from "aws-cdk-lib";
 import * as cloudfront from "aws-cdk-lib/aws-cloudfront";
 import * as origins from "aws-cdk-lib/aws-cloudfront-origins";
 import * as s3 from "aws-cdk-lib/aws-s3";
@@ -63,8 +63,10 @@ export class WebSite extends Construct {
       autoDeleteObjects: false,
     });
 
+    // A domain known only at deployment (the user pool domain's base URL, a token) is an origin already.
+    const originOf = (url: string) => (Token.isUnresolved(url) ? url : new URL(url).origin);
     const signInOrigins = [
-      props.config.domain ? new URL(props.config.domain).origin : undefined,
+      props.config.domain ? originOf(props.config.domain) : undefined,
       props.config.identity ? new URL(props.config.identity.tokenUrl).origin : undefined,
     ].filter((origin): origin is string => origin !== undefined);
     this.responseHeadersPolicy = new cloudfront.ResponseHeadersPolicy(this, "SecurityHeaders", {

@@ -690,6 +690,24 @@ describe("service stack: operators", () => {
     });
   });
 
+  it("lets the console sign operators in with Cognito's managed pages: code flow, no secret, back to /operator/", () => {
+    serviceTemplate.resourceCountIs("AWS::Cognito::UserPoolDomain", 1);
+    serviceTemplate.hasResourceProperties("AWS::Cognito::UserPoolClient", {
+      AllowedOAuthFlowsUserPoolClient: true,
+      AllowedOAuthFlows: ["code"],
+      GenerateSecret: false,
+      CallbackURLs: [`${cdkContext.webOrigin}/operator/`],
+      SupportedIdentityProviders: ["COGNITO"],
+    });
+    // The deployed config.json names that domain and client: the console's sign-in is configured in AWS.
+    const [deployment] = Object.values(resourcesOf(edgeTemplate, "Custom::CDKBucketDeployment")).filter(
+      (resource) => JSON.stringify(resource.Properties).includes("SourceMarkers"),
+    );
+    const markers = JSON.stringify(deployment?.Properties.SourceMarkers);
+    expect(markers).toMatch(/UserPoolDomain|SignIn/);
+    expect(markers).toMatch(/OperatorConsole/);
+  });
+
   it("has one group per operator group", () => {
     const groups = Object.values(resourcesOf(serviceTemplate, "AWS::Cognito::UserPoolGroup")).map(
       (group) => group.Properties.GroupName,
