@@ -4,10 +4,14 @@
  * at OWASP cost) timed on its own. Reports requests/s, p50 and p99, and the ratio of the path without its KDF
  * to the raw round trips. Target: the path adds at most 25% over its DynamoDB round trips, KDF aside.
  *
+ * Then logins at the KDF's full cost from 1, 8 and 32 concurrent clients: what one process (one function
+ * instance serves one request at a time; the local stack runs every function in one Node.js process, whose
+ * four libuv threads run the KDFs) sustains.
+ *
  *   npm run bench -- login [--requests 100]
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
@@ -18,6 +22,7 @@ import { hashSecret, verifySecret } from "../shared/credentials/pin-hash.ts";
 
 const requests = Number(process.argv[process.argv.indexOf("--requests") + 1] || 100) || 100;
 const PIN = "K7QW2M9X";
+const consonants = "BCDFGHJKLMNPQRSTVZ";
 
 const percentile = (values: number[], p: number) => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -35,12 +40,16 @@ const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", resolve(
     PIN_LOCAL_DIR: dir,
     PIN_LOCAL_SCHEDULER: "off",
     LOG_LEVEL: "WARN",
+    // 32 full-cost KDFs queue in this one process (Lambda gives each its own instance): deadlines stretched so
+    // the queue shows as latency rather than as timeouts.
+    PIN_LOCAL_TIMEOUT_SCALE: "8",
   },
   stdio: "ignore",
 });
 try {
   const api = `http://127.0.0.1:${port}`;
-  await waitFor(async () => (await fetch(`${api}/v1/health`)).ok, 90_000, "local stack");
+  // Ready once endpoints.json is written (after the record seed), not merely when health answers.
+  await waitFor(async () => existsSync(join(dir, "endpoints.json")), 90_000, "local stack");
   const e = JSON.parse(readFileSync(join(dir, "endpoints.json"), "utf8"));
   const db = DynamoDBDocumentClient.from(
     new DynamoDBClient({ endpoint: e.dynamodb, region: e.region, credentials: e.credentials }),
@@ -60,55 +69,56 @@ try {
   }
   const kdfTotal = performance.now() - kdfStart;
 
-  const codiceFiscale = buildCodiceFiscale({
-    surname: "Bench",
-    givenName: "Login",
-    birthDate: "1970-01-01",
-    sex: "M",
-    birthPlaceCode: "Z404",
-  });
-  const key = { pk: `CF#${codiceFiscale}`, sk: "CREDENTIAL" };
-  const now = new Date();
-  await db.send(
-    new PutCommand({
-      TableName,
-      Item: {
-        ...key,
-        kind: "credential",
-        credentialId: "bench-credential",
-        codiceFiscale,
-        holder: {
-          surname: "Bench",
-          givenName: "Login",
-          birthDate: "1970-01-01",
-          sex: "M",
-          birthPlaceCode: "Z404",
+  // Holders of the benchmark, written as the service writes an active credential.
+  const putHolder = async (givenName: string, hash: string) => {
+    const holder = {
+      surname: "Bench",
+      givenName,
+      birthDate: "1970-01-01",
+      sex: "M" as const,
+      birthPlaceCode: "Z404",
+    };
+    const cf = buildCodiceFiscale(holder);
+    const now = new Date();
+    await db.send(
+      new PutCommand({
+        TableName,
+        Item: {
+          pk: `CF#${cf}`,
+          sk: "CREDENTIAL",
+          kind: "credential",
+          credentialId: `bench-${givenName}`,
+          codiceFiscale: cf,
+          holder,
+          residence: { countryCode: "US", addressLines: ["1 Main St"], city: "Boston", postalCode: "02110" },
+          contacts: { email: "bench@example.org" },
+          holderKind: "citizen",
+          pinType: "ordinario",
+          status: "active",
+          pinHash: hash,
+          pinSetAt: now.toISOString(),
+          pinExpiresAt: new Date(now.getTime() + 100 * 86_400_000).toISOString(),
+          everUsed: true,
+          failures: 0,
+          version: 1,
+          createdAt: now.toISOString(),
+          updatedAt: now.toISOString(),
         },
-        residence: { countryCode: "US", addressLines: ["1 Main St"], city: "Boston", postalCode: "02110" },
-        contacts: { email: "bench@example.org" },
-        holderKind: "citizen",
-        pinType: "ordinario",
-        status: "active",
-        pinHash,
-        pinSetAt: now.toISOString(),
-        pinExpiresAt: new Date(now.getTime() + 100 * 86_400_000).toISOString(),
-        everUsed: true,
-        failures: 0,
-        version: 1,
-        createdAt: now.toISOString(),
-        updatedAt: now.toISOString(),
-      },
-    }),
-  );
+      }),
+    );
+    return cf;
+  };
+  const codiceFiscale = await putHolder("Login", pinHash);
+  const key = { pk: `CF#${codiceFiscale}`, sk: "CREDENTIAL" };
 
   // The login path through the gateway, and the same DynamoDB calls made raw with the SDK (read, reserve a
   // guess, then clear the counter and write the audit record side by side, as the service does), alternated
   // after a warm-up so both meet DynamoDB Local's JVM in the same state.
-  const loginOnce = async () => {
+  const loginOnce = async (cf = codiceFiscale) => {
     const response = await fetch(`${api}/v1/sessions`, {
       method: "POST",
       headers: { "content-type": "application/json" },
-      body: JSON.stringify({ codiceFiscale, pin: PIN }),
+      body: JSON.stringify({ codiceFiscale: cf, pin: PIN }),
     });
     const body = (await response.json()) as { outcome?: string };
     if (body.outcome !== "authenticated") throw new Error(`login failed: ${JSON.stringify(body)}`);
@@ -209,6 +219,31 @@ try {
     await timed(codiceFiscale, PIN);
   }
 
+  // Under load, the KDF at full cost: 1, 8 and 32 clients at once, each logging in as a holder of its own
+  // (one credential item each, as real traffic), three logins per client after one warm-up each.
+  const holders = await Promise.all(
+    // Names whose consonants differ, so each holder has a codice fiscale of its own.
+    Array.from({ length: 32 }, (_, i) =>
+      putHolder(`Load${consonants[i % 18]}${consonants[Math.floor(i / 18)]}`, owaspHash),
+    ),
+  );
+  const load: Array<{ clients: number; samples: number[]; totalMs: number }> = [];
+  for (const clients of [1, 8, 32]) {
+    await Promise.all(holders.slice(0, clients).map((cf) => loginOnce(cf)));
+    const samples: number[] = [];
+    const started = performance.now();
+    await Promise.all(
+      holders.slice(0, clients).map(async (cf) => {
+        for (let i = 0; i < 3; i++) {
+          const t = performance.now();
+          await loginOnce(cf);
+          samples.push(performance.now() - t);
+        }
+      }),
+    );
+    load.push({ clients, samples, totalMs: performance.now() - started });
+  }
+
   console.log("| run | requests | per second | p50 ms | p99 ms |");
   console.log("|---|---|---|---|---|");
   console.log(describe("login via gateway (KDF aside)", login, loginTotal));
@@ -216,6 +251,10 @@ try {
   console.log(describe("raw DynamoDB calls", raw, rawTotal));
   console.log(describe("wrong PIN, known holder (401)", wrongKnown));
   console.log(describe("unknown codice fiscale (401)", unknown));
+  for (const { clients, samples, totalMs } of load)
+    console.log(
+      describe(`login, OWASP KDF, ${clients} concurrent client${clients > 1 ? "s" : ""}`, samples, totalMs),
+    );
   const pathP50 = percentile(login, 50);
   console.log("");
   console.log(
