@@ -1,8 +1,6 @@
 /**
- * AWAITS F14: the delegation routes (`/v1/delegations`, `/v1/delegations/{id}/sessions`,
- * `/v1/operator/delegations`) do not exist yet. The pages are built against SPEC §5a (web/src/pages/
- * delegations.ts, the branch's delegation section); this journey is kept out of the run until the routes land:
- * then drop `.skip`.
+ * F14 in the browser: a holder delegates one trusted person, who acts on the holder's behalf in a delegated
+ * session; the holder revokes, and the delegate can no longer act.
  */
 import { describe, expect, it } from "vitest";
 import { activeHolders } from "../e2e/journeys.ts";
@@ -22,7 +20,7 @@ async function login(codiceFiscale: string) {
   return page;
 }
 
-describe.skip("delegations (awaits the F14 routes)", () => {
+describe("delegations", () => {
   it("a holder delegates, the delegate acts on their behalf, the delegator revokes", async () => {
     const [delegator, delegate] = [pinRequestBody(), pinRequestBody()];
     await activeHolders([delegator, delegate], PIN);
@@ -33,12 +31,12 @@ describe.skip("delegations (awaits the F14 routes)", () => {
     await giver.fill('input[name="delegate.codiceFiscale"]', delegate.codiceFiscale);
     await giver.fill('input[name="delegate.surname"]', delegate.surname);
     await giver.fill('input[name="delegate.givenName"]', delegate.givenName);
-    await giver.click("text=Conferisci la delega");
+    await giver.getByRole("button", { name: "Conferisci la delega" }).click();
     await giver.waitForSelector("#notice");
 
     const taker = await login(delegate.codiceFiscale);
     await open(taker, "/area/delegations/");
-    await taker.click("text=Opera per suo conto");
+    await taker.getByRole("button", { name: "Opera per suo conto" }).click();
     await taker.waitForURL("**/area/");
     await taker.waitForSelector('[data-testid="codice-fiscale"]');
     expect(await taker.textContent('[data-testid="codice-fiscale"]')).toBe(delegator.codiceFiscale);
@@ -46,7 +44,13 @@ describe.skip("delegations (awaits the F14 routes)", () => {
     await audit(taker, "area-acting");
 
     await open(giver, "/area/delegations/");
-    await giver.click("text=Revoca");
+    await giver.getByRole("button", { name: "Revoca", exact: true }).click();
     await giver.waitForSelector("#notice");
+    expect(await giver.textContent("#notice")).toContain("Delega revocata");
+    expect(await giver.textContent("main")).toContain("Non hai delegato nessuno.");
+
+    // The delegate no longer has anyone to act for.
+    await open(taker, "/area/delegations/");
+    expect(await taker.textContent("main")).toContain("Nessuno ti ha delegato.");
   });
 });

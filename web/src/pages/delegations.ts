@@ -57,7 +57,9 @@ async function actFor(delegation: Delegation): Promise<void> {
   location.assign("/area/");
 }
 
-function table(items: Delegation[], side: "given" | "received"): HTMLElement {
+/** Delegations in force; revoked and ended ones are history, shown in the security activity. */
+function table(all: Delegation[], side: "given" | "received"): HTMLElement {
+  const items = all.filter((d) => d.status === "active");
   if (!items.length)
     return h("p", {}, t(side === "given" ? "delegations.noneGiven" : "delegations.noneReceived"));
   return h(
