@@ -1,4 +1,5 @@
 import { randomString } from "../platform/random.ts";
+import { nameParts, normalisePinInput } from "./pin-text.ts";
 import { isWeakPin } from "./weak-pins.ts";
 
 const HEX = "0123456789ABCDEF";
@@ -13,9 +14,7 @@ export function splitInitialPin(pin: string): { partA: string; partB: string } {
 }
 
 /** As people type PINs: spaces and hyphens dropped, case folded. */
-export function normalisePinInput(value: string): string {
-  return value.replace(/[\s-]/g, "").toUpperCase();
-}
+export { normalisePinInput };
 
 export const isInitialPinShape = (pin: string) => /^[0-9A-F]{16}$/.test(pin);
 export const isOperationalPinShape = (pin: string) => /^[A-Z0-9]{8}$/.test(pin);
@@ -27,15 +26,6 @@ export type NewPinVerdict =
       reason: "bad-format" | "same-as-current" | "contains-codice-fiscale" | "contains-name" | "common-pin";
       message: string;
     };
-
-function nameParts(name: string): string[] {
-  return name
-    .normalize("NFD")
-    .replace(/[\u0300-\u036f]/g, "")
-    .toUpperCase()
-    .split(/[^A-Z]+/)
-    .filter((part) => part.length >= 3);
-}
 
 /** SPEC §3's rules for a PIN the holder chooses. Messages never repeat the PIN. */
 export function checkNewPin(

@@ -2,6 +2,7 @@
  * SPEC §3's rules for a chosen PIN, as the pages check them while the holder types (no DOM here: the unit tests
  * hold them against the service's own `checkNewPin`). The weak list is the service's module itself.
  */
+import { nameParts, normalisePinInput } from "../../shared/credentials/pin-text.ts";
 import { isWeakPin } from "../../shared/credentials/weak-pins.ts";
 
 export type RuleName = "format" | "codiceFiscale" | "name" | "common";
@@ -14,21 +15,10 @@ export interface PinContext {
   givenName?: string;
 }
 
-export function normalisePin(value: string): string {
-  return value.replace(/[\s-]/g, "").toUpperCase();
-}
-
-function nameParts(name: string): string[] {
-  return name
-    .normalize("NFD")
-    .replace(/[\u0300-\u036f]/g, "")
-    .toUpperCase()
-    .split(/[^A-Z]+/)
-    .filter((part) => part.length >= 3);
-}
+export { normalisePinInput as normalisePin };
 
 export function evaluatePin(value: string, context: PinContext): Record<RuleName, RuleState> {
-  const pin = normalisePin(value);
+  const pin = normalisePinInput(value);
   const format: RuleState = /^[A-Z0-9]{8}$/.test(pin) ? "ok" : "fail";
   const cf = (context.codiceFiscale ?? "").toUpperCase();
   let codiceFiscale: RuleState = cf.length === 16 ? "ok" : "unknown";
