@@ -79,7 +79,10 @@ export function definePinService(app: App): { data: DataStack; service: ServiceS
     api: service.api,
     webOrigin: context.webOrigin,
     uploadsBucket: data.uploadsBucket,
-    operatorSignIn: { domain: service.userPoolDomain.baseUrl(), clientId: service.userPoolClient.userPoolClientId },
+    operatorSignIn: {
+      domain: service.userPoolDomain.baseUrl(),
+      clientId: service.userPoolClient.userPoolClientId,
+    },
   });
 
   Tags.of(app).add("service", "pin");
