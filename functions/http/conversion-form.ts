@@ -1,5 +1,6 @@
 import { authenticateHolder } from "#shared/auth/holder";
-import { conversionForm, ownConversion } from "#shared/conversion/conversion.service";
+import { ownConversion } from "#shared/conversion/conversion.service";
+import { conversionForm } from "#shared/conversion/conversion-form";
 import { httpHandler } from "#shared/platform/http";
 
 export const handler = httpHandler({ auth: authenticateHolder }, async ({ pathParameters, principal }) => {

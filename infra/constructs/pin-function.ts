@@ -20,6 +20,34 @@ const repositoryRoot = fileURLToPath(new URL("../..", import.meta.url));
 const pdfFontsScript = fileURLToPath(new URL("./pdf-fonts.mjs", import.meta.url));
 
 /**
+ * The AWS SDK's credential providers a function never uses. Every client's default chain (from
+ * @aws-sdk/credential-provider-node) tries the environment first, and Lambda always sets AWS_ACCESS_KEY_ID,
+ * AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN to the execution role's credentials (as the local stack sets
+ * them to its own), so the chain stops there. The links after it (SSO, shared INI files, credential_process,
+ * web identity, container and instance metadata) are dynamic imports that esbuild bundles all the same, and
+ * with them @aws-sdk/nested-clients (the STS, SSO, SSO-OIDC and sign-in clients they call): about 130 KB of
+ * every bundle. Each is aliased to a module that throws (./credential-providers-left-out.mjs) rather than
+ * marked external: an external import left in the bundle would be resolved, or not, by whatever the runtime
+ * has on its module path (Lambda's Node.js runtime carries an SDK of its own), while this one fails loudly,
+ * with a message naming this file, if the chain ever gets past the environment.
+ */
+const credentialProvidersLeftOut = [
+  "@aws-sdk/credential-provider-sso",
+  "@aws-sdk/credential-provider-ini",
+  "@aws-sdk/credential-provider-process",
+  "@aws-sdk/credential-provider-web-identity",
+  "@aws-sdk/credential-provider-http",
+  "@smithy/credential-provider-imds",
+];
+const leftOutModule = fileURLToPath(new URL("./credential-providers-left-out.mjs", import.meta.url));
+/**
+ * fontkit, which pdfkit imports to embed font files, with the Brotli decoder it carries for WOFF2: about 700 KB
+ * of each bundle that renders a PDF. Every document of the service uses the standard PDF fonts, which pdfkit
+ * draws without it; the module in its place throws if a font file is ever embedded.
+ */
+const fontkitLeftOut = fileURLToPath(new URL("./fontkit-left-out.mjs", import.meta.url));
+
+/**
  * DynamoDB actions of the table bindings (shared/functions.ts `TableBinding`): what the SDK commands the code
  * sends require. TransactWriteItems has no action of its own: each item is authorised as a Put, Update,
  * Delete or ConditionCheck. Never Scan or DescribeTable; the stream only through `table:stream`.
@@ -152,6 +180,12 @@ export class PinFunction extends Construct {
           "import { createRequire as __pinCreateRequire } from 'node:module'; const require = __pinCreateRequire(import.meta.url);",
         // The SDK version we test with is the one we deploy, not the one the runtime happens to carry.
         bundleAwsSDK: true,
+        esbuildArgs: {
+          "--alias": [
+            ...credentialProvidersLeftOut.map((name) => `${name}=${leftOutModule}`),
+            `fontkit=${fontkitLeftOut}`,
+          ],
+        },
         commandHooks: {
           beforeBundling: () => [],
           beforeInstall: () => [],

@@ -27,7 +27,6 @@ import {
   QUEUE_PK,
   queueAttributes,
 } from "./conversion.store.ts";
-import { renderRequestForm } from "./request-form-pdf.ts";
 import { checkDocument, type DocumentName, presignDownload, presignUpload } from "./uploads.ts";
 
 const OPEN: ReadonlySet<string> = new Set(["awaiting-documents", "submitted"]);
@@ -144,15 +143,6 @@ export async function ownConversion(codiceFiscale: string, id: string): Promise<
   const request = await getConversion(id);
   if (!request || request.codiceFiscale !== codiceFiscale) throw notFound();
   return request;
-}
-
-export function conversionForm(request: ConversionRequest): Promise<Buffer> {
-  return renderRequestForm({
-    requestId: request.id,
-    holder: { ...request.holder, codiceFiscale: request.codiceFiscale },
-    identityDocument: request.identityDocument,
-    createdAt: request.createdAt,
-  });
 }
 
 /** Checks every document; a missing or unacceptable one is named in a 422 `documents-missing`. */

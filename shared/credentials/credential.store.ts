@@ -1,6 +1,7 @@
 import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
 import { GetCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { dynamodb } from "../platform/clients.ts";
+import { romeDate } from "../platform/clock.ts";
 import { required } from "../platform/config.ts";
 import { type Credential, credentialKey } from "./credential.model.ts";
 
@@ -20,9 +21,7 @@ export function expiryIndexAttributes(credential: Pick<Credential, "credentialId
   return { gsi2pk: `EXPIRY#${romeDate(new Date(pinExpiresAt))}`, gsi2sk: credential.credentialId };
 }
 
-export function romeDate(date: Date): string {
-  return new Intl.DateTimeFormat("en-CA", { timeZone: "Europe/Rome" }).format(date);
-}
+export { romeDate };
 
 /**
  * Applies `set`/`remove` to the credential only if nobody changed it since `expectedVersion` was read;

@@ -1,7 +1,6 @@
-import { now } from "../platform/clock.ts";
+import { now, romeDate } from "../platform/clock.ts";
 import { AppError, ForbiddenError } from "../platform/errors.ts";
 import * as z from "../platform/zod.ts";
-import { romeDate } from "./credential.store.ts";
 import { codiceFiscaleSchema, countryCodeSchema } from "./person.schema.ts";
 
 /** An identity document checked by an operator (SPEC §5a). */

@@ -1,17 +1,21 @@
-import { parsePhoneNumberFromString } from "libphonenumber-js/mobile";
+import { type MetadataJson, parsePhoneNumberFromString } from "libphonenumber-js/core";
 import * as z from "../platform/zod.ts";
+import mobileMetadata from "./mobile-metadata.json" with { type: "json" };
 
 /**
  * Mobile numbers, validated with libphonenumber-js's mobile metadata: the numbering plans' mobile ranges of every
  * country, nothing else (a fixed line is refused, a number the plan cannot tell from a fixed line is accepted).
- * In a module of its own, so that only the functions that take a mobile number carry the metadata.
+ * The metadata is the package's own less the national formatting patterns, which validation never reads
+ * (mobile-metadata.generate.ts). In a module of its own, so that only the functions that take a mobile number
+ * carry the metadata.
  */
+const metadata = mobileMetadata as unknown as MetadataJson;
 
 /** A mobile number in E.164, or undefined when it is not a valid international mobile number. */
 export function normaliseMobile(value: string): string | undefined {
   const trimmed = value.trim();
   if (!trimmed.startsWith("+")) return undefined;
-  const parsed = parsePhoneNumberFromString(trimmed);
+  const parsed = parsePhoneNumberFromString(trimmed, metadata);
   if (!parsed?.isValid()) return undefined;
   const type = parsed.getType();
   if (type !== undefined && type !== "MOBILE" && type !== "FIXED_LINE_OR_MOBILE") return undefined;

@@ -29,3 +29,11 @@ export const DAY_MS = 86_400_000;
 export function addDays(date: Date, days: number): Date {
   return new Date(date.getTime() + days * DAY_MS);
 }
+
+/**
+ * The calendar day of `date` in Rome, YYYY-MM-DD: the day expiries, document validity and delegations are
+ * counted in. Here rather than in the credential store, so that schemas checking dates import no SDK client.
+ */
+export function romeDate(date: Date): string {
+  return new Intl.DateTimeFormat("en-CA", { timeZone: "Europe/Rome" }).format(date);
+}

@@ -9,10 +9,11 @@ import type { Context } from "aws-lambda";
 import { required } from "./config.ts";
 import { AppError } from "./errors.ts";
 import type { HttpRequest } from "./http.ts";
-import { randomId } from "./random.ts";
+import { IDEMPOTENCY_KEY } from "./idempotency-key.ts";
 
-/** What an `Idempotency-Key` may be; also stated in the OpenAPI document. */
-export const IDEMPOTENCY_KEY = /^[A-Za-z0-9._:-]{8,128}$/;
+export { IDEMPOTENCY_KEY };
+
+import { randomId } from "./random.ts";
 
 /** The request's `Idempotency-Key` header, validated; undefined when absent. */
 export function idempotencyKeyOf(request: Pick<HttpRequest<unknown>, "headers">): string | undefined {

@@ -2,7 +2,7 @@ import { OpenAPIRegistry, OpenApiGeneratorV31 } from "@asteasolutions/zod-to-ope
 import type * as core from "zod/v4/core";
 import { type RouteDefinition, routes } from "../routes.ts";
 import { MAX_BODY_BYTES } from "./http.ts";
-import { IDEMPOTENCY_KEY } from "./idempotency.ts";
+import { IDEMPOTENCY_KEY } from "./idempotency-key.ts";
 import * as z from "./zod.ts";
 
 /** RFC 9457 problem details, as the chain's error renderer (http.ts) writes them. */

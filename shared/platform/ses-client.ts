@@ -2,4 +2,4 @@ import { SESv2Client } from "@aws-sdk/client-sesv2";
 import { bounded } from "./sdk-timeouts.ts";
 
 /** The SES (v2) client (see clients.ts): e-mail and PEC. */
-export const ses = new SESv2Client(bounded(5_000));
+export const ses = /* @__PURE__ */ new SESv2Client(/* @__PURE__ */ bounded(5_000));

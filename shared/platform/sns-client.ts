@@ -2,4 +2,4 @@ import { SNSClient } from "@aws-sdk/client-sns";
 import { bounded } from "./sdk-timeouts.ts";
 
 /** The SNS client (see clients.ts): SMS straight to phone numbers. */
-export const sns = new SNSClient(bounded(5_000));
+export const sns = /* @__PURE__ */ new SNSClient(/* @__PURE__ */ bounded(5_000));

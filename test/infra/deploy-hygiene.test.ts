@@ -248,7 +248,7 @@ describe("synthesis with the npm registry unreachable", () => {
     return join(assembly.directory, `asset.${String(code.S3Key).replace(/\.zip$/, "")}`);
   }
 
-  it("bundles pdfkit's fonts into the functions that render PDFs, installs nothing, and the bundle renders alone", () => {
+  it("bundles pdfkit's fonts into the functions that render PDFs, installs nothing, and the bundle renders alone; SDK credentials from the environment only", () => {
     const saved = { ...process.env };
     // Any npm install during bundling would fail: no registry, no cache, offline.
     Object.assign(process.env, {
@@ -273,6 +273,10 @@ describe("synthesis with the npm registry unreachable", () => {
       const renderer = new PinFunction(stack, "Renderer", {
         ...common,
         entry: "test/fixtures/pdf-bundle-entry.ts",
+      });
+      const credentials = new PinFunction(stack, "Credentials", {
+        ...common,
+        entry: "test/fixtures/credentials-bundle-entry.ts",
       });
       const assembly = app.synth();
 
@@ -305,6 +309,50 @@ describe("synthesis with the npm registry unreachable", () => {
       const rendered = JSON.parse(output.trim().split("\n").at(-1)!);
       expect(rendered.header).toBe("%PDF-");
       expect(rendered.bytes).toBeGreaterThan(1_000);
+      // Standard fonts only: fontkit (and the Brotli decoder it carries) is left out of the bundle.
+      const rendererMap = JSON.parse(readFileSync(join(alone, "index.mjs.map"), "utf8")) as {
+        sources: string[];
+      };
+      expect(
+        rendererMap.sources.filter((source) => /\/node_modules\/(fontkit|brotli)\//.test(source)),
+      ).toEqual([]);
+
+      // The SDK's credential providers other than the environment's are left out of every bundle, and with them
+      // the clients they call; credentials come from the environment, as Lambda sets them, and without them the
+      // chain fails loudly instead of reaching for a provider from elsewhere.
+      const sdkOnly = join(work, "sdk-task");
+      cpSync(assetOf(assembly, stack, credentials), sdkOnly, { recursive: true });
+      const { sources } = JSON.parse(readFileSync(join(sdkOnly, "index.mjs.map"), "utf8")) as {
+        sources: string[];
+      };
+      for (const left of ["nested-clients", "credential-provider-ini", "credential-provider-sso"]) {
+        expect(sources.filter((source) => source.includes(`/${left}/`))).toEqual([]);
+      }
+      const resolve = (env: Record<string, string>) => {
+        const output = execFileSync(
+          process.execPath,
+          [
+            "--input-type=module",
+            "-e",
+            "const { handler } = await import(process.argv[1]); console.log(JSON.stringify(await handler()));",
+            pathToFileURL(join(sdkOnly, "index.mjs")).href,
+          ],
+          {
+            cwd: sdkOnly,
+            encoding: "utf8",
+            env: { PATH: process.env.PATH ?? "", AWS_REGION: "eu-south-1", ...env },
+          },
+        );
+        return JSON.parse(output.trim().split("\n").at(-1)!);
+      };
+      expect(
+        resolve({
+          AWS_ACCESS_KEY_ID: "AKIDLAMBDA",
+          AWS_SECRET_ACCESS_KEY: "secret",
+          AWS_SESSION_TOKEN: "token",
+        }),
+      ).toEqual({ accessKeyId: "AKIDLAMBDA" });
+      expect(resolve({}).error).toMatch(/no AWS credential provider other than environment variables/);
     } finally {
       for (const name of ["npm_config_registry", "npm_config_offline", "npm_config_cache"]) {
         if (saved[name] === undefined) delete process.env[name];

@@ -1,3 +1,4 @@
+import mobileExamples from "libphonenumber-js/examples.mobile.json";
 import { describe, expect, it } from "vitest";
 import {
   buildCodiceFiscale,
@@ -8,6 +9,7 @@ import {
 } from "#shared/credentials/codice-fiscale";
 import { maskEmail, maskMobile } from "#shared/credentials/contacts";
 import { mobileSchema, normaliseMobile } from "#shared/credentials/mobile";
+import { mobileMetadataWithoutFormats } from "#shared/credentials/mobile-metadata.generate";
 import {
   hashSecret,
   hashToken,
@@ -22,6 +24,7 @@ import {
   splitInitialPin,
 } from "#shared/credentials/pin-rules";
 import { isWeakPin } from "#shared/credentials/weak-pins";
+import mobileMetadata from "../../../shared/credentials/mobile-metadata.json" with { type: "json" };
 import { makeCitizen, makeCitizenN } from "../../fixtures/citizens.ts";
 
 describe("codice fiscale", () => {
@@ -177,6 +180,24 @@ describe("contacts", () => {
     expect(normaliseMobile("3471234567")).toBeUndefined();
     expect(normaliseMobile("+12345")).toBeUndefined();
     expect(mobileSchema.safeParse("+39 06 1234 5678").success).toBe(false);
+  });
+
+  it("validates with the package's mobile metadata less its formats, and accepts every country's example mobile", () => {
+    expect(mobileMetadata, "run: node --import tsx shared/credentials/mobile-metadata.generate.ts").toEqual(
+      mobileMetadataWithoutFormats(),
+    );
+    const { countries } = mobileMetadata as unknown as { countries: Record<string, [string, ...unknown[]]> };
+    const refused = Object.entries(mobileExamples)
+      .map(([country, national]) => `+${countries[country]![0]}${national}`)
+      .filter((number) => normaliseMobile(number) !== number);
+    expect(refused).toEqual([]);
+    expect(Object.keys(mobileExamples).length).toBeGreaterThan(240);
+    // Fixed lines stay refused, where the plan tells them apart: Rome, London, Paris.
+    for (const fixed of ["+390612345678", "+442071234567", "+33123456789"]) {
+      expect(normaliseMobile(fixed)).toBeUndefined();
+    }
+    // Plans that cannot tell mobiles from fixed lines (NANP) stay accepted.
+    expect(normaliseMobile("+12015550123")).toBe("+12015550123");
   });
 
   it("masks contacts enough to recognise, not to reach", () => {
