@@ -1,4 +1,5 @@
 import mobileExamples from "libphonenumber-js/examples.mobile.json";
+import { type CountryCode, getCountryCallingCode } from "libphonenumber-js";
 import { describe, expect, it } from "vitest";
 import {
   buildCodiceFiscale,
@@ -202,6 +203,12 @@ describe("contacts", () => {
 
   it("masks contacts enough to recognise, not to reach", () => {
     expect(maskMobile("+393471234567")).toBe("+39 ••• ••• 4567");
+    // The masking's own list of calling codes is the phone library's, country by country: every country's
+    // example mobile keeps exactly its own calling code visible.
+    for (const [country, example] of Object.entries(mobileExamples)) {
+      const code = getCountryCallingCode(country as CountryCode);
+      expect(maskMobile(`+${code}${example}`), country).toBe(`+${code} ••• ••• ${example.slice(-4)}`);
+    }
     expect(maskEmail("mario.rossi@example.org")).toBe("m••••••i@example.org");
     expect(maskEmail("mario.rossi@example.org")).not.toContain("rossi");
   });
