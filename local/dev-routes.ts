@@ -2,8 +2,6 @@ import { importJWK, type JWK, SignJWT } from "jose";
 import { z } from "zod";
 import { jobDefinitions } from "#shared/jobs";
 import { clockOffsetSeconds, nowEpochSeconds, setClockOffsetSeconds } from "#shared/platform/clock";
-import { putPersonOnRecord } from "#shared/registry/registry.store";
-import { validateRow } from "#shared/registry/registry-import.service";
 import { operatorGroups } from "#shared/routes";
 import { type FaultPlan, faultModes, faultServices } from "./faults.ts";
 import { invoke } from "./functions.ts";

@@ -246,8 +246,7 @@ export async function recordFaxConversion(input: FaxConversion, operatorId: stri
 /** Called when a document lands in the uploads bucket: a fax request whose scan is there is queued. */
 export async function documentUploaded(requestId: string, document: string): Promise<void> {
   const request = await getConversion(requestId);
-  if (!request || request.channel !== "fax" || document !== "fax" || request.status !== "awaiting-documents")
-    return;
+  if (request?.channel !== "fax" || document !== "fax" || request.status !== "awaiting-documents") return;
   try {
     await markSubmitted(request, "system", "back-office");
   } catch (error) {

@@ -336,7 +336,7 @@ export async function startDelegatedSession(id: string, delegate: string) {
   if (!isActive(stored))
     throw new ConflictError("delegation-ended", "The delegation was revoked or has ended.");
   const credential = await getCredential(stored.delegator.codiceFiscale);
-  if (!credential || credential.status !== "active") {
+  if (credential?.status !== "active") {
     throw new AppError(
       422,
       "delegator-without-pin",

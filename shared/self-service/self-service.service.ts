@@ -1,5 +1,5 @@
 import { TransactionCanceledException } from "@aws-sdk/client-dynamodb";
-import { TransactWriteCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
 import {
   type AuditEvent,
   type AuditEventType,
@@ -23,7 +23,7 @@ import { type Notice, noticeItems } from "../notifications/outbox.ts";
 import { type Channel, contactChannels, deliver } from "../notifications/sender.ts";
 import { dynamodb } from "../platform/clients.ts";
 import { now } from "../platform/clock.ts";
-import { config, required } from "../platform/config.ts";
+import { config } from "../platform/config.ts";
 import { RetryableError, UnauthorizedError } from "../platform/errors.ts";
 import { answerAfter, budgetLeft, subjectDigest, takeFromBudget } from "../platform/limits.ts";
 import { logger } from "../platform/logger.ts";

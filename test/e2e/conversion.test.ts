@@ -6,7 +6,6 @@ import {
   apiBytes,
   clearOutbox,
   operatorToken,
-  outbox,
   postJson,
   setClock,
   settledOutbox,

@@ -7,7 +7,6 @@ import {
   clearOutbox,
   identityToken,
   operatorToken,
-  outbox,
   postJson,
   setClock,
   waitForOutbox,

@@ -25,7 +25,7 @@ async function report(key: string) {
   const object = await s3.send(
     new GetObjectCommand({
       Bucket: Bucket(),
-      Key: key.replace("registry/incoming/", "registry/reports/") + ".report.json",
+      Key: `${key.replace("registry/incoming/", "registry/reports/")}.report.json`,
     }),
   );
   return JSON.parse(await object.Body!.transformToString());

@@ -1,5 +1,5 @@
-import mobileExamples from "libphonenumber-js/examples.mobile.json";
 import { type CountryCode, getCountryCallingCode } from "libphonenumber-js";
+import mobileExamples from "libphonenumber-js/examples.mobile.json";
 import { describe, expect, it } from "vitest";
 import {
   buildCodiceFiscale,
