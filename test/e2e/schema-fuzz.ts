@@ -1,5 +1,6 @@
 import { CODICE_FISCALE_PATTERN } from "#shared/credentials/codice-fiscale";
 import { IDEMPOTENCY_KEY } from "#shared/platform/idempotency";
+import type { PersonOnRecord } from "./helpers.ts";
 
 /**
  * Request bodies generated from the OpenAPI document's schemas: valid ones, with domain values (people on
@@ -40,14 +41,8 @@ export class Rng {
   }
 }
 
-export interface Person {
-  codiceFiscale: string;
-  surname: string;
-  givenName: string;
-  birthDate: string;
-  sex: string;
-  birthPlaceCode: string;
-  residence: Record<string, unknown>;
+/** A person on record (as the e2e helpers put one there) with the contacts their requests give. */
+export interface Person extends PersonOnRecord {
   contacts: Record<string, string | undefined>;
   healthCard?: { number: string; expiryDate: string };
 }

@@ -296,17 +296,7 @@ describe("synthesis with the npm registry unreachable", () => {
       // Away from the repository and its node_modules, as in Lambda: pdfkit finds its fonts in the bundle.
       const alone = join(work, "task");
       cpSync(assetOf(assembly, stack, renderer), alone, { recursive: true });
-      const output = execFileSync(
-        process.execPath,
-        [
-          "--input-type=module",
-          "-e",
-          "const { handler } = await import(process.argv[1]); console.log(JSON.stringify(await handler()));",
-          pathToFileURL(join(alone, "index.mjs")).href,
-        ],
-        { cwd: alone, encoding: "utf8", env: { PATH: process.env.PATH ?? "" } },
-      );
-      const rendered = JSON.parse(output.trim().split("\n").at(-1)!);
+      const rendered = runAlone(alone, {});
       expect(rendered.header).toBe("%PDF-");
       expect(rendered.bytes).toBeGreaterThan(1_000);
       // Standard fonts only: fontkit (and the Brotli decoder it carries) is left out of the bundle.
@@ -328,23 +318,8 @@ describe("synthesis with the npm registry unreachable", () => {
       for (const left of ["nested-clients", "credential-provider-ini", "credential-provider-sso"]) {
         expect(sources.filter((source) => source.includes(`/${left}/`))).toEqual([]);
       }
-      const resolve = (env: Record<string, string>) => {
-        const output = execFileSync(
-          process.execPath,
-          [
-            "--input-type=module",
-            "-e",
-            "const { handler } = await import(process.argv[1]); console.log(JSON.stringify(await handler()));",
-            pathToFileURL(join(sdkOnly, "index.mjs")).href,
-          ],
-          {
-            cwd: sdkOnly,
-            encoding: "utf8",
-            env: { PATH: process.env.PATH ?? "", AWS_REGION: "eu-south-1", ...env },
-          },
-        );
-        return JSON.parse(output.trim().split("\n").at(-1)!);
-      };
+      const resolve = (env: Record<string, string>) =>
+        runAlone(sdkOnly, { AWS_REGION: "eu-south-1", ...env });
       expect(
         resolve({
           AWS_ACCESS_KEY_ID: "AKIDLAMBDA",
@@ -361,6 +336,24 @@ describe("synthesis with the npm registry unreachable", () => {
     }
   });
 });
+
+/**
+ * Runs the handler of a bundle copied away from the repository (as in Lambda: nothing but the bundle's own
+ * folder), with only PATH and `env` in its environment; returns what it answered, as JSON.
+ */
+function runAlone(dir: string, env: Record<string, string>) {
+  const output = execFileSync(
+    process.execPath,
+    [
+      "--input-type=module",
+      "-e",
+      "const { handler } = await import(process.argv[1]); console.log(JSON.stringify(await handler()));",
+      pathToFileURL(join(dir, "index.mjs")).href,
+    ],
+    { cwd: dir, encoding: "utf8", env: { PATH: process.env.PATH ?? "", ...env } },
+  );
+  return JSON.parse(output.trim().split("\n").at(-1)!);
+}
 
 /** Minimal binding targets for functions bound to nothing. */
 function bindingTargets(stack: Stack): BindingTargets {
