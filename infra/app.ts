@@ -3,6 +3,7 @@ import { fileURLToPath } from "node:url";
 import { App, Tags, Validations } from "aws-cdk-lib";
 import { AwsSolutionsChecks } from "cdk-nag";
 import { z } from "zod";
+import { webOriginParameterName } from "./constructs/web-origin.ts";
 import { DataStack } from "./data-stack.ts";
 import { EdgeStack, edgeRegion } from "./edge-stack.ts";
 import { ServiceStack } from "./service-stack.ts";
@@ -16,10 +17,14 @@ const contextSchema = z.object({
   smsSenderId: z
     .string()
     .regex(/^(?=.*[A-Za-z])[A-Za-z0-9]{1,11}$/, "1-11 letters and digits, at least one letter"),
-  // The CloudFront distribution answers on this origin's host name, over HTTPS only.
+  /**
+   * Optional: the CloudFront distribution answers on this origin's host name, over HTTPS only (a certificate
+   * validated by DNS). Without it, the service's origin is the distribution's own domain.
+   */
   webOrigin: z
     .url({ protocol: /^https$/ })
-    .refine((url) => new URL(url).origin === url, "an origin: no path"),
+    .refine((url) => new URL(url).origin === url, "an origin: no path")
+    .optional(),
   identityIssuer: z.url({ protocol: /^https$/ }),
   identityAudience: z.string().min(1),
   /** Optional: an address the alarm topic e-mails (SNS e-mail subscription, confirmed by its owner). */
@@ -78,6 +83,8 @@ export function definePinService(app: App): { data: DataStack; service: ServiceS
     description: `PIN service (${context.stage}): CloudFront distribution and AWS WAF web ACL`,
     api: service.api,
     webOrigin: context.webOrigin,
+    webOriginParameter: webOriginParameterName(context.stage),
+    consoleClient: service.userPoolClient,
     uploadsBucket: data.uploadsBucket,
     operatorSignIn: {
       domain: service.userPoolDomain.baseUrl(),

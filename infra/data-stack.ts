@@ -8,11 +8,15 @@ import type { Construct } from "constructs";
 import { PART_B_PURPOSE } from "#shared/crypto/part-b";
 import { tableDefinition } from "#shared/table";
 import { conversionsPrefix, registryPrefixes } from "./constructs/pin-function.ts";
+import { uploadsCorsRule } from "./constructs/web-origin.ts";
 import { acknowledge } from "./nag.ts";
 
 export interface DataStackProps extends StackProps {
-  /** Origin of the web front end: the only origin browsers may upload documents to and read them from. */
-  readonly webOrigin: string;
+  /**
+   * Origin of the web front end: the only origin browsers may upload documents to and read them from.
+   * @default - the distribution's domain, whose CORS rule the edge stack sets (constructs/web-origin.ts)
+   */
+  readonly webOrigin?: string;
 }
 
 /**
@@ -215,19 +219,8 @@ export class DataStack extends Stack implements DataResources {
         noncurrentVersionExpiration: rule.noncurrent,
         abortIncompleteMultipartUploadAfter: Duration.days(1),
       })),
-      // Browsers upload conversion documents with presigned POSTs and the back office previews them with
-      // presigned GETs, from the web origin only. The authorisation is in the form fields or the query string,
-      // so no request header beyond the body's type is needed; the ETag confirms an upload to the page.
-      cors: [
-        {
-          id: "web-documents",
-          allowedOrigins: [props.webOrigin],
-          allowedMethods: [s3.HttpMethods.POST, s3.HttpMethods.GET, s3.HttpMethods.HEAD],
-          allowedHeaders: ["content-type"],
-          exposedHeaders: ["ETag"],
-          maxAge: 600,
-        },
-      ],
+      // Without a fixed origin, the edge stack sets the rule once the distribution's domain exists.
+      cors: props.webOrigin ? [uploadsCorsRule(props.webOrigin)] : undefined,
     });
 
     new CfnOutput(this, "TableName", { value: this.table.tableName });

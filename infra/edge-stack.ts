@@ -4,6 +4,7 @@ import {
   CfnOutput,
   CrossStackReferences,
   Duration,
+  Lazy,
   ReferenceStrength,
   RemovalPolicy,
   Stack,
@@ -13,11 +14,13 @@ import type * as apigw from "aws-cdk-lib/aws-apigatewayv2";
 import * as acm from "aws-cdk-lib/aws-certificatemanager";
 import * as cloudfront from "aws-cdk-lib/aws-cloudfront";
 import * as origins from "aws-cdk-lib/aws-cloudfront-origins";
+import type * as cognito from "aws-cdk-lib/aws-cognito";
 import * as iam from "aws-cdk-lib/aws-iam";
 import * as logs from "aws-cdk-lib/aws-logs";
 import * as s3 from "aws-cdk-lib/aws-s3";
 import * as wafv2 from "aws-cdk-lib/aws-wafv2";
 import type { Construct } from "constructs";
+import { WebOriginWiring } from "./constructs/web-origin.ts";
 import { WebSite } from "./constructs/web-site.ts";
 import { acknowledge } from "./nag.ts";
 
@@ -75,8 +78,17 @@ export const accessLogFields = [
 export interface EdgeStackProps extends StackProps {
   /** The HTTP API behind `/v1/*` and `/.well-known/*`, in the service's own region. */
   readonly api: apigw.IHttpApi;
-  /** The service's public origin (`https://host`): the distribution answers on that host name. */
-  readonly webOrigin: string;
+  /**
+   * The service's public origin (`https://host`): the distribution answers on that host name, with an ACM
+   * certificate validated by DNS.
+   * @default - the distribution's own domain (`https://dxxxx.cloudfront.net`), written to `webOriginParameter`
+   * for the functions and into the uploads bucket's CORS rule and the console client's sign-in URLs
+   */
+  readonly webOrigin?: string;
+  /** The SSM parameter the functions read the origin from, in the API's region (needed without `webOrigin`). */
+  readonly webOriginParameter?: string;
+  /** The operator console's Cognito client, whose sign-in URLs name the origin (set here without `webOrigin`). */
+  readonly consoleClient?: cognito.UserPoolClient;
   /** Where the web client uploads documents to (F10): its origin joins the pages' CSP. */
   readonly uploadsBucket?: s3.IBucket;
   /** How operators sign in to the console (Cognito's hosted sign-in, code flow with PKCE). */
@@ -134,12 +146,20 @@ export class EdgeStack extends Stack {
       originRequestPolicy: cloudfront.OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
     };
 
-    const domainName = new URL(props.webOrigin).hostname;
+    if (!props.webOrigin && !props.webOriginParameter)
+      throw new Error(
+        "EdgeStack: without a webOrigin, the functions need a webOriginParameter to read it from",
+      );
+    const domainName = props.webOrigin ? new URL(props.webOrigin).hostname : undefined;
     // Validated by DNS: the deployment waits until the CNAME that ACM asks for exists in the web origin's zone.
-    const certificate = new acm.Certificate(this, "Certificate", {
-      domainName,
-      validation: acm.CertificateValidation.fromDns(),
-    });
+    const certificate =
+      domainName &&
+      new acm.Certificate(this, "Certificate", {
+        domainName,
+        validation: acm.CertificateValidation.fromDns(),
+      });
+    // The distribution's own domain is known once it exists, below.
+    const origin = () => props.webOrigin ?? `https://${this.distribution.distributionDomainName}`;
 
     const uploads = props.uploadsBucket;
     this.webSite = new WebSite(this, "WebSite", {
@@ -148,7 +168,7 @@ export class EdgeStack extends Stack {
         auth: "cognito",
         domain: props.operatorSignIn?.domain ?? "",
         clientId: props.operatorSignIn?.clientId ?? "",
-        redirectUri: `${props.webOrigin}/operator/`,
+        redirectUri: Lazy.string({ produce: () => `${origin()}/operator/` }),
       },
       // The bucket's plain Ref: `bucketName` refuses a cross-region reference to a bucket without a fixed name.
       storageOrigins: uploads
@@ -160,8 +180,8 @@ export class EdgeStack extends Stack {
 
     this.distribution = new cloudfront.Distribution(this, "Distribution", {
       comment: "PIN service: web client and API on one origin",
-      domainNames: [domainName],
-      certificate,
+      domainNames: domainName ? [domainName] : undefined,
+      certificate: certificate || undefined,
       minimumProtocolVersion: cloudfront.SecurityPolicyProtocol.TLS_V1_2_2021,
       httpVersion: cloudfront.HttpVersion.HTTP2_AND_3,
       webAclId: this.webAcl.attrArn,
@@ -178,12 +198,34 @@ export class EdgeStack extends Stack {
       "Access logs go through CloudFront standard logging v2 (AWS::Logs::Delivery to the AccessLogs bucket), which can leave out the path, query string, referrer and cookies; cdk-nag only recognises legacy logging, which always writes the full URL.",
       "AwsSolutions-CFR3",
     );
+    if (!certificate) {
+      acknowledge(
+        this.distribution,
+        "No webOrigin: the distribution answers on its own *.cloudfront.net domain, whose CloudFront certificate AWS serves with a TLSv1 minimum whatever the distribution asks. A deployment for the public sets webOrigin, which brings an ACM certificate and TLSv1.2_2021 (README, Deploy).",
+        "AwsSolutions-CFR4",
+      );
+    }
     this.deliverAccessLogs();
     this.webSite.deploy(this.distribution);
+    if (!props.webOrigin && props.webOriginParameter) {
+      new WebOriginWiring(this, "WebOriginWiring", {
+        origin: origin(),
+        region: apiRegion,
+        parameterName: props.webOriginParameter,
+        uploadsBucket: uploads,
+        consoleClient: props.consoleClient,
+      });
+    }
 
     new CfnOutput(this, "DistributionDomainName", {
-      description: `Point ${domainName} here (CNAME)`,
+      description: domainName
+        ? `Point ${domainName} here (CNAME)`
+        : "The service's web origin: pages and API",
       value: this.distribution.distributionDomainName,
+    });
+    new CfnOutput(this, "WebOrigin", {
+      description: "Pages at /, the console at /operator/",
+      value: origin(),
     });
   }
 

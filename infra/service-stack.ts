@@ -50,6 +50,7 @@ import {
   routes,
 } from "#shared/routes";
 import { PinFunction } from "./constructs/pin-function.ts";
+import { webOriginParameterName } from "./constructs/web-origin.ts";
 import type { DataResources } from "./data-stack.ts";
 import { acknowledge, nameInPolicy } from "./nag.ts";
 
@@ -60,8 +61,12 @@ export interface ServiceStackProps extends StackProps {
   readonly senderEmail: string;
   /** Alphanumeric SMS sender ID (at most 11 characters). */
   readonly smsSenderId: string;
-  /** Origin of the web front end: the only origin CORS allows. */
-  readonly webOrigin: string;
+  /**
+   * Origin of the pages and the API (`https://host`): token issuer, links, the only origin CORS allows.
+   * @default - the CloudFront distribution's domain, which the edge stack tells the functions through an SSM
+   * parameter and writes into the console client's sign-in URLs (constructs/web-origin.ts)
+   */
+  readonly webOrigin?: string;
   /** Issuer of SPID/CIE/CNS identity tokens (external OIDC provider). */
   readonly identityIssuer: string;
   /** Audience identity tokens must carry. */
@@ -154,8 +159,9 @@ export class ServiceStack extends Stack {
       oAuth: {
         flows: { authorizationCodeGrant: true },
         scopes: [cognito.OAuthScope.OPENID, cognito.OAuthScope.EMAIL, cognito.OAuthScope.PROFILE],
-        callbackUrls: [`${props.webOrigin}/operator/`],
-        logoutUrls: [`${props.webOrigin}/operator/`],
+        // Without a fixed origin, a stand-in until the edge stack writes the distribution's (web-origin.ts).
+        callbackUrls: [`${props.webOrigin ?? "https://localhost"}/operator/`],
+        logoutUrls: [`${props.webOrigin ?? "https://localhost"}/operator/`],
       },
       supportedIdentityProviders: [cognito.UserPoolClientIdentityProvider.COGNITO],
       preventUserExistenceErrors: true,
@@ -181,7 +187,11 @@ export class ServiceStack extends Stack {
           bindings: definition.bindings,
           deadLetterQueue: failures,
           stage: props.stage,
-          webOrigin: props.webOrigin,
+          webOrigin: props.webOrigin
+            ? { origin: props.webOrigin }
+            : definition.async
+              ? undefined
+              : { parameterName: webOriginParameterName(props.stage) },
           targets: {
             ...props.data,
             smsSenderId: props.smsSenderId,
@@ -256,7 +266,7 @@ export class ServiceStack extends Stack {
   /** HTTP API with one route per route definition, `$default` answering 404/405. */
   private httpApi(
     routeTable: readonly RouteDefinition[],
-    webOrigin: string,
+    webOrigin: string | undefined,
     issuers: Record<"operator" | "identity", { issuer: string; audience: string }>,
   ): apigw.HttpApi {
     const integrations = new Map<FunctionName, HttpLambdaIntegration>();
@@ -273,12 +283,15 @@ export class ServiceStack extends Stack {
       description: "PIN service",
       createDefaultStage: false,
       defaultIntegration: integration(fallbackFunction),
-      corsPreflight: {
-        allowOrigins: [webOrigin],
-        allowMethods: corsPolicy.allowMethods.map((method) => apigw.CorsHttpMethod[method]),
-        allowHeaders: [...corsPolicy.allowHeaders],
-        maxAge: Duration.seconds(corsPolicy.maxAgeSeconds),
-      },
+      // Pages and API on the distribution's one origin need no CORS.
+      corsPreflight: webOrigin
+        ? {
+            allowOrigins: [webOrigin],
+            allowMethods: corsPolicy.allowMethods.map((method) => apigw.CorsHttpMethod[method]),
+            allowHeaders: [...corsPolicy.allowHeaders],
+            maxAge: Duration.seconds(corsPolicy.maxAgeSeconds),
+          }
+        : undefined,
     });
 
     // Never the body, the Authorization header or the raw path (it may carry a codice fiscale): the route

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { preflightHeaders, responseCorsHeaders } from "#shared/cors";
-import { config } from "#shared/platform/config";
+import { required } from "#shared/platform/config";
 import { fallbackFunction, findRoute } from "#shared/routes";
 import { type DevContext, handleDevRoute } from "./dev-routes.ts";
 import { fromHttpApiResult, type HttpReply, toHttpApiEvent } from "./events.ts";
@@ -49,7 +49,7 @@ export async function dispatch(dev: DevContext, req: IncomingMessage, body: Buff
   }
   // API Gateway answers every preflight itself, from the API's CORS configuration; no function runs.
   const origin = req.headers.origin;
-  const allowedOrigins = [config().WEB_ORIGIN];
+  const allowedOrigins = [required("WEB_ORIGIN")];
   if (method === "OPTIONS") {
     return {
       statusCode: 204,

@@ -109,8 +109,12 @@ export interface PinFunctionProps {
   /** Each binding sets its environment variable and its IAM grant together (see `bind`). @default [] */
   readonly bindings?: readonly Binding[];
   readonly stage: string;
-  /** Origin of the web front end, for CORS headers set by the handler. */
-  readonly webOrigin: string;
+  /**
+   * The service's web origin (token issuer, links, CORS): fixed (`https://host`), or the SSM parameter the edge
+   * stack writes the distribution's domain to, read at the first invocation (shared/platform/web-origin.ts).
+   * @default - neither: the function never needs it (jobs)
+   */
+  readonly webOrigin?: { readonly origin: string } | { readonly parameterName: string };
   /** @default 512 */
   readonly memorySize?: number;
   /** @default Duration.seconds(10) */
@@ -161,10 +165,16 @@ export class PinFunction extends Construct {
       logGroup: this.logGroup,
       tracing: props.tracing ? lambda.Tracing.ACTIVE : undefined,
       deadLetterQueue: props.deadLetterQueue,
+      paramsAndSecrets:
+        props.webOrigin && "parameterName" in props.webOrigin
+          ? lambda.ParamsAndSecretsLayerVersion.fromVersion(lambda.ParamsAndSecretsVersions.V1_0_103, {
+              logLevel: lambda.ParamsAndSecretsLogLevel.WARN,
+            })
+          : undefined,
       environment: {
         NODE_OPTIONS: "--enable-source-maps",
         STAGE: props.stage,
-        WEB_ORIGIN: props.webOrigin,
+        ...(props.webOrigin && "origin" in props.webOrigin ? { WEB_ORIGIN: props.webOrigin.origin } : {}),
         LOG_LEVEL: props.logLevel ?? "INFO",
       } satisfies Partial<Record<EnvironmentVariable | "NODE_OPTIONS", string>>,
       bundling: {
@@ -208,7 +218,29 @@ export class PinFunction extends Construct {
         "AwsSolutions-IAM5[Resource::*]",
       );
     }
+    if (props.webOrigin && "parameterName" in props.webOrigin)
+      this.readWebOrigin(props.webOrigin.parameterName);
     for (const binding of props.bindings ?? []) this.bind(binding);
+  }
+
+  /**
+   * The web origin from an SSM parameter: its name and read access to that one parameter (the function asks
+   * AWS's Parameters and Secrets extension, a layer, on localhost: no SSM client in the bundle).
+   */
+  private readWebOrigin(parameterName: string): void {
+    this.setEnvironment("WEB_ORIGIN_PARAMETER", parameterName);
+    this.function.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ["ssm:GetParameter"],
+        resources: [
+          Stack.of(this).formatArn({
+            service: "ssm",
+            resource: "parameter",
+            resourceName: parameterName.replace(/^\//, ""),
+          }),
+        ],
+      }),
+    );
   }
 
   /** Sets a variable the function reads through `config()`. */

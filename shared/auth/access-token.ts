@@ -2,7 +2,7 @@ import { GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
 import { createLocalJWKSet, jwtVerify } from "jose";
 import { dynamodb } from "../platform/clients.ts";
 import { nowEpochSeconds } from "../platform/clock.ts";
-import { config, required } from "../platform/config.ts";
+import { required } from "../platform/config.ts";
 import { ForbiddenError, UnauthorizedError } from "../platform/errors.ts";
 import type { HttpEvent } from "../platform/http.ts";
 import { randomId } from "../platform/random.ts";
@@ -14,7 +14,7 @@ const AUDIENCE = "pin-service";
 const CLIENT_ID = "pin-web";
 
 /** The issuer is the web origin, which serves `/.well-known/jwks.json` (RFC 9068 `iss`). */
-const issuer = () => config().WEB_ORIGIN;
+const issuer = () => required("WEB_ORIGIN");
 
 export interface CitizenPrincipal {
   codiceFiscale: string;

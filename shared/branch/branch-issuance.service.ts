@@ -9,7 +9,7 @@ import { pinReplacedAtBranchNotice } from "../notifications/messages.ts";
 import { commitWithNotices } from "../notifications/outbox.ts";
 import { assertConsistentWithCodiceFiscale, assertEligible } from "../pin-requests/pin-request.service.ts";
 import { addDays, now } from "../platform/clock.ts";
-import { config, required } from "../platform/config.ts";
+import { required } from "../platform/config.ts";
 import { ConflictError } from "../platform/errors.ts";
 import { randomId } from "../platform/random.ts";
 import { putPersonOnRecord } from "../registry/registry.store.ts";
@@ -143,7 +143,7 @@ export async function issueAtBranch(input: BranchIssuance, operatorId: string) {
     ...(input.intermediary ? { intermediary: input.intermediary } : {}),
     reference: credential.credentialId.slice(0, 8).toUpperCase(),
     issuedAt: issuedAt.toISOString(),
-    webAddress: config().WEB_ORIGIN,
+    webAddress: required("WEB_ORIGIN"),
   });
   return {
     credentialId: credential.credentialId,

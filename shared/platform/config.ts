@@ -55,7 +55,15 @@ const environment = {
   STAGE: withDefault(text(), "local"),
   AWS_REGION: withDefault(text(), "eu-south-1"),
   LOG_LEVEL: withDefault(oneOf("DEBUG", "INFO", "WARN", "ERROR"), "INFO"),
-  WEB_ORIGIN: withDefault(url, "http://localhost:3000"),
+  /**
+   * The origin the pages and the API share (`https://host`): token issuer, links in messages, CORS. Unset on a
+   * deployment whose origin is its CloudFront distribution's own domain: that is known only after the function
+   * exists, and `WEB_ORIGIN_PARAMETER` names where the edge stack writes it (platform/web-origin.ts).
+   * `http://localhost:3000` when neither is set.
+   */
+  WEB_ORIGIN: url,
+  /** SSM parameter holding the web origin when the deployment has no fixed one (AWS). */
+  WEB_ORIGIN_PARAMETER: text(),
   TABLE_NAME: text(),
   LETTERS_BUCKET: text(),
   UPLOADS_BUCKET: text(),
@@ -89,6 +97,9 @@ const environment = {
   ROUTE_KEYS: text(),
 };
 
+/** The web origin of the local stack's default port, when no origin is configured. */
+export const LOCAL_WEB_ORIGIN = "http://localhost:3000";
+
 export type Config = { [K in keyof typeof environment]: ReturnType<(typeof environment)[K]> };
 
 export class ConfigError extends Error {
@@ -109,6 +120,8 @@ export function config(): Config {
         throw new ConfigError(`Invalid environment variable ${name}: ${error.message}`);
       }
     }
+    if (result.WEB_ORIGIN === undefined && result.WEB_ORIGIN_PARAMETER === undefined)
+      result.WEB_ORIGIN = LOCAL_WEB_ORIGIN;
     parsed = result as Config;
   }
   return parsed;

@@ -9,6 +9,7 @@ import { corsPolicy } from "../cors.ts";
 import { config } from "./config.ts";
 import { AppError, type FieldError, ValidationError } from "./errors.ts";
 import { logger } from "./logger.ts";
+import { webOriginFromParameter } from "./web-origin.ts";
 import * as z from "./zod.ts";
 
 export const MAX_BODY_BYTES = 64 * 1024;
@@ -57,27 +58,32 @@ type BodyOf<S> = S extends core.$ZodType ? core.output<S> : undefined;
 const securityHeaderOptions = { poweredBy: false, reportingEndpoints: false };
 
 /**
- * The one middy chain of every HTTP function: header normalisation → CORS → security headers →
- * problem+json rendering → JSON body parsing and zod validation → the handler.
- * Middy runs `onError` in reverse order, so the problem renderer turns any error into a response before
- * CORS and security headers decorate it.
+ * The one middy chain of every HTTP function: the web origin from its parameter when the deployment has no
+ * fixed one → header normalisation → CORS → security headers → problem+json rendering → JSON body parsing
+ * and zod validation → the handler. Middy runs `onError` in reverse order, so the problem renderer turns any
+ * error into a response before CORS and security headers decorate it.
+ * CORS only with a fixed web origin: a deployment on its distribution's domain serves pages and API from that
+ * one origin, and a browser sends a same-origin request no preflight.
  */
 export function httpHandler<S extends core.$ZodType | undefined = undefined, Principal = undefined>(
   options: HttpHandlerOptions<S, Principal>,
   fn: HandlerFn<BodyOf<S>, Principal>,
 ) {
   const cfg = config();
-  return middy<HttpEvent, HttpResult>()
+  const chain = middy<HttpEvent, HttpResult>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
-    .use(httpHeaderNormalizer())
-    .use(
+    .use(webOriginFromParameter())
+    .use(httpHeaderNormalizer());
+  if (cfg.WEB_ORIGIN !== undefined)
+    chain.use(
       httpCors({
         origins: [cfg.WEB_ORIGIN],
         headers: corsPolicy.allowHeaders.join(","),
         methods: corsPolicy.allowMethods.join(","),
         maxAge: corsPolicy.maxAgeSeconds,
       }),
-    )
+    );
+  return chain
     .use(httpSecurityHeaders(securityHeaderOptions))
     .use(problemJson())
     .handler(async (event, context) => {

@@ -3,7 +3,7 @@ import { GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { hashToken } from "../credentials/pin-hash.ts";
 import { dynamodb } from "../platform/clients.ts";
 import { nowMs } from "../platform/clock.ts";
-import { config, required } from "../platform/config.ts";
+import { required } from "../platform/config.ts";
 import { randomToken } from "../platform/random.ts";
 
 export const LINK_TTL_MS = 24 * 60 * 60_000;
@@ -36,7 +36,7 @@ export function newLink(grant: Omit<LinkGrant, "expiresAtMs">) {
       Item: { ...linkKey(token), kind: "link", ...grant, expiresAtMs, ttl: Math.ceil(expiresAtMs / 1000) },
       ConditionExpression: "attribute_not_exists(pk)",
     },
-    url: `${config().WEB_ORIGIN}/${grant.purpose}/confirm?token=${encodeURIComponent(token)}`,
+    url: `${required("WEB_ORIGIN")}/${grant.purpose}/confirm?token=${encodeURIComponent(token)}`,
   };
 }
 

@@ -264,7 +264,7 @@ describe("synthesis with the npm registry unreachable", () => {
       });
       const stack = new Stack(app, "Bundles");
       const targets = bindingTargets(stack);
-      const common = { targets, stage: "test", webOrigin: "https://pin.example.org" };
+      const common = { targets, stage: "test", webOrigin: { origin: "https://pin.example.org" } };
       const letterBatch = new PinFunction(stack, "LetterBatch", {
         ...common,
         entry: functionDefinitions.letterBatch.entry,

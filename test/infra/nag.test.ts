@@ -8,10 +8,10 @@ import type { IConstruct } from "constructs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { definePinService } from "../../infra/app.ts";
 import { acknowledge } from "../../infra/nag.ts";
-import { testApp, unacknowledgedFindings, validationReport } from "./synth.ts";
+import { customWebOrigin, testApp, unacknowledgedFindings, validationReport } from "./synth.ts";
 
-let assembly: CloudAssembly;
-let stacks: Stack[];
+const assemblies: CloudAssembly[] = [];
+const stacks: Stack[] = [];
 
 /** The acknowledgments written into a template's Metadata (`cdk_nag.rules_to_suppress`), by resource. */
 function acknowledgments(stack: Stack): Array<{ resource: string; id: string; reason: string }> {
@@ -38,11 +38,14 @@ function acknowledgedWildcards(construct: IConstruct): string[] {
 }
 
 beforeAll(() => {
-  const app = testApp({}, { templateChecks: true });
-  const { data, service, edge } = definePinService(app);
-  stacks = [data, service, edge];
-  // Throws when cdk-nag reports an unacknowledged error: the same check `cdk synth` makes.
-  assembly = app.synth();
+  // Both shapes of a deployment: on the distribution's own domain (cdk.json), and on a domain of its own.
+  for (const context of [{}, { webOrigin: customWebOrigin }]) {
+    const app = testApp(context, { templateChecks: true });
+    const { data, service, edge } = definePinService(app);
+    stacks.push(data, service, edge);
+    // Throws when cdk-nag reports an unacknowledged error: the same check `cdk synth` makes.
+    assemblies.push(app.synth());
+  }
 });
 
 describe("cdk-nag AwsSolutions", () => {
@@ -51,7 +54,7 @@ describe("cdk-nag AwsSolutions", () => {
   });
 
   it("leaves the synthesized validation report empty (cdk-nag and CDK's template checks)", () => {
-    expect(validationReport(assembly)).toEqual([]);
+    for (const assembly of assemblies) expect(validationReport(assembly)).toEqual([]);
   });
 
   it("justifies every acknowledgment with a reason", () => {

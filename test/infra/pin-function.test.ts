@@ -193,7 +193,7 @@ beforeAll(() => {
     entry: "functions/http/health.ts",
     targets,
     stage: "test",
-    webOrigin: "https://pin.example.org",
+    webOrigin: { origin: "https://pin.example.org" },
   };
   functions = new Map([
     ["none", new PinFunction(stack, "None", common)],

@@ -6,7 +6,7 @@ import { DataStack } from "../../infra/data-stack.ts";
 import { ServiceStack } from "../../infra/service-stack.ts";
 import type { FunctionName } from "../../shared/functions.ts";
 import { type RouteDefinition, routes } from "../../shared/routes.ts";
-import { cdkContext, testApp, unacknowledgedFindings } from "./synth.ts";
+import { cdkContext, customWebOrigin, testApp, unacknowledgedFindings } from "./synth.ts";
 
 /**
  * Made-up routes beside the real table, to show that the stack wires every access kind: a JWT authorizer on
@@ -58,13 +58,13 @@ function variablesOf(name: FunctionName): Record<string, unknown> {
 
 beforeAll(() => {
   const app = testApp();
-  const data = new DataStack(app, "Data", { webOrigin: String(cdkContext.webOrigin) });
+  const data = new DataStack(app, "Data", { webOrigin: customWebOrigin });
   service = new ServiceStack(app, "Service", {
     data,
     stage: "test",
     senderEmail: String(cdkContext.senderEmail),
     smsSenderId: String(cdkContext.smsSenderId),
-    webOrigin: String(cdkContext.webOrigin),
+    webOrigin: customWebOrigin,
     identityIssuer: "https://identity.example.org/",
     identityAudience: "pin-service",
     routes: [...routes, ...extraRoutes],

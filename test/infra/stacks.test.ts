@@ -31,7 +31,7 @@ import { cronExpression, jobDefinitions } from "../../shared/jobs.ts";
 import { INCOMING_PREFIX, REPORTS_PREFIX } from "../../shared/registry/registry-import.service.ts";
 import { operatorGroups, routes } from "../../shared/routes.ts";
 import { tableDefinition } from "../../shared/table.ts";
-import { cdkContext, stagedAssets, testApp } from "./synth.ts";
+import { cdkContext, customWebOrigin, stagedAssets, testApp } from "./synth.ts";
 
 /** What each binding must put in the environment, independent of how PinFunction does it. */
 const bindingVariables: Record<Binding, EnvironmentVariable[]> = {
@@ -120,7 +120,7 @@ function actionsOf(name: FunctionName): string[] {
 }
 
 beforeAll(() => {
-  const app = testApp();
+  const app = testApp({ webOrigin: customWebOrigin });
   ({ data, service, edge } = definePinService(app));
   assembly = app.synth();
   dataTemplate = Template.fromStack(data);
@@ -297,7 +297,7 @@ describe("data stack", () => {
       CorsRules: [
         {
           Id: expect.any(String),
-          AllowedOrigins: [cdkContext.webOrigin],
+          AllowedOrigins: [customWebOrigin],
           AllowedMethods: ["POST", "GET", "HEAD"],
           AllowedHeaders: ["content-type"],
           ExposedHeaders: ["ETag"],
@@ -469,7 +469,7 @@ describe("service stack: functions", () => {
       expect(variables, name).toMatchObject({
         NODE_OPTIONS: "--enable-source-maps",
         STAGE: cdkContext.stage,
-        WEB_ORIGIN: cdkContext.webOrigin,
+        WEB_ORIGIN: customWebOrigin,
         LOG_LEVEL: "INFO",
       });
       const expected = new Set(definition.bindings.flatMap((binding) => bindingVariables[binding]));
@@ -639,7 +639,7 @@ describe("service stack: HTTP API", () => {
     serviceTemplate.hasResourceProperties("AWS::ApiGatewayV2::Api", {
       ProtocolType: "HTTP",
       CorsConfiguration: {
-        AllowOrigins: [cdkContext.webOrigin],
+        AllowOrigins: [customWebOrigin],
         AllowMethods: [...corsPolicy.allowMethods],
         AllowHeaders: [...corsPolicy.allowHeaders],
         MaxAge: corsPolicy.maxAgeSeconds,
@@ -696,7 +696,7 @@ describe("service stack: operators", () => {
       AllowedOAuthFlowsUserPoolClient: true,
       AllowedOAuthFlows: ["code"],
       GenerateSecret: false,
-      CallbackURLs: [`${cdkContext.webOrigin}/operator/`],
+      CallbackURLs: [`${customWebOrigin}/operator/`],
       SupportedIdentityProviders: ["COGNITO"],
     });
     // The deployed config.json names that domain and client: the console's sign-in is configured in AWS.
@@ -1046,13 +1046,13 @@ describe("edge stack: CloudFront and AWS WAF", () => {
 
   it("answers on the web origin's host name with TLS 1.2 or later", () => {
     const config = distribution()[0]?.Properties.DistributionConfig;
-    expect(config.Aliases).toEqual([new URL(String(cdkContext.webOrigin)).hostname]);
+    expect(config.Aliases).toEqual([new URL(customWebOrigin).hostname]);
     expect(config.ViewerCertificate).toMatchObject({
       MinimumProtocolVersion: "TLSv1.2_2021",
       SslSupportMethod: "sni-only",
     });
     edgeTemplate.hasResourceProperties("AWS::CertificateManager::Certificate", {
-      DomainName: new URL(String(cdkContext.webOrigin)).hostname,
+      DomainName: new URL(customWebOrigin).hostname,
       ValidationMethod: "DNS",
     });
   });

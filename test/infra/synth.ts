@@ -10,6 +10,9 @@ export const cdkContext: Record<string, unknown> = JSON.parse(
   readFileSync(new URL("../../cdk.json", import.meta.url), "utf8"),
 ).context;
 
+/** A web origin of the deployment's own (`-c webOrigin=...`): a custom domain with its certificate. */
+export const customWebOrigin = "https://pin.example.org";
+
 /**
  * An App with the context of cdk.json and bundling skipped: with an empty `aws:cdk:bundling-stacks`,
  * NodejsFunction stages no asset and never runs esbuild, which keeps a synthesis to a few seconds. CDK's own
