@@ -262,6 +262,9 @@ async function pendingLetters(
         IndexName: indexName,
         KeyConditionExpression: "gsi1pk = :pk",
         ExpressionAttributeValues: { ":pk": PENDING_LETTERS_PK },
+        // Only what names a candidate and resumes the reading: the letter itself, part B included, comes from
+        // the consistent read below, never from the lagging index.
+        ProjectionExpression: "pk, sk, letterId, gsi1pk, gsi1sk",
         ExclusiveStartKey: cursor,
         Limit: wanted - letters.length,
       }),
