@@ -151,6 +151,8 @@ export class ServiceStack extends Stack {
       cognitoDomain: { domainPrefix: `pin-${props.stage}-${this.account}` },
       managedLoginVersion: cognito.ManagedLoginVersion.CLASSIC_HOSTED_UI,
     });
+    // Without a fixed origin, a stand-in until the edge stack writes the distribution's (web-origin.ts).
+    const consoleUrl = `${props.webOrigin ?? "https://localhost"}/operator/`;
     // The console is a public client (a page holds no secret): the authorization code flow with PKCE, back to
     // the console's own page, and nothing else.
     this.userPoolClient = this.userPool.addClient("OperatorConsole", {
@@ -159,9 +161,8 @@ export class ServiceStack extends Stack {
       oAuth: {
         flows: { authorizationCodeGrant: true },
         scopes: [cognito.OAuthScope.OPENID, cognito.OAuthScope.EMAIL, cognito.OAuthScope.PROFILE],
-        // Without a fixed origin, a stand-in until the edge stack writes the distribution's (web-origin.ts).
-        callbackUrls: [`${props.webOrigin ?? "https://localhost"}/operator/`],
-        logoutUrls: [`${props.webOrigin ?? "https://localhost"}/operator/`],
+        callbackUrls: [consoleUrl],
+        logoutUrls: [consoleUrl],
       },
       supportedIdentityProviders: [cognito.UserPoolClientIdentityProvider.COGNITO],
       preventUserExistenceErrors: true,

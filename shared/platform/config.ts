@@ -59,7 +59,7 @@ const environment = {
    * The origin the pages and the API share (`https://host`): token issuer, links in messages, CORS. Unset on a
    * deployment whose origin is its CloudFront distribution's own domain: that is known only after the function
    * exists, and `WEB_ORIGIN_PARAMETER` names where the edge stack writes it (platform/web-origin.ts).
-   * `http://localhost:3000` when neither is set.
+   * `http://localhost:3000` when neither is set, outside Lambda.
    */
   WEB_ORIGIN: url,
   /** SSM parameter holding the web origin when the deployment has no fixed one (AWS). */
@@ -120,7 +120,10 @@ export function config(): Config {
         throw new ConfigError(`Invalid environment variable ${name}: ${error.message}`);
       }
     }
-    if (result.WEB_ORIGIN === undefined && result.WEB_ORIGIN_PARAMETER === undefined)
+    // The local default never applies in Lambda: a function given no origin there fails naming WEB_ORIGIN
+    // when it reaches for it, rather than writing localhost into a link.
+    const inLambda = process.env.AWS_LAMBDA_FUNCTION_NAME !== undefined;
+    if (result.WEB_ORIGIN === undefined && result.WEB_ORIGIN_PARAMETER === undefined && !inLambda)
       result.WEB_ORIGIN = LOCAL_WEB_ORIGIN;
     parsed = result as Config;
   }

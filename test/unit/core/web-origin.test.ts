@@ -112,9 +112,12 @@ describe("the web origin from its SSM parameter", () => {
     expect(answer.headers["access-control-allow-origin"]).toBeUndefined(); // the caller is elsewhere
   });
 
-  it("defaults to the local stack's origin when the function has neither", () => {
+  it("defaults to the local stack's origin when the function has neither, but never in Lambda", () => {
     delete process.env.WEB_ORIGIN_PARAMETER;
     resetConfig();
     expect(config().WEB_ORIGIN).toBe("http://localhost:3000");
+    process.env.AWS_LAMBDA_FUNCTION_NAME = "Pin-dev-Service-LetterBatch";
+    resetConfig();
+    expect(() => required("WEB_ORIGIN")).toThrow("Missing environment variable WEB_ORIGIN");
   });
 });
