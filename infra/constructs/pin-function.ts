@@ -46,6 +46,8 @@ const leftOutModule = fileURLToPath(new URL("./credential-providers-left-out.mjs
  * draws without it; the module in its place throws if a font file is ever embedded.
  */
 const fontkitLeftOut = fileURLToPath(new URL("./fontkit-left-out.mjs", import.meta.url));
+/** The AES that pdfkit calls only to encrypt a document with a password, which the service never does. */
+const pdfEncryptionLeftOut = fileURLToPath(new URL("./pdf-encryption-left-out.mjs", import.meta.url));
 
 /**
  * DynamoDB actions of the table bindings (shared/functions.ts `TableBinding`): what the SDK commands the code
@@ -194,6 +196,7 @@ export class PinFunction extends Construct {
           "--alias": [
             ...credentialProvidersLeftOut.map((name) => `${name}=${leftOutModule}`),
             `fontkit=${fontkitLeftOut}`,
+            `@noble/ciphers/aes=${pdfEncryptionLeftOut}`,
           ],
         },
         commandHooks: {

@@ -1,5 +1,6 @@
 import PDFDocument from "pdfkit";
 import { printable } from "../letters/address.ts";
+import { dateFormat } from "../platform/clock.ts";
 
 export interface PinMailer {
   holder: { surname: string; givenName: string; codiceFiscale: string };
@@ -29,19 +30,19 @@ const PIN_BOX = { top: FOLD_1 + 17 * MM, height: 20 * MM, width: 140 * MM };
 const GUTTER = 8 * MM;
 const COLUMN_W = (WIDTH - GUTTER) / 2;
 
-const itDate = new Intl.DateTimeFormat("it-IT", {
+const itDate = dateFormat("it-IT", {
   timeZone: "Europe/Rome",
   day: "2-digit",
   month: "2-digit",
   year: "numeric",
 });
-const enDate = new Intl.DateTimeFormat("en-GB", {
+const enDate = dateFormat("en-GB", {
   timeZone: "Europe/Rome",
   day: "numeric",
   month: "long",
   year: "numeric",
 });
-const romeTime = new Intl.DateTimeFormat("it-IT", {
+const romeTime = dateFormat("it-IT", {
   timeZone: "Europe/Rome",
   hour: "2-digit",
   minute: "2-digit",
@@ -161,7 +162,7 @@ function outerPart(doc: Doc, m: PinMailer) {
   line(doc, "Helvetica", 8, "Riferimento / Reference", right, 49 * MM);
   line(doc, "Courier-Bold", 11, printable(m.reference), right, 53 * MM, WIDTH - 105 * MM);
   line(doc, "Helvetica", 8, "Rilasciato il / Issued on", right, 37 * MM);
-  line(doc, "Helvetica-Bold", 11, itDate.format(new Date(m.issuedAt)), right, 41 * MM, WIDTH - 105 * MM);
+  line(doc, "Helvetica-Bold", 11, itDate(new Date(m.issuedAt)), right, 41 * MM, WIDTH - 105 * MM);
   securityTint(doc);
 }
 
@@ -194,7 +195,7 @@ function innerPart(doc: Doc, m: PinMailer) {
   );
 
   const until = new Date(m.validUntil);
-  const time = romeTime.format(until);
+  const time = romeTime(until);
   let y = PIN_BOX.top + PIN_BOX.height + 5 * MM;
   const row = (label: string, value: string) => {
     line(doc, "Helvetica", 8, label, LEFT, y);
@@ -203,7 +204,7 @@ function innerPart(doc: Doc, m: PinMailer) {
   };
   row(
     "Valido fino al / Valid until",
-    `${itDate.format(until)}, ore ${time} / ${enDate.format(until)}, ${time} (ora italiana / Italian time)`,
+    `${itDate(until)}, ore ${time} / ${enDate(until)}, ${time} (ora italiana / Italian time)`,
   );
   row("Tipo di PIN / PIN type", PIN_TYPES[m.pinType]);
   if (m.intermediary) {

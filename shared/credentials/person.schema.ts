@@ -1,24 +1,11 @@
 import * as z from "../platform/zod.ts";
 import { CODICE_FISCALE_PATTERN, isValidCodiceFiscale, normaliseCodiceFiscale } from "./codice-fiscale.ts";
+import { COUNTRY_CODES, isCountryCode } from "./country-codes.ts";
 
 /**
  * The schemas of who a person is and where, shared by every route that names one: the codice fiscale and a
  * country. No contact here, so a function that validates only these carries no phone-number library.
  */
-
-const regionNames = /* @__PURE__ */ new Intl.DisplayNames(["en"], { type: "region", fallback: "none" });
-const isCountryCode = (s: string) => /^[A-Z]{2}$/.test(s) && regionNames.of(s) !== undefined;
-
-/**
- * Every code `countryCode` accepts, listed from the same check, for the OpenAPI document. Computed where the
- * country schema is built, so that a function without it does not pay for 676 lookups when it starts.
- */
-// @__NO_SIDE_EFFECTS__
-function countryCodes(): string[] {
-  return Array.from({ length: 26 * 26 }, (_, i) =>
-    String.fromCharCode(65 + Math.floor(i / 26), 65 + (i % 26)),
-  ).filter(isCountryCode);
-}
 
 export const codiceFiscaleSchema = z.withChecks(
   z.pipe(z.withChecks(z.string(), z.maxLength(32)), z.transform(normaliseCodiceFiscale)),
@@ -44,7 +31,7 @@ export const countryCodeSchema = z.withChecks(
   z.refine(isCountryCode, "Not an ISO 3166-1 alpha-2 country code"),
   z.meta({
     id: "CountryCode",
-    enum: countryCodes(),
+    enum: [...COUNTRY_CODES],
     description: "An ISO 3166-1 alpha-2 country code; lower case and surrounding spaces are accepted.",
     examples: ["US"],
   }),

@@ -1,9 +1,11 @@
 import type { Residence } from "../credentials/credential.model.ts";
 
-const englishNames = new Intl.DisplayNames(["en"], { type: "region" });
+/** Built at first use: constructing it costs ~20 ms, which a function that never prints should not pay at start. */
+let englishNames: Intl.DisplayNames | undefined;
 
 /** The country name as the last address line: in capitals and in English (UPU S42 allows an internationally known language). */
 export function countryLine(countryCode: string): string {
+  englishNames ??= new Intl.DisplayNames(["en"], { type: "region" });
   return (englishNames.of(countryCode) ?? countryCode).toUpperCase();
 }
 

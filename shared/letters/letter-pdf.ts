@@ -1,4 +1,5 @@
 import PDFDocument from "pdfkit";
+import { dateFormat } from "../platform/clock.ts";
 import { addressLines, printable } from "./address.ts";
 import type { LetterToPrint } from "./letter.schema.ts";
 
@@ -8,7 +9,7 @@ const PAGE_H = 841.89;
 const LEFT = 20 * MM;
 const TEXT_W = 170 * MM;
 
-const romeDate = new Intl.DateTimeFormat("it-IT", {
+const romeDate = dateFormat("it-IT", {
   timeZone: "Europe/Rome",
   day: "2-digit",
   month: "2-digit",
@@ -174,7 +175,7 @@ function letterOps(f: Fonts, letter: LetterToPrint): string {
     y += 12.5;
   }
   ops += line(f.regular, 9, 120 * MM, 55 * MM, letter.reference);
-  ops += line(f.regular, 9, 120 * MM, 67 * MM, romeDate.format(new Date(letter.issuedAt)));
+  ops += line(f.regular, 9, 120 * MM, 67 * MM, romeDate(new Date(letter.issuedAt)));
   ops += line(
     f.regular,
     10,
@@ -187,7 +188,7 @@ function letterOps(f: Fonts, letter: LetterToPrint): string {
   ops += line(f.monoBold, 30, LEFT + (TEXT_W - bigWidth) / 2, 140 * MM, spaced);
   const label = `PIN (seconda parte / second part): ${letter.partB}`;
   ops += line(f.mono, 9, LEFT + (TEXT_W - f.mono.widthOfString(label, 9)) / 2, 153 * MM, label);
-  ops += line(f.bold, 10, 75 * MM, 170 * MM, romeDate.format(new Date(letter.validUntil)));
+  ops += line(f.bold, 10, 75 * MM, 170 * MM, romeDate(new Date(letter.validUntil)));
   const footer = printable(letter.reference);
   ops += line(f.regular, 7, LEFT + TEXT_W - f.regular.widthOfString(footer, 7), 285 * MM, footer);
   return ops;

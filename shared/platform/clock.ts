@@ -37,3 +37,15 @@ export function addDays(date: Date, days: number): Date {
 export function romeDate(date: Date): string {
   return new Intl.DateTimeFormat("en-CA", { timeZone: "Europe/Rome" }).format(date);
 }
+
+/**
+ * A date formatter built at its first use. Building the first `Intl` formatter loads the ICU locale data, about
+ * 20 ms that a function would otherwise pay at every cold start, whether or not it ever formats a date.
+ */
+export function dateFormat(locale: string, options: Intl.DateTimeFormatOptions): (date: Date) => string {
+  let format: Intl.DateTimeFormat | undefined;
+  return (date) => {
+    format ??= new Intl.DateTimeFormat(locale, options);
+    return format.format(date);
+  };
+}
