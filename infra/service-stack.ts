@@ -41,9 +41,11 @@ import {
   uploadTriggers,
 } from "#shared/functions";
 import { cronExpression, jobDefinitions, scheduleTimeZone } from "#shared/jobs";
+import { buildOpenApiDocument, OPENAPI_DOCUMENT_FILE } from "#shared/platform/openapi";
 import {
   type Access,
   fallbackFunction,
+  openApiFunction,
   operatorGroups,
   type RouteDefinition,
   routeKeysOf,
@@ -193,6 +195,11 @@ export class ServiceStack extends Stack {
             : definition.async
               ? undefined
               : { parameterName: webOriginParameterName(props.stage) },
+          // The OpenAPI function serves the document generated here, without bundling the route table.
+          files:
+            name === openApiFunction
+              ? { [OPENAPI_DOCUMENT_FILE]: JSON.stringify(buildOpenApiDocument()) }
+              : undefined,
           targets: {
             ...props.data,
             smsSenderId: props.smsSenderId,

@@ -5,6 +5,7 @@
  */
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { buildOpenApiDocument, OPENAPI_DOCUMENT_FILE } from "#shared/platform/openapi";
 import { createServiceTable } from "#shared/platform/table-admin";
 import { routeKeysOf } from "#shared/routes";
 import { LOCAL_CREDENTIALS, LOCAL_REGION, startDynamoDb } from "./dynamodb.ts";
@@ -111,6 +112,7 @@ async function main(): Promise<void> {
       IDENTITY_AUDIENCE: issuer.identityAudience,
       IDENTITY_JWKS_URL: `${api}/_local/jwks.json`,
       ROUTE_KEYS: routeKeysOf(),
+      OPENAPI_DOCUMENT: writeOpenApiDocument(dir),
     });
 
     // The outbox's notices reach the notifier through the table's stream, as in AWS.
@@ -176,6 +178,13 @@ async function main(): Promise<void> {
     console.error(`Local stack failed to start: ${(error as Error).message}`);
     await stop(1);
   }
+}
+
+/** The OpenAPI document, which synthesis writes beside the `openapi` function's bundle in AWS; its path. */
+function writeOpenApiDocument(dir: string): string {
+  const file = join(dir, OPENAPI_DOCUMENT_FILE);
+  writeFileSync(file, JSON.stringify(buildOpenApiDocument()));
+  return file;
 }
 
 await main();

@@ -503,6 +503,9 @@ export const routes: readonly RouteDefinition[] = [
 /** Function behind API Gateway's `$default` route: answers 404/405 as problem+json. */
 export const fallbackFunction: FunctionName = "notFound";
 
+/** Function that serves the OpenAPI document, generated at synthesis (or, locally, at start) from this table. */
+export const openApiFunction: FunctionName = "openapi";
+
 /** Finds the route for a request: `route` when method and path match, `allowed` methods when only the path does. */
 export function findRoute(
   method: string,

@@ -1,4 +1,7 @@
-import { join } from "node:path";
+import { createHash } from "node:crypto";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { basename, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Duration, Stack } from "aws-cdk-lib";
 import * as iam from "aws-cdk-lib/aws-iam";
@@ -78,6 +81,23 @@ export const registryPrefixes = { incoming: "registry/incoming/", reports: "regi
 export const conversionsPrefix = "conversions/";
 
 const indexQueryPrefix = "table:query:";
+/**
+ * Writes each generated file to a folder of its own, named by its content's hash, for the bundling hook to copy
+ * beside the bundle; returns each file's staged path. The asset's hash is its output's, so a change of content
+ * is a new asset.
+ */
+function stageFiles(files: Readonly<Record<string, string>>): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(files).map(([name, content]) => {
+      if (basename(name) !== name) throw new Error(`a bundled file is named without a folder: ${name}`);
+      const folder = join(tmpdir(), `pin-bundled-${createHash("sha256").update(content).digest("hex").slice(0, 16)}`);
+      mkdirSync(folder, { recursive: true });
+      writeFileSync(join(folder, name), content);
+      return [name, join(folder, name)];
+    }),
+  );
+}
+
 function isIndexQuery(binding: Binding): binding is Extract<TableBinding, `table:query:${string}`> {
   return binding.startsWith(indexQueryPrefix);
 }
@@ -127,6 +147,8 @@ export interface PinFunctionProps {
   readonly tracing?: boolean;
   /** Where failed asynchronous invocations go. @default - none */
   readonly deadLetterQueue?: sqs.IQueue;
+  /** Files generated at synthesis and written beside the bundle, by name: content. @default - none */
+  readonly files?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -154,6 +176,7 @@ export class PinFunction extends Construct {
     this.role = new iam.Role(this, "Role", { assumedBy: new iam.ServicePrincipal("lambda.amazonaws.com") });
     this.logGroup.grantWrite(this.role);
 
+    const files = stageFiles(props.files ?? {});
     this.function = new NodejsFunction(this, "Function", {
       entry: join(repositoryRoot, props.entry),
       handler: "handler",
@@ -204,6 +227,9 @@ export class PinFunction extends Construct {
           beforeInstall: () => [],
           afterBundling: (_inputDir: string, outputDir: string) => [
             `node ${JSON.stringify(pdfFontsScript)} ${JSON.stringify(outputDir)}`,
+            ...Object.entries(files).map(
+              ([name, staged]) => `cp ${JSON.stringify(staged)} ${JSON.stringify(join(outputDir, name))}`,
+            ),
           ],
         },
       },

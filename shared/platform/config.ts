@@ -95,6 +95,11 @@ const environment = {
    * answers; set from the route table by CDK and by the local stack.
    */
   ROUTE_KEYS: text(),
+  /**
+   * The OpenAPI document's file, for the `openapi` function. Unset in AWS: it is beside the bundle, generated at
+   * synthesis. The local stack, which runs the function from source, writes it at start.
+   */
+  OPENAPI_DOCUMENT: text(),
 };
 
 /** The web origin of the local stack's default port, when no origin is configured. */

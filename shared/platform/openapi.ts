@@ -238,11 +238,15 @@ function dressForGenerator(schema: unknown, seen = new WeakSet<object>()): void 
   for (const [key, value] of Object.entries(def)) if (key !== "checks") dressForGenerator(value, seen);
 }
 
+/** The file beside the `openapi` function's bundle that holds the document, generated at synthesis. */
+export const OPENAPI_DOCUMENT_FILE = "openapi.json";
+
 /**
  * The OpenAPI 3.1 document of every registered route, generated from the same zod schemas the handlers use.
  * Rules JSON Schema cannot state (the check character, agreement with the names) are in descriptions.
+ * Without `servers`: the function that serves it names the origin it was asked on.
  */
-export function buildOpenApiDocument(origin: string): Record<string, unknown> {
+export function buildOpenApiDocument(): Record<string, unknown> {
   const registry = new OpenAPIRegistry();
   // Components by their `id` metadata, as every named schema of the service.
   const problem = problemSchema;
@@ -265,7 +269,6 @@ export function buildOpenApiDocument(origin: string): Record<string, unknown> {
         "Issues and manages the PIN of people resident abroad without an Italian identity document (INPS PIN " +
         "model). JSON over HTTPS; every error is RFC 9457 application/problem+json with a stable code.",
     },
-    servers: [{ url: origin, description: "This deployment" }],
     tags: Object.entries(tags).map(([name, description]) => ({ name, description })),
   }) as unknown as Record<string, unknown>;
 }

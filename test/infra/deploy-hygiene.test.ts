@@ -18,6 +18,7 @@ import type { DataStack } from "../../infra/data-stack.ts";
 import type { EdgeStack } from "../../infra/edge-stack.ts";
 import type { ServiceStack } from "../../infra/service-stack.ts";
 import { type FunctionName, functionDefinitions } from "../../shared/functions.ts";
+import { buildOpenApiDocument, OPENAPI_DOCUMENT_FILE } from "../../shared/platform/openapi.ts";
 import { cdkContext, testApp } from "./synth.ts";
 
 /** What this test uses of @aws/cloudformation-validate (typed here: it is reached through aws-cdk-lib). */
@@ -248,7 +249,7 @@ describe("synthesis with the npm registry unreachable", () => {
     return join(assembly.directory, `asset.${String(code.S3Key).replace(/\.zip$/, "")}`);
   }
 
-  it("bundles pdfkit's fonts into the functions that render PDFs, installs nothing, and the bundle renders alone; SDK credentials from the environment only", () => {
+  it("bundles pdfkit's fonts into the functions that render PDFs and the OpenAPI document beside its function, installs nothing, and the bundles run alone; SDK credentials from the environment only", () => {
     const saved = { ...process.env };
     // Any npm install during bundling would fail: no registry, no cache, offline.
     Object.assign(process.env, {
@@ -278,6 +279,12 @@ describe("synthesis with the npm registry unreachable", () => {
         ...common,
         entry: "test/fixtures/credentials-bundle-entry.ts",
       });
+      const document = buildOpenApiDocument();
+      const openapi = new PinFunction(stack, "OpenApi", {
+        ...common,
+        entry: functionDefinitions.openapi.entry,
+        files: { [OPENAPI_DOCUMENT_FILE]: JSON.stringify(document) },
+      });
       const assembly = app.synth();
 
       const batch = assetOf(assembly, stack, letterBatch);
@@ -292,6 +299,33 @@ describe("synthesis with the npm registry unreachable", () => {
       });
       expect(existsSync(join(batch, "standard-fonts", "Courier.cjs"))).toBe(true);
       expect(readdirSync(assetOf(assembly, stack, health)).sort()).toEqual(["index.mjs", "index.mjs.map"]);
+
+      // The OpenAPI function serves the document generated at synthesis, beside its bundle, which carries neither
+      // the route table nor the generator.
+      const openapiAlone = join(work, "openapi-task");
+      cpSync(assetOf(assembly, stack, openapi), openapiAlone, { recursive: true });
+      expect(readdirSync(openapiAlone).sort()).toEqual(["index.mjs", "index.mjs.map", OPENAPI_DOCUMENT_FILE]);
+      const openapiSources = (
+        JSON.parse(readFileSync(join(openapiAlone, "index.mjs.map"), "utf8")) as { sources: string[] }
+      ).sources;
+      expect(openapiSources.filter((source) => /routes\.ts$|zod-to-openapi/.test(source))).toEqual([]);
+      const answer = runAlone(
+        openapiAlone,
+        {},
+        {
+          rawPath: "/v1/openapi.json",
+          headers: { "x-forwarded-proto": "https" },
+          requestContext: {
+            domainName: "api.pin.example.org",
+            http: { method: "GET", path: "/v1/openapi.json" },
+          },
+        },
+      );
+      expect(answer.statusCode).toBe(200);
+      expect(JSON.parse(answer.body)).toEqual({
+        ...document,
+        servers: [{ url: "https://api.pin.example.org", description: "This deployment" }],
+      });
 
       // Away from the repository and its node_modules, as in Lambda: pdfkit finds its fonts in the bundle.
       const alone = join(work, "task");
@@ -344,14 +378,16 @@ describe("synthesis with the npm registry unreachable", () => {
  * Runs the handler of a bundle copied away from the repository (as in Lambda: nothing but the bundle's own
  * folder), with only PATH and `env` in its environment; returns what it answered, as JSON.
  */
-function runAlone(dir: string, env: Record<string, string>) {
+function runAlone(dir: string, env: Record<string, string>, event?: unknown) {
   const output = execFileSync(
     process.execPath,
     [
       "--input-type=module",
       "-e",
-      "const { handler } = await import(process.argv[1]); console.log(JSON.stringify(await handler()));",
+      "const { handler } = await import(process.argv[1]); const event = process.argv[2] && JSON.parse(process.argv[2]); " +
+        "console.log(JSON.stringify(await handler(event, { awsRequestId: 'r', getRemainingTimeInMillis: () => 1000 })));",
       pathToFileURL(join(dir, "index.mjs")).href,
+      ...(event === undefined ? [] : [JSON.stringify(event)]),
     ],
     { cwd: dir, encoding: "utf8", env: { PATH: process.env.PATH ?? "", ...env } },
   );

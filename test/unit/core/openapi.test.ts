@@ -1,18 +1,47 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { createConfig, lintFromString } from "@redocly/openapi-core";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import addFormats from "ajv-formats";
 import type { Context } from "aws-lambda";
-import { beforeAll, describe, expect, it } from "vitest";
-import { buildOpenApiDocument } from "#shared/platform/openapi";
+import { describe, expect, it } from "vitest";
+import { buildOpenApiDocument, OPENAPI_DOCUMENT_FILE } from "#shared/platform/openapi";
 import { routes } from "#shared/routes";
-import { handler } from "../../../functions/http/openapi.ts";
 import { toHttpApiEvent } from "../../../local/events.ts";
 import { pinRequestBody } from "../../fixtures/requests.ts";
 
 // biome-ignore lint/suspicious/noExplicitAny: the document is read as plain JSON
 type Json = any;
 
-const document: Json = buildOpenApiDocument("https://api.pin.example.org");
+// The function serves the document that synthesis (or the local stack) writes to a file.
+const generated = buildOpenApiDocument();
+const documentFile = join(mkdtempSync(join(tmpdir(), "pin-openapi-")), OPENAPI_DOCUMENT_FILE);
+writeFileSync(documentFile, JSON.stringify(generated));
+process.env.OPENAPI_DOCUMENT = documentFile;
+process.env.WEB_ORIGIN ??= "http://localhost:3000";
+const { handler } = await import("../../../functions/http/openapi.ts");
+
+const context = { awsRequestId: "r", getRemainingTimeInMillis: () => 1000 } as unknown as Context;
+/** The document as served on `host`, the event as the local gateway builds it, or API Gateway's `proto`. */
+async function served(host: string, proto?: string): Promise<Json> {
+  const event = toHttpApiEvent(
+    {
+      method: "GET",
+      url: "/v1/openapi.json",
+      rawHeaders: [],
+      body: Buffer.alloc(0),
+      sourceIp: "1.2.3.4",
+      host,
+    },
+    { routeKey: "GET /v1/openapi.json" },
+  );
+  if (proto) event.headers["x-forwarded-proto"] = proto;
+  const result = (await handler(event, context)) as { body: string };
+  return JSON.parse(result.body);
+}
+
+const document: Json = await served("api.pin.example.org", "https");
 const ajv = new Ajv2020({ strict: false, allErrors: true });
 addFormats.default(ajv);
 ajv.addSchema(document, "openapi");
@@ -140,36 +169,15 @@ describe("the OpenAPI document", () => {
 });
 
 describe("the OpenAPI function", () => {
-  const context = { awsRequestId: "r", getRemainingTimeInMillis: () => 1000 } as unknown as Context;
-  /** The document as served on `host`, the event as the local gateway builds it, or API Gateway's `proto`. */
-  const served = async (host: string, proto?: string) => {
-    const event = toHttpApiEvent(
-      {
-        method: "GET",
-        url: "/v1/openapi.json",
-        rawHeaders: [],
-        body: Buffer.alloc(0),
-        sourceIp: "1.2.3.4",
-        host,
-      },
-      { routeKey: "GET /v1/openapi.json" },
-    );
-    if (proto) event.headers["x-forwarded-proto"] = proto;
-    const result = (await handler(event, context)) as { body: string };
-    return JSON.parse(result.body).servers;
-  };
-
-  beforeAll(() => {
-    process.env.WEB_ORIGIN ??= "http://localhost:3000";
-  });
-
-  it("names the origin it was asked on, with the scheme the client used", async () => {
+  it("serves the generated document, naming the origin it was asked on with the scheme the client used", async () => {
     // Locally: the gateway says plain HTTP.
-    expect(await served("127.0.0.1:3000")).toEqual([
-      { url: "http://127.0.0.1:3000", description: expect.any(String) },
-    ]);
+    const local = await served("127.0.0.1:3000");
+    expect(local).toEqual({
+      ...generated,
+      servers: [{ url: "http://127.0.0.1:3000", description: expect.any(String) }],
+    });
     // In AWS: API Gateway says HTTPS.
     const aws = await served("abc123.execute-api.eu-south-1.amazonaws.com", "https");
-    expect(aws[0].url).toBe("https://abc123.execute-api.eu-south-1.amazonaws.com");
+    expect(aws.servers[0].url).toBe("https://abc123.execute-api.eu-south-1.amazonaws.com");
   });
 });
