@@ -90,7 +90,10 @@ function stageFiles(files: Readonly<Record<string, string>>): Record<string, str
   return Object.fromEntries(
     Object.entries(files).map(([name, content]) => {
       if (basename(name) !== name) throw new Error(`a bundled file is named without a folder: ${name}`);
-      const folder = join(tmpdir(), `pin-bundled-${createHash("sha256").update(content).digest("hex").slice(0, 16)}`);
+      const folder = join(
+        tmpdir(),
+        `pin-bundled-${createHash("sha256").update(content).digest("hex").slice(0, 16)}`,
+      );
       mkdirSync(folder, { recursive: true });
       writeFileSync(join(folder, name), content);
       return [name, join(folder, name)];

@@ -10,9 +10,9 @@ import {
 } from "#shared/credentials/codice-fiscale";
 import { maskEmail, maskMobile } from "#shared/credentials/contacts";
 import { COUNTRY_CODES } from "#shared/credentials/country-codes";
-import { countryCodeSchema } from "#shared/credentials/person.schema";
 import { mobileSchema, normaliseMobile } from "#shared/credentials/mobile";
 import { mobileMetadataWithoutFormats } from "#shared/credentials/mobile-metadata.generate";
+import { countryCodeSchema } from "#shared/credentials/person.schema";
 import {
   hashSecret,
   hashToken,
@@ -119,7 +119,8 @@ describe("codice fiscale", () => {
 describe("country codes", () => {
   it("are the runtime's known regions less the codes that are not countries, and the schema accepts exactly them", () => {
     const names = new Intl.DisplayNames(["en"], { type: "region", fallback: "none" });
-    const notCountries = "AC AN BU CP CQ CS DD DG DY EA EU EZ FX HV IC NH QO RH SU TA TP UK UN VD XA XB YD YU ZR ZZ";
+    const notCountries =
+      "AC AN BU CP CQ CS DD DG DY EA EU EZ FX HV IC NH QO RH SU TA TP UK UN VD XA XB YD YU ZR ZZ";
     const everyPair = Array.from({ length: 26 * 26 }, (_, i) =>
       String.fromCharCode(65 + Math.floor(i / 26), 65 + (i % 26)),
     );
@@ -127,7 +128,9 @@ describe("country codes", () => {
     expect(COUNTRY_CODES).toEqual(regions.filter((code) => !notCountries.split(" ").includes(code)));
     expect(COUNTRY_CODES).toHaveLength(250); // 249 assigned by ISO 3166-1, and XK
     for (const code of everyPair) {
-      expect(countryCodeSchema.safeParse(` ${code.toLowerCase()} `).success, code).toBe(COUNTRY_CODES.includes(code));
+      expect(countryCodeSchema.safeParse(` ${code.toLowerCase()} `).success, code).toBe(
+        COUNTRY_CODES.includes(code),
+      );
     }
   });
 });
