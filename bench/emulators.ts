@@ -6,12 +6,15 @@ import { freePort } from "../local/ports.ts";
 import { startS3 } from "../local/s3.ts";
 import { createServiceTable } from "../shared/platform/table-admin.ts";
 
-/** DynamoDB Local (in memory) and s3rver in a temp folder, with the env the service's clients read. */
-export async function startBenchEmulators() {
+/**
+ * DynamoDB Local (in memory) and s3rver in a temp folder, with the env the service's clients read. The table is
+ * the service's, without its stream unless `stream` (see `createServiceTable`).
+ */
+export async function startBenchEmulators(options: { stream?: boolean } = {}) {
   const dir = mkdtempSync(join(tmpdir(), "pin-bench-"));
   const dynamodb = await startDynamoDb({ port: await freePort() });
   const s3 = await startS3(await freePort(), join(dir, "s3"), ["bench-letters"]);
-  await createServiceTable(dynamodb.client, "bench");
+  await createServiceTable(dynamodb.client, "bench", { stream: options.stream ?? false });
   const env = {
     AWS_ENDPOINT_URL_DYNAMODB: dynamodb.endpoint,
     AWS_ENDPOINT_URL_S3: s3.endpoint,

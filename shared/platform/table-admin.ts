@@ -11,11 +11,15 @@ import { tableDefinition } from "../table.ts";
 /**
  * Creates the service table from the shared definition on a DynamoDB endpoint (DynamoDB Local in the local
  * stack and the integration tests; CDK creates it in AWS from the same definition). Idempotent.
+ * `stream: false` leaves out the stream, for benchmarks that never read it: DynamoDB Local writes each stream
+ * record in the same lock as the write that makes it, where DynamoDB captures it off the write path.
  */
 export async function createServiceTable(
   client: DynamoDBClient,
   tableName: string,
+  options: { stream?: boolean } = {},
 ): Promise<"created" | "exists"> {
+  const stream = options.stream ?? true;
   const { partitionKey, sortKey, globalSecondaryIndexes } = tableDefinition;
   const indexes = Object.values(globalSecondaryIndexes);
   const attributes = new Set<string>([
@@ -28,7 +32,9 @@ export async function createServiceTable(
       new CreateTableCommand({
         TableName: tableName,
         BillingMode: "PAY_PER_REQUEST",
-        StreamSpecification: { StreamEnabled: true, StreamViewType: tableDefinition.streamViewType },
+        StreamSpecification: stream
+          ? { StreamEnabled: true, StreamViewType: tableDefinition.streamViewType }
+          : { StreamEnabled: false },
         AttributeDefinitions: [...attributes].map((name) => ({ AttributeName: name, AttributeType: "S" })),
         KeySchema: [
           { AttributeName: partitionKey, KeyType: "HASH" },
@@ -47,7 +53,7 @@ export async function createServiceTable(
   } catch (error) {
     if (!(error instanceof ResourceInUseException)) throw error;
     await addMissingIndexes(client, tableName);
-    await enableStream(client, tableName);
+    if (stream) await enableStream(client, tableName);
     return "exists";
   }
   await client.send(
