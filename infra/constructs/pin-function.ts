@@ -89,7 +89,8 @@ const indexQueryPrefix = "table:query:";
 function stageFiles(files: Readonly<Record<string, string>>): Record<string, string> {
   return Object.fromEntries(
     Object.entries(files).map(([name, content]) => {
-      if (basename(name) !== name) throw new Error(`a bundled file is named without a folder: ${name}`);
+      if (basename(name) !== name)
+        throw new Error(`a file beside the bundle is named with a folder: ${name}`);
       const folder = join(
         tmpdir(),
         `pin-bundled-${createHash("sha256").update(content).digest("hex").slice(0, 16)}`,
@@ -231,7 +232,8 @@ export class PinFunction extends Construct {
           afterBundling: (_inputDir: string, outputDir: string) => [
             `node ${JSON.stringify(pdfFontsScript)} ${JSON.stringify(outputDir)}`,
             ...Object.entries(files).map(
-              ([name, staged]) => `cp ${JSON.stringify(staged)} ${JSON.stringify(join(outputDir, name))}`,
+              ([name, staged]) =>
+                `node -e "require('node:fs').copyFileSync(process.argv[1], process.argv[2])" ${JSON.stringify(staged)} ${JSON.stringify(join(outputDir, name))}`,
             ),
           ],
         },
