@@ -3,8 +3,9 @@ import { config } from "#shared/platform/config";
 import { httpHandler, json } from "#shared/platform/http";
 
 /**
- * The document, generated at synthesis from the route table and written beside the bundle (infra: the
- * function's `files`), so this function carries neither the route table nor the generator.
+ * The document, generated at synthesis from the route table and written beside the bundle as
+ * `OPENAPI_DOCUMENT_FILE` (infra: the function's `files`), so this function carries neither the route table nor
+ * the generator. The local stack, which runs this module from source, names its copy in OPENAPI_DOCUMENT.
  */
 const document: Record<string, unknown> = JSON.parse(
   readFileSync(config().OPENAPI_DOCUMENT ?? new URL("./openapi.json", import.meta.url), "utf8"),
