@@ -1,8 +1,8 @@
+import { romeDate } from "../platform/clock.ts";
+
 /** `batches/YYYY/MM/DD/<batchId>/`, dated by the Europe/Rome calendar. */
 export function batchPrefix(date: Date, batchId: string): string {
-  const [year, month, day] = new Intl.DateTimeFormat("en-CA", { timeZone: "Europe/Rome" })
-    .format(date)
-    .split("-");
+  const [year, month, day] = romeDate(date).split("-");
   return `batches/${year}/${month}/${day}/${batchId}/`;
 }
 

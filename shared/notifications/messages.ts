@@ -1,3 +1,4 @@
+import { dateFormat } from "../platform/clock.ts";
 import type { Message } from "./channels.ts";
 
 /**
@@ -16,10 +17,15 @@ function bilingual(subjectIt: string, subjectEn: string, it: string, en: string,
   };
 }
 
+const romeShortDate = dateFormat("it-IT", { timeZone: "Europe/Rome", dateStyle: "short" });
+const romeShortDateTime = dateFormat("it-IT", {
+  timeZone: "Europe/Rome",
+  dateStyle: "short",
+  timeStyle: "short",
+});
+
 function formatRomeDate(iso: string): string {
-  return new Intl.DateTimeFormat("it-IT", { timeZone: "Europe/Rome", dateStyle: "short" }).format(
-    new Date(iso),
-  );
+  return romeShortDate(new Date(iso));
 }
 
 export function partAMessage(partA: string, validUntil: string): Message {
@@ -63,11 +69,7 @@ export function pinChangedNotice(): Message {
 }
 
 export function pinLockedNotice(lockedUntil: string): Message {
-  const until = new Intl.DateTimeFormat("it-IT", {
-    timeZone: "Europe/Rome",
-    dateStyle: "short",
-    timeStyle: "short",
-  }).format(new Date(lockedUntil));
+  const until = romeShortDateTime(new Date(lockedUntil));
   return bilingual(
     "PIN bloccato temporaneamente",
     "PIN temporarily locked",

@@ -34,9 +34,7 @@ export function addDays(date: Date, days: number): Date {
  * The calendar day of `date` in Rome, YYYY-MM-DD: the day expiries, document validity and delegations are
  * counted in. Here rather than in the credential store, so that schemas checking dates import no SDK client.
  */
-export function romeDate(date: Date): string {
-  return new Intl.DateTimeFormat("en-CA", { timeZone: "Europe/Rome" }).format(date);
-}
+export const romeDate: (date: Date) => string = dateFormat("en-CA", { timeZone: "Europe/Rome" });
 
 /**
  * A date formatter built at its first use. Building the first `Intl` formatter loads the ICU locale data, about
