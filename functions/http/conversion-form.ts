@@ -1,9 +1,9 @@
-import { authenticateHolder } from "#shared/auth/holder";
+import { authenticateCitizen } from "#shared/auth/access-token";
 import { ownConversion } from "#shared/conversion/conversion.service";
 import { conversionForm } from "#shared/conversion/conversion-form";
 import { httpHandler } from "#shared/platform/http";
 
-export const handler = httpHandler({ auth: authenticateHolder }, async ({ pathParameters, principal }) => {
+export const handler = httpHandler({ auth: authenticateCitizen }, async ({ pathParameters, principal }) => {
   const request = await ownConversion(principal.codiceFiscale, pathParameters.id ?? "");
   return {
     statusCode: 200,

@@ -1,5 +1,7 @@
 import { GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
 import { createLocalJWKSet, jwtVerify } from "jose";
+import type { Credential } from "../credentials/credential.model.ts";
+import { getCredential } from "../credentials/credential.store.ts";
 import { dynamodb } from "../platform/clients.ts";
 import { nowEpochSeconds } from "../platform/clock.ts";
 import { required } from "../platform/config.ts";
@@ -22,6 +24,11 @@ export interface CitizenPrincipal {
   pinType: "ordinario" | "dispositivo";
   /** Set when a delegate acts for the holder (F14): who acts, and under which delegation. */
   actor?: { codiceFiscale: string; delegationId: string };
+}
+
+/** A verified token's principal with the credential it names, as it is now (PIN type and state come from here). */
+export interface Holder extends CitizenPrincipal {
+  credential: Credential;
 }
 
 /**
@@ -100,8 +107,12 @@ function invalidToken(): UnauthorizedError {
   return new UnauthorizedError("invalid-token", "The access token is not valid or has expired.");
 }
 
-/** Verifies a citizen access token against the service's own key and clock, and resolves its subjects. */
-export async function verifyAccessToken(token: string): Promise<CitizenPrincipal> {
+/**
+ * Verifies a citizen access token against the service's own key and clock, resolves its subjects, and holds
+ * it to the credential it was issued for: once that PIN is revoked or reissued (recovery, a new request, a
+ * branch replacement), the token is dead on every route, however long it still has to run.
+ */
+export async function verifyAccessToken(token: string): Promise<Holder> {
   const signer = await accessTokenSigner();
   let payload: Record<string, unknown>;
   try {
@@ -124,10 +135,15 @@ export async function verifyAccessToken(token: string): Promise<CitizenPrincipal
   ]);
   if (!codiceFiscale || (act && (!actorCodiceFiscale || typeof payload.dlg !== "string")))
     throw invalidToken();
+  const credential = await getCredential(codiceFiscale);
+  if (!credential || credential.credentialId !== payload.cid || credential.status !== "active") {
+    throw new UnauthorizedError("invalid-token", "The access token no longer matches an active PIN.");
+  }
   return {
     codiceFiscale,
     credentialId: payload.cid,
-    pinType: payload.pin_type === "dispositivo" ? "dispositivo" : "ordinario",
+    pinType: credential.pinType,
+    credential,
     ...(actorCodiceFiscale
       ? { actor: { codiceFiscale: actorCodiceFiscale, delegationId: payload.dlg as string } }
       : {}),
@@ -138,7 +154,7 @@ export async function verifyAccessToken(token: string): Promise<CitizenPrincipal
  * A citizen's own access token. A delegate's token for someone else (F14) is refused here with
  * `403 forbidden`: only the routes that take `authenticateCitizenOrDelegate` serve acts on behalf.
  */
-export async function authenticateCitizen(event: HttpEvent): Promise<CitizenPrincipal> {
+export async function authenticateCitizen(event: HttpEvent): Promise<Holder> {
   const principal = await verifyAccessToken(bearerToken(event));
   if (principal.actor) throw delegatedForbidden();
   return principal;

@@ -1,27 +1,11 @@
 import { recordAuditEvent } from "../audit/audit.store.ts";
 import type { Credential } from "../credentials/credential.model.ts";
+import { getCredential } from "../credentials/credential.store.ts";
 import { delegationStillActive } from "../delegations/delegation.store.ts";
-import { UnauthorizedError } from "../platform/errors.ts";
+import { AppError, UnauthorizedError } from "../platform/errors.ts";
 import type { HttpEvent } from "../platform/http.ts";
-import { currentCredential } from "../sessions/profile.service.ts";
-import {
-  authenticateCitizen,
-  bearerToken,
-  type CitizenPrincipal,
-  verifyAccessToken,
-} from "./access-token.ts";
+import { authenticateCitizen, bearerToken, type Holder, verifyAccessToken } from "./access-token.ts";
 import { authenticateIdentity } from "./external-tokens.ts";
-
-export interface Holder extends CitizenPrincipal {
-  /** The holder's credential as it is now: PIN type and state come from here, not from the token. */
-  credential: Credential;
-}
-
-/** The `auth` step of citizen routes that act on the holder's own credential (no delegate may). */
-export async function authenticateHolder(event: HttpEvent): Promise<Holder> {
-  const principal = await authenticateCitizen(event);
-  return { ...principal, credential: await currentCredential(principal) };
-}
 
 /**
  * The `auth` step of the few routes a delegate may use for the delegator (F14: the profile, applications,
@@ -55,7 +39,7 @@ export async function authenticateHolderOrDelegate(event: HttpEvent): Promise<Ho
       ),
     );
   }
-  return { ...principal, credential: await currentCredential(principal) };
+  return principal;
 }
 
 /** Who acts, for audit records: the holder, or the delegate acting for them. */
@@ -63,19 +47,40 @@ export function actorOf(holder: Holder): string {
   return holder.actor ? `delegate:${holder.actor.codiceFiscale}` : "citizen";
 }
 
+/** Who acts on a delegation route: the person, and their PIN when they hold an active one. */
+export interface Person {
+  codiceFiscale: string;
+  via: "pin" | "identity";
+  credential?: Credential;
+}
+
 /**
  * The `auth` step of delegation routes (F14): the person's own citizen token or a SPID/CIE/CNS identity
- * token. A delegated token is refused with 403 (a delegate cannot manage delegations).
+ * token. A delegated token is refused with 403 (a delegate cannot manage delegations); a citizen token whose
+ * PIN was revoked or reissued is no token at all, so it falls through to the identity check and gets a 401.
  */
-export async function authenticatePerson(
-  event: HttpEvent,
-): Promise<{ codiceFiscale: string; via: "pin" | "identity" }> {
+export async function authenticatePerson(event: HttpEvent): Promise<Person> {
   try {
-    const principal = await authenticateCitizen(event);
-    return { codiceFiscale: principal.codiceFiscale, via: "pin" };
+    const { codiceFiscale, credential } = await authenticateCitizen(event);
+    return { codiceFiscale, via: "pin", credential };
   } catch (error) {
     if (!(error instanceof UnauthorizedError)) throw error;
   }
-  const identity = await authenticateIdentity(event);
-  return { codiceFiscale: identity.codiceFiscale, via: "identity" };
+  const { codiceFiscale } = await authenticateIdentity(event);
+  const credential = await getCredential(codiceFiscale);
+  return { codiceFiscale, via: "identity", ...(credential?.status === "active" ? { credential } : {}) };
+}
+
+/**
+ * A delegator must hold an active PIN (F14: the delegate acts with it). A citizen token proves one; an
+ * identity token does not, so a delegator who signed in with SPID/CIE/CNS and has none is told so.
+ */
+export function delegatorWithPin(person: Person): Credential {
+  if (person.credential) return person.credential;
+  throw new AppError(
+    422,
+    "delegator-without-pin",
+    "No active PIN",
+    "A delegator needs an active PIN for the delegate to act with.",
+  );
 }

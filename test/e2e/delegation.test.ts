@@ -171,9 +171,16 @@ describe("delegation of digital identity (F14)", () => {
     const givers = Array.from({ length: 6 }, (_, i) =>
       makeCitizenN(70_100 + i * 7 + Math.floor(Math.random() * 5)),
     );
-    const tokens = await Promise.all(givers.map((g) => identityToken(g.codiceFiscale, "cie")));
+    // They hold no PIN, so a branch registers them (online, an identity token without a PIN cannot delegate).
+    const branch = bearer(await operatorToken("branch", "br-ilaria"));
     const answers = await Promise.all(
-      tokens.map((t) => postJson("/v1/delegations", { delegate: ref(target) }, bearer(t))),
+      givers.map((g) =>
+        postJson(
+          "/v1/operator/delegations",
+          { delegator: ref(g), delegate: ref(target), kind: "ordinary" },
+          branch,
+        ),
+      ),
     );
     expect(answers.map((a) => a.status).sort()).toEqual([201, 201, 201, 409, 409, 409]);
     expect(answers.filter((a) => a.status === 409).every((a) => a.body.code === "delegation-limit")).toBe(
@@ -184,7 +191,6 @@ describe("delegation of digital identity (F14)", () => {
     });
     expect(received.body.received.filter((d: { status: string }) => d.status === "active")).toHaveLength(3);
 
-    const branch = bearer(await operatorToken("branch", "br-ilaria"));
     const ward = makeCitizenN(70_900 + Math.floor(Math.random() * 90));
     const guardian = await postJson(
       "/v1/operator/delegations",
@@ -204,10 +210,18 @@ describe("delegation of digital identity (F14)", () => {
   it("an ended delegation stops working the moment its end date passes", async () => {
     const [giver, receiver] = [makeCitizenN(71_500 + Math.floor(Math.random() * 400)), delegate];
     const giverToken = await identityToken(giver.codiceFiscale);
-    const given = await postJson(
+    // Online, a delegator signed in with SPID/CIE/CNS needs a live PIN for the delegate to act with.
+    const online = await postJson(
       "/v1/delegations",
       { delegate: ref(receiver), endsOn: daysAhead(31) },
       bearer(giverToken),
+    );
+    expect(online.status).toBe(422);
+    expect(online.body.code).toBe("delegator-without-pin");
+    const given = await postJson(
+      "/v1/operator/delegations",
+      { delegator: ref(giver), delegate: ref(receiver), kind: "ordinary", endsOn: daysAhead(31) },
+      bearer(await operatorToken("branch", "br-ilaria")),
     );
     expect(given.status).toBe(201);
     const spid = await identityToken(receiver.codiceFiscale);
