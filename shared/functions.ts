@@ -21,9 +21,12 @@ export type Binding =
   /** Presign uploads (PutObject) under `conversions/` of the uploads bucket: the client sends the bytes. */
   | "conversions:upload"
   /**
-   * Read documents (GetObject, HeadObject) under `conversions/`, and presign 5-minute GETs of them; listing
-   * confined to `conversions/`, so that a document not uploaded yet is a 404, not a 403.
+   * Check documents at submit: copy each from `conversions/` to `checked-conversions/` (GetObject there,
+   * PutObject here) and read the copy back; listing confined to `conversions/`, so that a document not uploaded
+   * yet is a 404, not a 403.
    */
+  | "conversions:check"
+  /** Presign 5-minute GETs of checked copies under `checked-conversions/` (GetObject there, nothing else). */
   | "conversions:read"
   /** Read record files under `registry/incoming/`, write reports under `registry/reports/` (uploads bucket). */
   | "registry:import"
@@ -154,7 +157,7 @@ export const functionDefinitions = {
   },
   conversionSubmissions: {
     entry: "functions/http/conversion-submissions.ts",
-    bindings: ["table:read", "table:write", "signingKey:verify", "conversions:read"],
+    bindings: ["table:read", "table:write", "signingKey:verify", "conversions:check"],
   },
   faxConversions: {
     entry: "functions/http/fax-conversions.ts",
@@ -182,7 +185,7 @@ export const functionDefinitions = {
   },
   conversionUploads: {
     entry: "functions/jobs/conversion-uploads.ts",
-    bindings: ["table:read", "table:write", "conversions:read"],
+    bindings: ["table:read", "table:write", "conversions:check"],
     async: true,
   },
   delegations: {

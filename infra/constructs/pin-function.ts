@@ -79,6 +79,8 @@ export const registryPrefixes = { incoming: "registry/incoming/", reports: "regi
 
 /** Where conversion documents live in the uploads bucket (shared/conversion/uploads.ts `UPLOAD_PREFIX`). */
 export const conversionsPrefix = "conversions/";
+/** Where submit copies them once checked, out of the uploads' reach (shared/conversion/uploads.ts `CHECKED_PREFIX`). */
+export const checkedConversionsPrefix = "checked-conversions/";
 
 const indexQueryPrefix = "table:query:";
 /**
@@ -349,14 +351,24 @@ export class PinFunction extends Construct {
         );
         return;
       }
-      case "conversions:read": {
+      case "conversions:check": {
         const bucket = targets.uploadsBucket;
         this.setEnvironment("UPLOADS_BUCKET", bucket.bucketName);
-        // GetObject authorises HeadObject, ranged GETs and the 5-minute presigned GETs the back office opens.
+        // CopyObject reads the upload (GetObject on the source) and writes the copy (PutObject), which is then
+        // read back (HeadObject and a ranged GET, both authorised by GetObject) to be checked.
         this.function.addToRolePolicy(
           new iam.PolicyStatement({
             actions: ["s3:GetObject"],
-            resources: [bucket.arnForObjects(`${conversionsPrefix}*`)],
+            resources: [
+              bucket.arnForObjects(`${conversionsPrefix}*`),
+              bucket.arnForObjects(`${checkedConversionsPrefix}*`),
+            ],
+          }),
+        );
+        this.function.addToRolePolicy(
+          new iam.PolicyStatement({
+            actions: ["s3:PutObject"],
+            resources: [bucket.arnForObjects(`${checkedConversionsPrefix}*`)],
           }),
         );
         // Without ListBucket, S3 answers 403 rather than 404 for a key that is not there, and a document not
@@ -369,11 +381,32 @@ export class PinFunction extends Construct {
             conditions: { StringLike: { "s3:prefix": `${conversionsPrefix}*` } },
           }),
         );
+        this.grantBucketKey(bucket, "kms:Decrypt", "kms:GenerateDataKey");
+        const bucketArn = nameInPolicy(this.role, bucket, bucket.bucketArn);
+        acknowledge(
+          this.role,
+          "Submit copies each conversion document from conversions/<request id>/<document> to checked-conversions/<request id>/<document>/<check id> and checks the copy: GetObject under both prefixes, PutObject under checked-conversions/ only, nothing else in the bucket.",
+          `AwsSolutions-IAM5[Resource::${bucketArn}/${conversionsPrefix}*]`,
+          `AwsSolutions-IAM5[Resource::${bucketArn}/${checkedConversionsPrefix}*]`,
+        );
+        return;
+      }
+      case "conversions:read": {
+        const bucket = targets.uploadsBucket;
+        this.setEnvironment("UPLOADS_BUCKET", bucket.bucketName);
+        // Only the checked copies: the 5-minute presigned GETs the back office opens are authorised as this role's
+        // GetObject, and nothing under conversions/ (where the citizen writes) can be handed out.
+        this.function.addToRolePolicy(
+          new iam.PolicyStatement({
+            actions: ["s3:GetObject"],
+            resources: [bucket.arnForObjects(`${checkedConversionsPrefix}*`)],
+          }),
+        );
         this.grantBucketKey(bucket, "kms:Decrypt");
         acknowledge(
           this.role,
-          "Conversion documents are read (and presigned for the back office) by key conversions/<request id>/<document>: GetObject under conversions/ of the uploads bucket, no other action or prefix.",
-          `AwsSolutions-IAM5[Resource::${nameInPolicy(this.role, bucket, bucket.bucketArn)}/${conversionsPrefix}*]`,
+          "Checked conversion documents are presigned for the back office by key checked-conversions/<request id>/<document>/<check id>: GetObject under checked-conversions/ of the uploads bucket, no other action or prefix.",
+          `AwsSolutions-IAM5[Resource::${nameInPolicy(this.role, bucket, bucket.bucketArn)}/${checkedConversionsPrefix}*]`,
         );
         return;
       }

@@ -27,7 +27,13 @@ import {
   QUEUE_PK,
   queueAttributes,
 } from "./conversion.store.ts";
-import { checkDocument, type DocumentName, presignDownload, presignUpload } from "./uploads.ts";
+import {
+  checkDocument,
+  type DocumentName,
+  presignDownload,
+  presignUpload,
+  type StoredDocument,
+} from "./uploads.ts";
 
 const OPEN: ReadonlySet<string> = new Set(["awaiting-documents", "submitted"]);
 
@@ -81,6 +87,7 @@ async function openRequest(
     },
     status: "awaiting-documents",
     channel,
+    credentialId: credential.credentialId,
     identityDocument,
     documents,
     createdAt: now().toISOString(),
@@ -145,13 +152,16 @@ export async function ownConversion(codiceFiscale: string, id: string): Promise<
   return request;
 }
 
-/** Checks every document; a missing or unacceptable one is named in a 422 `documents-missing`. */
-async function assertDocumentsPresent(request: ConversionRequest): Promise<void> {
+/**
+ * Checks every document on a copy of its own; a missing or unacceptable one is named in a 422
+ * `documents-missing`. Returns the checked copies, the only ones the back office is ever shown.
+ */
+async function checkedDocuments(request: ConversionRequest): Promise<StoredDocument[]> {
   const checks = await Promise.all(
     request.documents.map(async (d) => ({ d, check: await checkDocument(request.id, d) })),
   );
   const problems = checks.filter(({ check }) => !check.ok);
-  if (problems.length === 0) return;
+  if (problems.length === 0) return checks.flatMap(({ check }) => (check.ok ? [check.stored] : []));
   const messages: Record<string, string> = {
     missing: "Not uploaded yet",
     size: "Empty or larger than 10 MiB",
@@ -183,20 +193,22 @@ async function markSubmitted(
   if (request.status !== "awaiting-documents") {
     throw new ConflictError("already-decided", "The request was already decided.");
   }
-  await assertDocumentsPresent(request);
+  const documents = await checkedDocuments(request);
   const submittedAt = now().toISOString();
   try {
     await dynamodb.send(
       new UpdateCommand({
         TableName: required("TABLE_NAME"),
         Key: conversionKey(request.id),
-        UpdateExpression: "SET #status = :submitted, submittedAt = :at, gsi3pk = :gpk, gsi3sk = :gsk",
+        UpdateExpression:
+          "SET #status = :submitted, submittedAt = :at, checkedDocuments = :documents, gsi3pk = :gpk, gsi3sk = :gsk",
         ConditionExpression: "#status = :awaiting",
         ExpressionAttributeNames: { "#status": "status" },
         ExpressionAttributeValues: {
           ":submitted": "submitted",
           ":awaiting": "awaiting-documents",
           ":at": submittedAt,
+          ":documents": documents,
           ":gpk": QUEUE_PK,
           ":gsk": queueAttributes(submittedAt, request.id).gsi3sk,
         },
@@ -214,7 +226,7 @@ async function markSubmitted(
     outcome: "success",
     details: { requestId: request.id },
   });
-  return { ...request, status: "submitted", submittedAt };
+  return { ...request, status: "submitted", submittedAt, checkedDocuments: documents };
 }
 
 /** Primary course (F10, submit): once both documents are in the bucket, valid, the request is queued. */
@@ -256,7 +268,7 @@ export async function documentUploaded(requestId: string, document: string): Pro
   }
 }
 
-/** F10, back office: submitted requests, oldest first, with 5-minute links to each document. */
+/** F10, back office: submitted requests, oldest first, with 5-minute links to each checked document. */
 export async function conversionQueue(limit: number, cursor?: string) {
   const index = tableDefinition.globalSecondaryIndexes.conversionQueue;
   let start: Record<string, unknown> | undefined;
@@ -284,16 +296,14 @@ export async function conversionQueue(limit: number, cursor?: string) {
       ...conversionView(request),
       holder: { codiceFiscale: request.codiceFiscale, ...request.holder },
       identityDocument: request.identityDocument,
+      // Only what passed its check at submit, as it was then; nothing is read from where the client uploads.
       documents: await Promise.all(
-        request.documents.map(async (document) => {
-          const check = await checkDocument(request.id, document);
-          return {
-            document,
-            contentType: check.ok ? check.stored.contentType : "",
-            bytes: check.ok ? check.stored.bytes : 0,
-            url: await presignDownload(request.id, document),
-          };
-        }),
+        (request.checkedDocuments ?? []).map(async (stored) => ({
+          document: stored.document,
+          contentType: stored.contentType,
+          bytes: stored.bytes,
+          url: await presignDownload(stored),
+        })),
       ),
     })),
   );
@@ -305,17 +315,29 @@ export async function conversionQueue(limit: number, cursor?: string) {
   };
 }
 
-/** The credential update that makes a PIN dispositivo and closes its open request pointer. */
-function convertCredential(codiceFiscale: string, at: string) {
+/**
+ * The credential update that makes a PIN dispositivo and closes its open request pointer, on condition that
+ * the PIN is still the one the request was made for (a request from before that was recorded: any PIN).
+ */
+function convertCredential(request: ConversionRequest, at: string) {
   return {
     TableName: required("TABLE_NAME"),
-    Key: credentialKey(codiceFiscale),
+    Key: credentialKey(request.codiceFiscale),
     UpdateExpression: "SET pinType = :dispositivo, updatedAt = :at ADD #version :one REMOVE openConversionId",
-    ConditionExpression: "attribute_exists(pk)",
+    ConditionExpression: request.credentialId ? "credentialId = :requested" : "attribute_exists(pk)",
     ExpressionAttributeNames: { "#version": "version" },
-    ExpressionAttributeValues: { ":dispositivo": "dispositivo", ":at": at, ":one": 1 },
+    ExpressionAttributeValues: {
+      ":dispositivo": "dispositivo",
+      ":at": at,
+      ":one": 1,
+      ...(request.credentialId ? { ":requested": request.credentialId } : {}),
+    },
   };
 }
+
+/** Why an approval of a request whose PIN was revoked or reissued since is closed as rejected instead. */
+export const PIN_CHANGED_REASON =
+  "The PIN this request was made for was revoked or reissued since: make a new request with the current PIN.";
 
 /**
  * What a decision writes besides the state change, in its transaction: the audit record and the holder's
@@ -354,7 +376,12 @@ function decisionRecords(
  * are released and the outcome notified. A retried approval that finds the request already approved
  * finishes the release (it heals an interrupted one) before answering `409 already-decided`.
  */
-export async function decideConversion(id: string, decision: Decision, operatorId: string) {
+export async function decideConversion(
+  id: string,
+  asked: Decision,
+  operatorId: string,
+  attempt = 0,
+): Promise<ReturnType<typeof conversionView>> {
   const request = await getConversion(id);
   if (!request) throw notFound();
   const alreadyDecided = async () => {
@@ -370,6 +397,13 @@ export async function decideConversion(id: string, decision: Decision, operatorI
       "The request has not been submitted yet.",
     );
   }
+  const credential = await getCredential(request.codiceFiscale);
+  const pinChanged = Boolean(request.credentialId) && credential?.credentialId !== request.credentialId;
+  // Approval converts the PIN the holder asked for, or none: a PIN revoked or reissued since is not converted.
+  const decision: Decision =
+    asked.decision === "approved" && pinChanged
+      ? { decision: "rejected", reason: PIN_CHANGED_REASON }
+      : asked;
   const decidedAt = now().toISOString();
   const requestUpdate = {
     TableName: required("TABLE_NAME"),
@@ -385,22 +419,27 @@ export async function decideConversion(id: string, decision: Decision, operatorI
       ...(decision.reason ? { ":reason": decision.reason } : {}),
     },
   };
-  const credential = await getCredential(request.codiceFiscale);
-  const credentialUpdate =
+  // A rejection closes the credential's pointer only while it still points here (a new PIN may have its own).
+  const credentialUpdates =
     decision.decision === "approved"
-      ? convertCredential(request.codiceFiscale, decidedAt)
-      : {
-          TableName: required("TABLE_NAME"),
-          Key: credentialKey(request.codiceFiscale),
-          UpdateExpression: "REMOVE openConversionId",
-          ConditionExpression: "attribute_exists(pk)",
-        };
+      ? [convertCredential(request, decidedAt)]
+      : credential?.openConversionId === id
+        ? [
+            {
+              TableName: required("TABLE_NAME"),
+              Key: credentialKey(request.codiceFiscale),
+              UpdateExpression: "REMOVE openConversionId",
+              ConditionExpression: "openConversionId = :id",
+              ExpressionAttributeValues: { ":id": id },
+            },
+          ]
+        : [];
   try {
     await dynamodb.send(
       new TransactWriteCommand({
         TransactItems: [
           { Update: requestUpdate },
-          { Update: credentialUpdate },
+          ...credentialUpdates.map((update) => ({ Update: update })),
           ...decisionRecords(request, decision, credential, `operator:${operatorId}`, "back-office"),
         ],
       }),
@@ -408,6 +447,9 @@ export async function decideConversion(id: string, decision: Decision, operatorI
   } catch (error) {
     if (!(error instanceof TransactionCanceledException)) throw error;
     const fresh = await getConversion(id);
+    // The request still waits: the PIN changed under this decision, which is decided again on what is there now.
+    if (fresh?.status === "submitted" && attempt < 3)
+      return decideConversion(id, asked, operatorId, attempt + 1);
     if (fresh?.status === "approved") await releaseSuspendedApplications(request.codiceFiscale);
     throw new ConflictError("already-decided", "The request was already decided.");
   }

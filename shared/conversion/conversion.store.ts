@@ -3,7 +3,7 @@ import type { IdentityDocument } from "../credentials/identity-document.ts";
 import { dynamodb } from "../platform/clients.ts";
 import { required } from "../platform/config.ts";
 import type { ConversionChannel, ConversionStatus } from "./conversion.schema.ts";
-import type { DocumentName } from "./uploads.ts";
+import type { DocumentName, StoredDocument } from "./uploads.ts";
 
 /** A conversion request (F10): pk `CONVERSION#<id>`, sk `REQUEST`; in the queue index while submitted. */
 export interface ConversionRequest {
@@ -14,6 +14,10 @@ export interface ConversionRequest {
   channel: ConversionChannel;
   identityDocument: IdentityDocument;
   documents: DocumentName[];
+  /** The documents as checked at submit: copies the client cannot replace (shared/conversion/uploads.ts). */
+  checkedDocuments?: StoredDocument[];
+  /** The credential the request was made for: a PIN revoked or reissued since is not converted. */
+  credentialId?: string;
   createdAt: string;
   receivedAt?: string;
   submittedAt?: string;

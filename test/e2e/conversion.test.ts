@@ -1,17 +1,20 @@
+import { GetCommand } from "@aws-sdk/lib-dynamodb";
 import { extractText, getDocumentProxy } from "unpdf";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { credentialKey } from "#shared/credentials/credential.model";
 import { pinRequestBody } from "../fixtures/requests.ts";
 import {
   api,
   apiBytes,
   clearOutbox,
+  endpoints,
   operatorToken,
   postJson,
   setClock,
   settledOutbox,
   waitForOutbox,
 } from "./helpers.ts";
-import { activeHolders, type RequestBody } from "./journeys.ts";
+import { activeHolders, linkTokenSentTo, type RequestBody, tableClient } from "./journeys.ts";
 
 const PIN = "CV4NQ8ZT";
 const passport = { kind: "passport", number: "YB7654321", issuingCountry: "US", expiryDate: "2031-01-31" };
@@ -32,14 +35,23 @@ interface Upload {
   document: string;
   url: string;
   fields: Record<string, string>;
+  fieldsByContentType: Record<string, Record<string, string>>;
   maxBytes: number;
   contentTypes: string[];
 }
 
-/** A browser-style multipart POST straight to S3 with the presigned fields, as the web client sends it. */
-async function upload(target: Upload, bytes: Buffer, contentType: string): Promise<Response> {
+/**
+ * A browser-style multipart POST straight to S3 with the presigned fields for the file's type, as the web
+ * client sends it (or other fields, to try what the policy allows).
+ */
+async function upload(
+  target: Upload,
+  bytes: Buffer,
+  contentType: string,
+  fields = target.fieldsByContentType[contentType] ?? target.fields,
+): Promise<Response> {
   const form = new FormData();
-  for (const [name, value] of Object.entries(target.fields)) form.append(name, value);
+  for (const [name, value] of Object.entries(fields)) form.append(name, value);
   form.append("Content-Type", contentType);
   form.append("file", new Blob([new Uint8Array(bytes)], { type: contentType }), "scan");
   return fetch(target.url, { method: "POST", body: form });
@@ -125,11 +137,17 @@ describe("conversion to dispositivo (F10) and applications (F11)", () => {
     );
     expect(tooBig.status).toBe(400);
     expect(await tooBig.text()).toContain("EntityTooLarge");
-    const otherKey = {
-      ...uploads.get("identity-document")!,
-      fields: { ...uploads.get("identity-document")!.fields, key: "conversions/elsewhere/x" },
-    };
-    expect((await upload(otherKey, PNG, "image/png")).status).toBe(403);
+    const scanUpload = uploads.get("identity-document")!;
+    const pngFields = scanUpload.fieldsByContentType["image/png"]!;
+    expect(
+      (await upload(scanUpload, PNG, "image/png", { ...pngFields, key: "conversions/elsewhere/x" })).status,
+    ).toBe(403);
+    // Each policy takes its one type: HTML, or a type other than the policy's, is refused by S3 itself.
+    for (const fields of [pngFields, scanUpload.fieldsByContentType["application/pdf"]!]) {
+      const html = await upload(scanUpload, Buffer.from("<script>alert(1)</script>"), "text/html", fields);
+      expect(html.status).toBe(403);
+    }
+    expect((await upload(scanUpload, PNG, "application/pdf", pngFields)).status).toBe(403);
 
     expect((await upload(uploads.get("request-form")!, formBytes, "application/pdf")).status).toBe(204);
     // A text file that claims to be a PNG is refused at submit.
@@ -146,6 +164,9 @@ describe("conversion to dispositivo (F10) and applications (F11)", () => {
     });
     expect(submitted.status).toBe(200);
     expect(submitted.body).toEqual({ id, status: "submitted" });
+    // The presigned POSTs still run: the holder replaces both documents after submit, with other bytes and types.
+    expect((await upload(scanUpload, formBytes, "application/pdf")).status).toBe(204);
+    expect((await upload(uploads.get("request-form")!, PNG, "image/png")).status).toBe(204);
 
     const stranger = await api(`/v1/conversion-requests/${id}`, { headers: auth(people[1]!) });
     expect(stranger.status).toBe(404);
@@ -161,9 +182,19 @@ describe("conversion to dispositivo (F10) and applications (F11)", () => {
       surname: holder.surname,
       birthDate: holder.birthDate,
     });
+    // The back office still gets what was checked at submit, with the checked type.
     const scan = item.documents.find((d: { document: string }) => d.document === "identity-document");
     expect(scan).toMatchObject({ contentType: "image/png", bytes: PNG.length });
-    expect(Buffer.from(await (await fetch(scan.url)).arrayBuffer())).toEqual(PNG);
+    const scanReply = await fetch(scan.url);
+    expect(scanReply.headers.get("content-type")).toBe("image/png");
+    expect(scanReply.headers.get("content-disposition")).toMatch(/^inline/);
+    expect(Buffer.from(await scanReply.arrayBuffer())).toEqual(PNG);
+    const signed = item.documents.find((d: { document: string }) => d.document === "request-form");
+    expect(signed).toMatchObject({ contentType: "application/pdf", bytes: formBytes.length });
+    const signedReply = await fetch(signed.url);
+    expect(signedReply.headers.get("content-type")).toBe("application/pdf");
+    expect(signedReply.headers.get("content-disposition")).toMatch(/^attachment/);
+    expect(Buffer.from(await signedReply.arrayBuffer())).toEqual(Buffer.from(formBytes));
 
     await clearOutbox();
     const decisions = await Promise.all(
@@ -288,6 +319,45 @@ describe("conversion to dispositivo (F10) and applications (F11)", () => {
     expect(closed.body.status).toBe("approved");
     const twice = await postJson("/v1/operator/branch-conversions", body, branch);
     expect(twice.body.code).toBe("already-dispositivo");
+  });
+
+  it("does not convert a PIN reissued since the request: the approval closes it as rejected, with its reason, told to the holder", async () => {
+    const holder = people[4]!;
+    const opened = await postJson("/v1/conversion-requests", { identityDocument: passport }, auth(holder));
+    expect(opened.status).toBe(201);
+    for (const target of opened.body.uploads as Upload[])
+      expect((await upload(target, PNG, "image/png")).status).toBe(204);
+    const submit = `/v1/conversion-requests/${opened.body.id}/submit`;
+    expect((await api(submit, { method: "POST", headers: auth(holder) })).status).toBe(200);
+
+    await clearOutbox();
+    const recovery = {
+      codiceFiscale: holder.codiceFiscale,
+      mobile: holder.contacts.mobile,
+      email: holder.contacts.email,
+    };
+    expect((await postJson("/v1/recoveries", recovery)).status).toBe(202);
+    const link = await linkTokenSentTo(holder.contacts.email);
+    expect((await postJson("/v1/recoveries/confirm", { token: link })).status).toBe(200);
+
+    await clearOutbox();
+    const backOffice = bearer(await operatorToken("back-office", "bo-fabio"));
+    const path = `/v1/operator/conversion-requests/${opened.body.id}/decision`;
+    const decided = await postJson(path, { decision: "approved" }, backOffice);
+    expect(decided.status).toBe(200);
+    expect(decided.body).toMatchObject({
+      status: "rejected",
+      reason: expect.stringMatching(/revoked or reissued/),
+    });
+    await waitForOutbox((b) =>
+      b.emails.some((m) => m.to === holder.contacts.email && m.text.includes("revoked or reissued")),
+    );
+    const { Item } = await tableClient().send(
+      new GetCommand({ TableName: endpoints().tableName, Key: credentialKey(holder.codiceFiscale) }),
+    );
+    expect(Item).toMatchObject({ pinType: "ordinario" });
+    expect(Item?.openConversionId).toBeUndefined();
+    expect((await postJson(path, { decision: "approved" }, backOffice)).body.code).toBe("already-decided");
   });
 
   it("refuses anonymous callers and citizens on back-office routes, before reading the body", async () => {

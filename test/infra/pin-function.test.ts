@@ -88,10 +88,22 @@ const expectations: Record<Binding, Expectation> = {
       "kms:Encrypt",
     ],
   },
+  "conversions:check": {
+    variables: ["UPLOADS_BUCKET"],
+    granted: ["s3:GetObject", "s3:PutObject", "s3:ListBucket", "kms:Decrypt", "kms:GenerateDataKey"],
+    withheld: ["s3:GetObject*", "s3:PutObject*", "s3:DeleteObject", "kms:Encrypt"],
+  },
   "conversions:read": {
     variables: ["UPLOADS_BUCKET"],
-    granted: ["s3:GetObject", "s3:ListBucket", "kms:Decrypt"],
-    withheld: ["s3:GetObject*", "s3:PutObject", "s3:DeleteObject", "kms:GenerateDataKey", "kms:Encrypt"],
+    granted: ["s3:GetObject", "kms:Decrypt"],
+    withheld: [
+      "s3:GetObject*",
+      "s3:PutObject",
+      "s3:ListBucket",
+      "s3:DeleteObject",
+      "kms:GenerateDataKey",
+      "kms:Encrypt",
+    ],
   },
   "registry:import": {
     variables: ["REGISTRY_BUCKET"],
@@ -246,7 +258,7 @@ describe("PinFunction", () => {
     expect(variable("letters:write", "LETTERS_BUCKET")).toEqual(
       stack.resolve(targets.lettersBucket.bucketName),
     );
-    for (const binding of ["conversions:upload", "conversions:read"] as const) {
+    for (const binding of ["conversions:upload", "conversions:check", "conversions:read"] as const) {
       expect(variable(binding, "UPLOADS_BUCKET"), binding).toEqual(
         stack.resolve(targets.uploadsBucket.bucketName),
       );
@@ -323,19 +335,38 @@ describe("PinFunction", () => {
     ]);
   });
 
-  it("lets conversion documents be read under conversions/ only, a missing one answering 404 (listing confined to the prefix)", () => {
+  it("lets submit copy conversion documents to checked-conversions/ and read them there, a missing one answering 404 (listing confined to conversions/)", () => {
     const bucketArn = stack.resolve(targets.uploadsBucket.bucketArn);
-    expect(bucketStatements("conversions:read").s3).toEqual([
+    expect(bucketStatements("conversions:check").s3).toEqual([
       {
         Effect: "Allow",
         Action: "s3:GetObject",
-        Resource: { "Fn::Join": ["", [bucketArn, "/conversions/*"]] },
+        Resource: [
+          { "Fn::Join": ["", [bucketArn, "/checked-conversions/*"]] },
+          { "Fn::Join": ["", [bucketArn, "/conversions/*"]] },
+        ],
+      },
+      {
+        Effect: "Allow",
+        Action: "s3:PutObject",
+        Resource: { "Fn::Join": ["", [bucketArn, "/checked-conversions/*"]] },
       },
       {
         Effect: "Allow",
         Action: "s3:ListBucket",
         Resource: bucketArn,
         Condition: { StringLike: { "s3:prefix": "conversions/*" } },
+      },
+    ]);
+  });
+
+  it("lets the back office's links reach checked copies only, never where the citizen uploads", () => {
+    const bucketArn = stack.resolve(targets.uploadsBucket.bucketArn);
+    expect(bucketStatements("conversions:read").s3).toEqual([
+      {
+        Effect: "Allow",
+        Action: "s3:GetObject",
+        Resource: { "Fn::Join": ["", [bucketArn, "/checked-conversions/*"]] },
       },
     ]);
   });
@@ -347,6 +378,7 @@ describe("PinFunction", () => {
     const keyArn = stack.resolve(targets.dataKey.keyArn);
     for (const [binding, actions] of [
       ["conversions:upload", "kms:GenerateDataKey"],
+      ["conversions:check", ["kms:Decrypt", "kms:GenerateDataKey"]],
       ["conversions:read", "kms:Decrypt"],
       ["registry:import", ["kms:Decrypt", "kms:GenerateDataKey"]],
     ] as const) {

@@ -4,6 +4,7 @@ import type { CloudAssembly } from "aws-cdk-lib/cx-api";
 import { beforeAll, describe, expect, it } from "vitest";
 import { definePinService } from "../../infra/app.ts";
 import {
+  checkedConversionsPrefix,
   conversionsPrefix,
   type EnvironmentVariable,
   registryPrefixes,
@@ -17,7 +18,7 @@ import {
   rateLimits,
 } from "../../infra/edge-stack.ts";
 import type { ServiceStack } from "../../infra/service-stack.ts";
-import { UPLOAD_PREFIX } from "../../shared/conversion/uploads.ts";
+import { CHECKED_PREFIX, UPLOAD_PREFIX } from "../../shared/conversion/uploads.ts";
 import { corsPolicy } from "../../shared/cors.ts";
 import {
   type Binding,
@@ -46,6 +47,7 @@ const bindingVariables: Record<Binding, EnvironmentVariable[]> = {
   "table:stream": [],
   "letters:write": ["LETTERS_BUCKET"],
   "conversions:upload": ["UPLOADS_BUCKET"],
+  "conversions:check": ["UPLOADS_BUCKET"],
   "conversions:read": ["UPLOADS_BUCKET"],
   "registry:import": ["REGISTRY_BUCKET"],
   "sms:publish": ["SMS_SENDER_ID"],
@@ -884,11 +886,12 @@ describe("service stack: uploads", () => {
     );
     expect(prefixes).toEqual({ registryImport: INCOMING_PREFIX, conversionUploads: UPLOAD_PREFIX });
     expect(conversionsPrefix).toBe(UPLOAD_PREFIX);
+    expect(checkedConversionsPrefix).toBe(CHECKED_PREFIX);
     expect(uploadsRetention.conversions.prefix).toBe(UPLOAD_PREFIX);
     expect(uploadsRetention.registryIncoming.prefix).toBe(INCOMING_PREFIX);
   });
 
-  it("lets only the functions bound to conversions:upload put, and to conversions:read read, under conversions/; none deletes", () => {
+  it("lets only conversions:upload put under conversions/ and conversions:check read it; only check copies to checked-conversions/, which read reads; none deletes", () => {
     // The import of the bucket's ARN, as every statement on the bucket or its objects names it.
     const bucketArn = JSON.stringify(service.resolve(data.exportValue(data.uploadsBucket.bucketArn)));
     for (const name of Object.keys(functionDefinitions) as FunctionName[]) {
@@ -901,15 +904,22 @@ describe("service stack: uploads", () => {
         actions.some((action: string) => action.startsWith("s3:Delete")),
         name,
       ).toBe(false);
-      const onDocuments = onUploads
-        .filter((statement) => JSON.stringify(statement.Resource).includes(`/${UPLOAD_PREFIX}*`))
-        .flatMap((statement) => [statement.Action].flat())
-        .sort();
-      const expected = [
-        ...(bindings.includes("conversions:read") ? ["s3:GetObject"] : []),
+      const on = (prefix: string) =>
+        onUploads
+          .filter((statement) => JSON.stringify(statement.Resource).includes(`/${prefix}*`))
+          .flatMap((statement) => [statement.Action].flat())
+          .sort();
+      expect(on(UPLOAD_PREFIX), name).toEqual([
+        ...(bindings.includes("conversions:check") ? ["s3:GetObject"] : []),
         ...(bindings.includes("conversions:upload") ? ["s3:PutObject"] : []),
-      ];
-      expect(onDocuments, name).toEqual(expected);
+      ]);
+      expect(on(CHECKED_PREFIX), name).toEqual(
+        bindings.includes("conversions:check")
+          ? ["s3:GetObject", "s3:PutObject"]
+          : bindings.includes("conversions:read")
+            ? ["s3:GetObject"]
+            : [],
+      );
     }
   });
 

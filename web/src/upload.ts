@@ -9,6 +9,8 @@ export interface PresignedUpload {
   document: string;
   url: string;
   fields: Record<string, string>;
+  /** One policy per allowed type: S3 takes a file only with the Content-Type its policy names. */
+  fieldsByContentType?: Record<string, Record<string, string>>;
   expiresAt: string;
   maxBytes: number;
   contentTypes: string[];
@@ -21,7 +23,8 @@ export function uploadFile(
 ): Promise<void> {
   return new Promise((resolve, reject) => {
     const body = new FormData();
-    for (const [name, value] of Object.entries(upload.fields)) body.append(name, value);
+    const fields = upload.fieldsByContentType?.[file.type] ?? upload.fields;
+    for (const [name, value] of Object.entries(fields)) body.append(name, value);
     body.append("Content-Type", file.type);
     body.append("file", file);
     const xhr = new XMLHttpRequest();
