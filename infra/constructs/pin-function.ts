@@ -337,12 +337,7 @@ export class PinFunction extends Construct {
         this.setEnvironment("UPLOADS_BUCKET", bucket.bucketName);
         // The function only signs presigned POSTs; S3 authorises the browser's upload as a PutObject by this
         // role, on the one key the POST policy fixes. A data key, as S3 encrypts it under SSE-KMS.
-        this.function.addToRolePolicy(
-          new iam.PolicyStatement({
-            actions: ["s3:PutObject"],
-            resources: [bucket.arnForObjects(`${conversionsPrefix}*`)],
-          }),
-        );
+        this.grantObjects(bucket, "s3:PutObject", conversionsPrefix);
         this.grantBucketKey(bucket, "kms:GenerateDataKey");
         acknowledge(
           this.role,
@@ -356,21 +351,8 @@ export class PinFunction extends Construct {
         this.setEnvironment("UPLOADS_BUCKET", bucket.bucketName);
         // CopyObject reads the upload (GetObject on the source) and writes the copy (PutObject), which is then
         // read back (HeadObject and a ranged GET, both authorised by GetObject) to be checked.
-        this.function.addToRolePolicy(
-          new iam.PolicyStatement({
-            actions: ["s3:GetObject"],
-            resources: [
-              bucket.arnForObjects(`${conversionsPrefix}*`),
-              bucket.arnForObjects(`${checkedConversionsPrefix}*`),
-            ],
-          }),
-        );
-        this.function.addToRolePolicy(
-          new iam.PolicyStatement({
-            actions: ["s3:PutObject"],
-            resources: [bucket.arnForObjects(`${checkedConversionsPrefix}*`)],
-          }),
-        );
+        this.grantObjects(bucket, "s3:GetObject", conversionsPrefix, checkedConversionsPrefix);
+        this.grantObjects(bucket, "s3:PutObject", checkedConversionsPrefix);
         // Without ListBucket, S3 answers 403 rather than 404 for a key that is not there, and a document not
         // yet uploaded would look like a failure instead of "documents-missing". S3 evaluates that check with the
         // key as s3:prefix, so listing stays confined to conversions/.
@@ -396,12 +378,7 @@ export class PinFunction extends Construct {
         this.setEnvironment("UPLOADS_BUCKET", bucket.bucketName);
         // Only the checked copies: the 5-minute presigned GETs the back office opens are authorised as this role's
         // GetObject, and nothing under conversions/ (where the citizen writes) can be handed out.
-        this.function.addToRolePolicy(
-          new iam.PolicyStatement({
-            actions: ["s3:GetObject"],
-            resources: [bucket.arnForObjects(`${checkedConversionsPrefix}*`)],
-          }),
-        );
+        this.grantObjects(bucket, "s3:GetObject", checkedConversionsPrefix);
         this.grantBucketKey(bucket, "kms:Decrypt");
         acknowledge(
           this.role,
@@ -519,6 +496,16 @@ export class PinFunction extends Construct {
    * `actions` on the bucket's SSE-KMS key, only through S3 (kms:ViaService): the role can have S3 encrypt or
    * decrypt its objects, never call KMS with the key itself.
    */
+  /** One object action under the given prefixes of a bucket. */
+  private grantObjects(bucket: s3.IBucket, action: string, ...prefixes: string[]): void {
+    this.function.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: [action],
+        resources: prefixes.map((prefix) => bucket.arnForObjects(`${prefix}*`)),
+      }),
+    );
+  }
+
   private grantBucketKey(bucket: s3.IBucket, ...actions: string[]): void {
     const key = bucket.encryptionKey;
     if (!key) return;

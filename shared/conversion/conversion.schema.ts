@@ -38,7 +38,9 @@ export const decisionSchema = z.withChecks(
 const uploadSchema = z.object({
   document: z.enum(["request-form", "identity-document", "fax"]),
   url: z.string(),
+  /** The fields of the PDF policy; `fieldsByContentType` has one policy per allowed type. */
   fields: z.record(z.string(), z.string()),
+  fieldsByContentType: z.record(z.string(), z.record(z.string(), z.string())),
   expiresAt: z.iso.datetime(),
   maxBytes: z.withChecks(z.number(), z.int()),
   contentTypes: z.array(z.string()),

@@ -324,14 +324,16 @@ describe("PinFunction", () => {
     };
   }
 
-  it("lets conversion uploads be presigned for conversions/ of the uploads bucket: PutObject there and nothing else", () => {
-    const bucketArn = stack.resolve(targets.uploadsBucket.bucketArn);
+  it("lets conversion uploads be presigned for conversions/ only, and the back office's links reach checked copies only", () => {
+    const objects = (prefix: string) => ({
+      "Fn::Join": ["", [stack.resolve(targets.uploadsBucket.bucketArn), prefix]],
+    });
     expect(bucketStatements("conversions:upload").s3).toEqual([
-      {
-        Effect: "Allow",
-        Action: "s3:PutObject",
-        Resource: { "Fn::Join": ["", [bucketArn, "/conversions/*"]] },
-      },
+      { Effect: "Allow", Action: "s3:PutObject", Resource: objects("/conversions/*") },
+    ]);
+    // Never where the citizen uploads: nothing under conversions/ can be handed out.
+    expect(bucketStatements("conversions:read").s3).toEqual([
+      { Effect: "Allow", Action: "s3:GetObject", Resource: objects("/checked-conversions/*") },
     ]);
   });
 
@@ -356,17 +358,6 @@ describe("PinFunction", () => {
         Action: "s3:ListBucket",
         Resource: bucketArn,
         Condition: { StringLike: { "s3:prefix": "conversions/*" } },
-      },
-    ]);
-  });
-
-  it("lets the back office's links reach checked copies only, never where the citizen uploads", () => {
-    const bucketArn = stack.resolve(targets.uploadsBucket.bucketArn);
-    expect(bucketStatements("conversions:read").s3).toEqual([
-      {
-        Effect: "Allow",
-        Action: "s3:GetObject",
-        Resource: { "Fn::Join": ["", [bucketArn, "/checked-conversions/*"]] },
       },
     ]);
   });
