@@ -353,6 +353,8 @@ export class PinFunction extends Construct {
         // read back (HeadObject and a ranged GET, both authorised by GetObject) to be checked.
         this.grantObjects(bucket, "s3:GetObject", conversionsPrefix, checkedConversionsPrefix);
         this.grantObjects(bucket, "s3:PutObject", checkedConversionsPrefix);
+        // Copies no request keeps (a failed check, a lost race) are deleted, so repeated submits pile nothing up.
+        this.grantObjects(bucket, "s3:DeleteObject", checkedConversionsPrefix);
         // Without ListBucket, S3 answers 403 rather than 404 for a key that is not there, and a document not
         // yet uploaded would look like a failure instead of "documents-missing". S3 evaluates that check with the
         // key as s3:prefix, so listing stays confined to conversions/.
@@ -367,7 +369,7 @@ export class PinFunction extends Construct {
         const bucketArn = nameInPolicy(this.role, bucket, bucket.bucketArn);
         acknowledge(
           this.role,
-          "Submit copies each conversion document from conversions/<request id>/<document> to checked-conversions/<request id>/<document>/<check id> and checks the copy: GetObject under both prefixes, PutObject under checked-conversions/ only, nothing else in the bucket.",
+          "Submit copies each conversion document from conversions/<request id>/<document> to checked-conversions/<request id>/<document>/<check id> and checks the copy: GetObject under both prefixes, PutObject and DeleteObject (of copies no request keeps) under checked-conversions/ only, nothing else in the bucket.",
           `AwsSolutions-IAM5[Resource::${bucketArn}/${conversionsPrefix}*]`,
           `AwsSolutions-IAM5[Resource::${bucketArn}/${checkedConversionsPrefix}*]`,
         );

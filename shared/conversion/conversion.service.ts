@@ -30,6 +30,7 @@ import {
 import {
   checkDocument,
   type DocumentName,
+  discardChecked,
   presignDownload,
   presignUpload,
   type StoredDocument,
@@ -160,8 +161,10 @@ async function checkedDocuments(request: ConversionRequest): Promise<StoredDocum
   const checks = await Promise.all(
     request.documents.map(async (d) => ({ d, check: await checkDocument(request.id, d) })),
   );
+  const passed = checks.flatMap(({ check }) => (check.ok ? [check.stored] : []));
   const problems = checks.filter(({ check }) => !check.ok);
-  if (problems.length === 0) return checks.flatMap(({ check }) => (check.ok ? [check.stored] : []));
+  if (problems.length === 0) return passed;
+  await discardChecked(passed);
   const messages: Record<string, string> = {
     missing: "Not uploaded yet",
     size: "Empty or larger than 10 MiB",
@@ -215,6 +218,7 @@ async function markSubmitted(
       }),
     );
   } catch (error) {
+    await discardChecked(documents);
     if ((error as Error).name !== "ConditionalCheckFailedException") throw error;
     return (await getConversion(request.id)) ?? request;
   }

@@ -1,5 +1,6 @@
 import {
   CopyObjectCommand,
+  DeleteObjectCommand,
   GetObjectCommand,
   HeadObjectCommand,
   NotFound,
@@ -117,12 +118,26 @@ export async function checkDocument(requestId: string, document: DocumentName): 
   const head = await s3.send(new HeadObjectCommand({ Bucket, Key }));
   const contentType = (head.ContentType ?? "").split(";")[0]!.trim().toLowerCase() as AllowedContentType;
   const bytes = head.ContentLength ?? 0;
-  if (bytes < 1 || bytes > MAX_UPLOAD_BYTES) return { ok: false, problem: "size" };
-  if (!ALLOWED_CONTENT_TYPES.includes(contentType)) return { ok: false, problem: "content-type" };
-  const first = await s3.send(new GetObjectCommand({ Bucket, Key, Range: "bytes=0-7" }));
-  const head8 = await first.Body!.transformToByteArray();
-  if (!MAGIC[contentType].every((byte, i) => head8[i] === byte)) return { ok: false, problem: "content" };
-  return { ok: true, stored: { document, key: Key, contentType, bytes, etag: head.ETag ?? "" } };
+  const problem = await (async () => {
+    if (bytes < 1 || bytes > MAX_UPLOAD_BYTES) return "size";
+    if (!ALLOWED_CONTENT_TYPES.includes(contentType)) return "content-type";
+    const first = await s3.send(new GetObjectCommand({ Bucket, Key, Range: "bytes=0-7" }));
+    const head8 = await first.Body!.transformToByteArray();
+    return MAGIC[contentType].every((byte, i) => head8[i] === byte) ? undefined : "content";
+  })();
+  const stored: StoredDocument = { document, key: Key, contentType, bytes, etag: head.ETag ?? "" };
+  if (!problem) return { ok: true, stored };
+  await discardChecked([stored]);
+  return { ok: false, problem };
+}
+
+/**
+ * Deletes checked copies no request keeps (a failed check, a submit that failed or lost a race), so that
+ * submitting again and again does not pile copies up.
+ */
+export async function discardChecked(documents: StoredDocument[]): Promise<void> {
+  const Bucket = required("UPLOADS_BUCKET");
+  await Promise.all(documents.map(({ key }) => s3.send(new DeleteObjectCommand({ Bucket, Key: key }))));
 }
 
 /**

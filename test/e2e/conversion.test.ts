@@ -1,3 +1,4 @@
+import { ListObjectsV2Command } from "@aws-sdk/client-s3";
 import { GetCommand } from "@aws-sdk/lib-dynamodb";
 import { extractText, getDocumentProxy } from "unpdf";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -14,7 +15,7 @@ import {
   settledOutbox,
   waitForOutbox,
 } from "./helpers.ts";
-import { activeHolders, linkTokenSentTo, type RequestBody, tableClient } from "./journeys.ts";
+import { activeHolders, linkTokenSentTo, type RequestBody, s3Client, tableClient } from "./journeys.ts";
 
 const PIN = "CV4NQ8ZT";
 const passport = { kind: "passport", number: "YB7654321", issuingCountry: "US", expiryDate: "2031-01-31" };
@@ -164,6 +165,14 @@ describe("conversion to dispositivo (F10) and applications (F11)", () => {
     });
     expect(submitted.status).toBe(200);
     expect(submitted.body).toEqual({ id, status: "submitted" });
+    // Checked copies: one per document, those of the failed submits deleted.
+    const copies = await s3Client().send(
+      new ListObjectsV2Command({ Bucket: endpoints().uploadsBucket, Prefix: `checked-conversions/${id}/` }),
+    );
+    expect((copies.Contents ?? []).map((o) => o.Key!.split("/")[2]).sort()).toEqual([
+      "identity-document",
+      "request-form",
+    ]);
     // The presigned POSTs still run: the holder replaces both documents after submit, with other bytes and types.
     expect((await upload(scanUpload, formBytes, "application/pdf")).status).toBe(204);
     expect((await upload(uploads.get("request-form")!, PNG, "image/png")).status).toBe(204);

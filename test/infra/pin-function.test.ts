@@ -90,8 +90,15 @@ const expectations: Record<Binding, Expectation> = {
   },
   "conversions:check": {
     variables: ["UPLOADS_BUCKET"],
-    granted: ["s3:GetObject", "s3:PutObject", "s3:ListBucket", "kms:Decrypt", "kms:GenerateDataKey"],
-    withheld: ["s3:GetObject*", "s3:PutObject*", "s3:DeleteObject", "kms:Encrypt"],
+    granted: [
+      "s3:GetObject",
+      "s3:PutObject",
+      "s3:DeleteObject",
+      "s3:ListBucket",
+      "kms:Decrypt",
+      "kms:GenerateDataKey",
+    ],
+    withheld: ["s3:GetObject*", "s3:PutObject*", "s3:DeleteObject*", "kms:Encrypt"],
   },
   "conversions:read": {
     variables: ["UPLOADS_BUCKET"],
@@ -350,7 +357,7 @@ describe("PinFunction", () => {
       },
       {
         Effect: "Allow",
-        Action: "s3:PutObject",
+        Action: ["s3:DeleteObject", "s3:PutObject"],
         Resource: { "Fn::Join": ["", [bucketArn, "/checked-conversions/*"]] },
       },
       {

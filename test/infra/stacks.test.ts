@@ -891,7 +891,7 @@ describe("service stack: uploads", () => {
     expect(uploadsRetention.registryIncoming.prefix).toBe(INCOMING_PREFIX);
   });
 
-  it("lets only conversions:upload put under conversions/ and conversions:check read it; only check copies to checked-conversions/, which read reads; none deletes", () => {
+  it("lets only conversions:upload put under conversions/ and conversions:check read it; only check copies to checked-conversions/ (and deletes the copies it does not keep), which read reads; nothing else deletes", () => {
     // The import of the bucket's ARN, as every statement on the bucket or its objects names it.
     const bucketArn = JSON.stringify(service.resolve(data.exportValue(data.uploadsBucket.bucketArn)));
     for (const name of Object.keys(functionDefinitions) as FunctionName[]) {
@@ -899,9 +899,11 @@ describe("service stack: uploads", () => {
       const onUploads = statementsOf(name).filter((statement) =>
         JSON.stringify(statement.Resource).includes(bucketArn),
       );
-      const actions = onUploads.flatMap((statement) => [statement.Action].flat());
+      const outsideChecked = onUploads
+        .filter((statement) => !JSON.stringify(statement.Resource).includes(`/${CHECKED_PREFIX}*`))
+        .flatMap((statement) => [statement.Action].flat());
       expect(
-        actions.some((action: string) => action.startsWith("s3:Delete")),
+        outsideChecked.some((action: string) => action.startsWith("s3:Delete")),
         name,
       ).toBe(false);
       const on = (prefix: string) =>
@@ -915,7 +917,7 @@ describe("service stack: uploads", () => {
       ]);
       expect(on(CHECKED_PREFIX), name).toEqual(
         bindings.includes("conversions:check")
-          ? ["s3:GetObject", "s3:PutObject"]
+          ? ["s3:DeleteObject", "s3:GetObject", "s3:PutObject"]
           : bindings.includes("conversions:read")
             ? ["s3:GetObject"]
             : [],
