@@ -7,7 +7,7 @@ import { mkdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
-import { afterAll, beforeAll, expect, inject } from "vitest";
+import { afterAll, afterEach, beforeAll, expect, inject } from "vitest";
 import { launchChromium } from "./chromium.ts";
 
 export const screensDir = join(process.cwd(), "test-results", "screens");
@@ -20,17 +20,43 @@ export interface Session {
 }
 
 const problems = new WeakMap<Page, string[]>();
+const expected = new WeakMap<Page, RegExp[]>();
+
+/**
+ * Chromium logs every HTTP error answer as a console error, "Failed to load resource: the server responded
+ * with a status of 4xx". The one kind let through: a 4xx from the API (`/v1/…`), a problem+json the page
+ * reads and shows (a wrong PIN, a refused request); the journeys check what is shown. Any other console
+ * error fails the test: a 4xx of a page or an asset, any 5xx, a CSP violation, a script's error.
+ */
+function isHandledApiRefusal(text: string, url: string): boolean {
+  return (
+    /^Failed to load resource: the server responded with a status of 4\d\d\b/.test(text) &&
+    new URL(url, "http://x").pathname.startsWith("/v1/")
+  );
+}
+
+/** Declares a console error the test provokes on purpose (e.g. the 404 page's own status). */
+export function expectConsoleError(page: Page, pattern: RegExp): void {
+  expected.get(page)?.push(pattern);
+}
 
 /** Launches Chromium for the file and closes it afterwards. */
 export function useBrowser(): Session {
   let browser: Browser | undefined;
   const contexts: BrowserContext[] = [];
+  let opened: Page[] = [];
   beforeAll(async () => {
     browser = await launchChromium();
   }, 90_000);
   afterAll(async () => {
     for (const context of contexts) await context.close().catch(() => undefined);
     await browser?.close();
+  });
+  // Every test, whatever it checks, fails on a script error or an unexpected console error of any page it opened.
+  afterEach(() => {
+    const pages = opened;
+    opened = [];
+    for (const page of pages) expect(pageProblems(page), `console errors of ${page.url()}`).toEqual([]);
   });
   return {
     browser: () => browser!,
@@ -45,11 +71,19 @@ export function useBrowser(): Session {
       context.setDefaultNavigationTimeout(30_000);
       const page = await context.newPage();
       const seen: string[] = [];
+      const allowed: RegExp[] = [];
       problems.set(page, seen);
+      expected.set(page, allowed);
+      opened.push(page);
       page.on("console", (message) => {
-        if (message.type() === "error" && !/status of 4\d\d/.test(message.text())) seen.push(message.text());
+        if (message.type() !== "error") return;
+        const text = message.text();
+        const url = message.location().url;
+        if (isHandledApiRefusal(text, url) || allowed.some((pattern) => pattern.test(`${text} ${url}`)))
+          return;
+        seen.push(`${text} (${url})`);
       });
-      page.on("pageerror", (error) => seen.push(String(error)));
+      page.on("pageerror", (error) => seen.push(`uncaught: ${String(error)}`));
       return page;
     },
   };

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { api } from "../e2e/helpers.ts";
-import { audit, open, pageProblems, useBrowser } from "./browser.ts";
+import { audit, expectConsoleError, open, pageProblems, useBrowser } from "./browser.ts";
 
 const session = useBrowser();
 
@@ -21,6 +21,8 @@ describe("pages", () => {
 
   it("an unknown path gets the 404 page with status 404, in both languages", async () => {
     const page = await session.newPage("en");
+    // The page's own 404 status, which Chromium logs: what this test asks for.
+    expectConsoleError(page, /status of 404 .*\/no\/such\/page$/);
     const response = await page.goto("/no/such/page");
     expect(response?.status()).toBe(404);
     await page.waitForSelector("#app[data-ready] h1");
@@ -39,10 +41,17 @@ describe("pages", () => {
     expect(pageProblems(page)).toEqual([]);
   });
 
-  it("the personal area without a session leads to login, and back after it", async () => {
+  it.each([
+    ["/area/", "**/login/?next=%2Farea%2F"],
+    ["/area/applications/", "**/login/?next=%2Farea%2Fapplications%2F"],
+    ["/operator/branch/", "**/operator/"],
+  ])("%s without a session leads to sign-in, with no error on the way", async (path, signIn) => {
     const page = await session.newPage("it");
-    await page.goto("/area/");
-    await page.waitForURL("**/login/?next=%2Farea%2F");
+    await page.goto(path);
+    await page.waitForURL(signIn);
+    await page.waitForSelector("#app[data-ready] h1");
+    // The page left replaced: Back does not bounce the reader to it again.
+    expect(await page.evaluate("history.length")).toBe(1);
   });
 
   it("serves pages and assets with a strict CSP and the right content types; the API is unchanged", async () => {

@@ -2,6 +2,7 @@
 import { ApiError, type CallOptions, call } from "./api.ts";
 import { h } from "./dom.ts";
 import { formatDateTime, maybe, t } from "./i18n.ts";
+import { leave, never } from "./navigation.ts";
 import { clearToken, readToken, tokenMeta } from "./session.ts";
 
 export interface Profile {
@@ -39,15 +40,23 @@ export function actingFor(): string | undefined {
   return readToken("acting") ? tokenMeta("acting")?.delegator : undefined;
 }
 
-export function toLogin(): never {
-  location.assign(`/login/?next=${encodeURIComponent(location.pathname)}`);
-  throw new Error("redirecting");
+/** Sends the reader to login, to come back here after it; the page draws nothing more. */
+export function toLogin(): void {
+  leave(`/login/?next=${encodeURIComponent(location.pathname)}`);
+}
+
+/** The guard of a citizen's page: without a session, to login (the page then draws nothing). */
+export function requireCitizen(): void {
+  if (!citizenToken()) toLogin();
 }
 
 /** A call with the citizen's token; an expired or refused token leads back to login. */
 export async function citizenCall<T>(method: string, path: string, options: CallOptions = {}): Promise<T> {
   const token = citizenToken();
-  if (!token) toLogin();
+  if (!token) {
+    toLogin();
+    return never();
+  }
   try {
     return await call<T>(method, path, { ...options, token });
   } catch (error) {
@@ -59,6 +68,7 @@ export async function citizenCall<T>(method: string, path: string, options: Call
       clearToken("acting");
       clearToken("citizen");
       toLogin();
+      return never();
     }
     throw error;
   }

@@ -5,6 +5,7 @@
  */
 import { type Child, h, replace } from "./dom.ts";
 import { type Lang, lang, languages, type MessageKey, setLang, t } from "./i18n.ts";
+import { isLeaving } from "./navigation.ts";
 
 export interface Crumb {
   label: MessageKey;
@@ -177,7 +178,7 @@ function footer(): HTMLElement {
 
 async function render(): Promise<void> {
   const spec = mounted;
-  if (!spec) return;
+  if (!spec || isLeaving()) return;
   document.documentElement.lang = lang();
   document.title = `${t(spec.title)} – ${t(spec.area === "operator" ? "layout.console" : "layout.service")}`;
   const main = h("div", { class: "page-content" });

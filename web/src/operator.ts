@@ -3,6 +3,7 @@ import { ApiError, type CallOptions, call } from "./api.ts";
 import { webConfig } from "./config.ts";
 import { h } from "./dom.ts";
 import { type MessageKey, t } from "./i18n.ts";
+import { leave, never } from "./navigation.ts";
 import { claims, clearToken, readToken } from "./session.ts";
 
 export const operatorGroups = ["contact-center", "branch", "back-office", "auditor"] as const;
@@ -25,12 +26,15 @@ export function operatorName(token: string): string {
   return String(c.username ?? c.sub ?? "");
 }
 
-/** The page's group check: back to sign-in without a token; a notice when the group is not the operator's. */
+/**
+ * The page's group check: a notice when the group is not the operator's; without a token, back to sign-in
+ * (an empty token, not allowed, and the page draws nothing since it is leaving).
+ */
 export function operatorFor(group: OperatorGroup): { token: string; allowed: boolean } {
   const token = readToken("operator");
   if (!token) {
-    location.assign("/operator/");
-    throw new Error("redirecting");
+    leave("/operator/");
+    return { token: "", allowed: false };
   }
   return { token, allowed: operatorGroupsOf(token).includes(group) };
 }
@@ -38,8 +42,8 @@ export function operatorFor(group: OperatorGroup): { token: string; allowed: boo
 export async function operatorCall<T>(method: string, path: string, options: CallOptions = {}): Promise<T> {
   const token = readToken("operator");
   if (!token) {
-    location.assign("/operator/");
-    throw new Error("redirecting");
+    leave("/operator/");
+    return never();
   }
   try {
     return await call<T>(method, path, { ...options, token });
@@ -50,7 +54,8 @@ export async function operatorCall<T>(method: string, path: string, options: Cal
       error.problem.code !== "invalid-credentials"
     ) {
       clearToken("operator");
-      location.assign("/operator/");
+      leave("/operator/");
+      return never();
     }
     throw error;
   }

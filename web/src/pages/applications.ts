@@ -3,7 +3,7 @@
  * ordinario PIN it is accepted as suspended until the PIN is converted. Also in a delegated session (F14).
  */
 import { newIdempotencyKey } from "../api.ts";
-import { actingFor, citizenCall, citizenToken, type Page, toLogin } from "../citizen.ts";
+import { actingFor, citizenCall, type Page, requireCitizen } from "../citizen.ts";
 import { add, h } from "../dom.ts";
 import { callout, form, select, submitButton } from "../forms.ts";
 import { formatDateTime, t } from "../i18n.ts";
@@ -41,7 +41,7 @@ function statusBadge(status: Application["status"]): HTMLElement {
   );
 }
 
-if (!citizenToken()) toLogin();
+requireCitizen();
 
 mountPage({
   title: "applications.title",

@@ -6,12 +6,11 @@ import {
   type AuditEvent,
   actingFor,
   citizenCall,
-  citizenToken,
   eventsTable,
   logout,
   type Page,
   type Profile,
-  toLogin,
+  requireCitizen,
 } from "../citizen.ts";
 import { add, type Child, h, icon } from "../dom.ts";
 import { callout, form, input, markField, submitButton } from "../forms.ts";
@@ -171,7 +170,7 @@ function activitySection(): HTMLElement {
   );
 }
 
-if (!citizenToken()) toLogin();
+requireCitizen();
 
 mountPage({
   title: "area.title",

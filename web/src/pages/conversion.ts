@@ -4,7 +4,7 @@
  * progress bar each), then submit; the request's state afterwards.
  */
 import { ApiError } from "../api.ts";
-import { citizenCall, citizenToken, toLogin } from "../citizen.ts";
+import { citizenCall, citizenToken, requireCitizen } from "../citizen.ts";
 import { documentFields, emptyDocument } from "../documents.ts";
 import { add, h } from "../dom.ts";
 import { callout, form, markField, submitButton } from "../forms.ts";
@@ -158,7 +158,7 @@ function requestView(request: ConversionRequest): HTMLElement {
   );
 }
 
-if (!citizenToken()) toLogin();
+requireCitizen();
 
 mountPage({
   title: "conversion.title",

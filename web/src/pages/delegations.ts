@@ -2,7 +2,7 @@
  * F14 delegation of digital identity (route lands with F14): the delegation given (one trusted person) and
  * those received; revoke or renounce; act on the delegator's behalf in a 15-minute delegated session.
  */
-import { citizenCall, citizenToken, toLogin } from "../citizen.ts";
+import { citizenCall, requireCitizen } from "../citizen.ts";
 import { add, h } from "../dom.ts";
 import { callout, form, input, submitButton } from "../forms.ts";
 import { formatDate, t } from "../i18n.ts";
@@ -111,7 +111,7 @@ function table(all: Delegation[], side: "given" | "received"): HTMLElement {
   );
 }
 
-if (!citizenToken()) toLogin();
+requireCitizen();
 clearToken("acting");
 
 mountPage({
