@@ -150,3 +150,37 @@ export function checkCodiceFiscaleConsistency(
   if (base.slice(11, 15) !== person.birthPlaceCode.toUpperCase()) mismatches.push("birthPlaceCode");
   return mismatches;
 }
+
+/** What a codice fiscale tells of its holder: enough to pre-fill a form that the person then confirms. */
+export interface CodiceFiscaleBirth {
+  /** YYYY-MM-DD; the century is the latest that does not put the birth after `today`. */
+  birthDate: string;
+  sex: "M" | "F";
+  /** Belfiore code of the place of birth. */
+  birthPlaceCode: string;
+}
+
+/**
+ * Birth date, sex and place of a valid codice fiscale (omocodic variants decoded first); undefined for an
+ * invalid one or a date that does not exist.
+ */
+export function decodeCodiceFiscale(cf: string, today = new Date()): CodiceFiscaleBirth | undefined {
+  const code = normaliseCodiceFiscale(cf);
+  if (!isValidCodiceFiscale(code)) return undefined;
+  const base = decodeOmocodia(code);
+  const dayCode = Number(base.slice(9, 11));
+  const day = dayCode % 40;
+  const month = MONTHS.indexOf(base[8] ?? "") + 1;
+  const twoDigits = Number(base.slice(6, 8));
+  const thisYear = today.getUTCFullYear();
+  let year = thisYear - (thisYear % 100) + twoDigits;
+  if (Date.UTC(year, month - 1, day) > today.getTime()) year -= 100;
+  const date = new Date(Date.UTC(year, month - 1, day));
+  if (date.getUTCDate() !== day || date.getUTCMonth() !== month - 1) return undefined;
+  const pad = (n: number) => String(n).padStart(2, "0");
+  return {
+    birthDate: `${year}-${pad(month)}-${pad(day)}`,
+    sex: dayCode > 40 ? "F" : "M",
+    birthPlaceCode: base.slice(11, 15),
+  };
+}

@@ -5,8 +5,9 @@
 import { describe, expect, it } from "vitest";
 import { outbox, putOnRecord, runJob } from "../e2e/helpers.ts";
 import { activeHolders, partBsFromBatch } from "../e2e/journeys.ts";
+import { makeCitizen } from "../fixtures/citizens.ts";
 import { pinRequestBody } from "../fixtures/requests.ts";
-import { audit, open, useBrowser } from "./browser.ts";
+import { audit, open, switchLanguage, useBrowser } from "./browser.ts";
 
 const NEW_PIN = "K7TQ2M9X";
 const session = useBrowser();
@@ -23,21 +24,33 @@ async function mailedLink(to: string, path: string): Promise<string> {
 
 describe("citizen pages", () => {
   it("request as a stepper → part A by SMS → letter → first access with live PIN rules → personal area", async () => {
-    const person = pinRequestBody();
+    // Born in a municipality: the place is found by its name, and the codice fiscale fills in the birth data.
+    const base = pinRequestBody();
+    const person = { ...base, ...makeCitizen({ ...base, birthPlaceCode: "H223" }) };
     await putOnRecord(person);
     const page = await session.newPage("it");
     await open(page, "/request/");
     await audit(page, "request-1-personal");
 
     await page.fill('input[name="codiceFiscale"]', person.codiceFiscale.toLowerCase());
-    await page.fill('input[name="surname"]', person.surname);
+    await expect.poll(() => page.inputValue('input[name="birthPlace"]')).toBe("Reggio nell'Emilia (RE)");
+    expect(await page.inputValue('input[name="birthDate"]')).toBe(person.birthDate);
+    expect(await page.isChecked(`[data-path="sex"] input[value="${person.sex}"]`)).toBe(true);
+    expect(await page.textContent('[data-path="birthPlaceCode"]')).toContain("H223");
+    expect(await page.textContent(".prefill-note")).toContain("compilati dal codice fiscale");
+    await audit(page, "request-1-prefilled");
+
+    // The place typed by hand: a name that is no place holds the step, as does a required field left empty.
+    await page.fill('input[name="birthPlace"]', "Reggio nell");
     await page.fill('input[name="givenName"]', person.givenName);
-    await page.fill('input[name="birthDate"]', person.birthDate);
-    await page.fill('input[name="birthPlaceCode"]', person.birthPlaceCode);
-    // A way forward only with the required fields: sex is still missing.
     await page.click(".steppers-btn-next");
-    await expect.poll(() => page.locator('[data-path="sex"] .field-error').count()).toBe(1);
-    await page.locator(`input[type=radio][value="${person.sex}"]`).check({ force: true });
+    await expect.poll(() => page.locator('[data-path="surname"] .field-error').count()).toBe(1);
+    expect(await page.textContent('[data-path="birthPlaceCode"] .field-error')).toContain("dalla lista");
+    await page.fill('input[name="surname"]', person.surname);
+    // The list offers the municipality by its name; picking it puts that name in the field.
+    expect(await page.locator('datalist option[value="Reggio nell\'Emilia (RE)"]').count()).toBe(1);
+    await page.fill('input[name="birthPlace"]', "Reggio nell'Emilia (RE)");
+    expect(await page.textContent('[data-path="birthPlaceCode"]')).toContain("H223");
     await page.click(".steppers-btn-next");
 
     await page.waitForSelector('select[name="residence.countryCode"]');
@@ -63,6 +76,7 @@ describe("citizen pages", () => {
 
     await page.waitForSelector(".summary-block");
     expect(await page.textContent("main")).toContain(person.codiceFiscale);
+    expect(await page.textContent("main")).toContain("Reggio nell'Emilia (RE) (H223)");
     await audit(page, "request-4-summary");
     await page.click("text=Conferma e invia");
     await page.waitForSelector('[data-testid="request-id"]');
@@ -125,6 +139,27 @@ describe("citizen pages", () => {
     await page.fill('input[name="confirmPin"]', "R4ZP8WQ2");
     await page.click("text=Cambia il PIN >> nth=-1");
     await page.waitForSelector(".error-summary .alert");
+  });
+
+  it("in English: countries by their English name, the pre-fill follows a corrected code, the choice survives the language", async () => {
+    const person = pinRequestBody({}, 0); // born in the United States (Z404)
+    const other = pinRequestBody({}, 1); // another date, sex and country
+    const page = await session.newPage("en");
+    await open(page, "/request/");
+    await page.fill('input[name="codiceFiscale"]', other.codiceFiscale);
+    await expect.poll(() => page.inputValue('input[name="birthDate"]')).toBe(other.birthDate);
+    // A mistyped code corrected: the fields it filled follow it; what the person changed stays.
+    await page.fill('input[name="birthDate"]', "1999-09-09");
+    await page.fill('input[name="codiceFiscale"]', person.codiceFiscale);
+    await expect.poll(() => page.inputValue('input[name="birthPlace"]')).toBe("United States");
+    expect(await page.isChecked(`[data-path="sex"] input[value="${person.sex}"]`)).toBe(true);
+    expect(await page.inputValue('input[name="birthDate"]')).toBe("1999-09-09");
+
+    await page.fill('input[name="birthPlace"]', "Switzerland");
+    expect(await page.textContent('[data-path="birthPlaceCode"]')).toContain("Z133");
+    await switchLanguage(page, "it");
+    await expect.poll(() => page.inputValue('input[name="birthPlace"]')).toBe("Svizzera");
+    expect(await page.textContent('[data-path="birthPlaceCode"]')).toContain("Z133");
   });
 
   it("recovery: the form, the e-mailed link opens the confirmation page, confirming sends a new PIN", async () => {

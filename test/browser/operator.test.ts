@@ -30,9 +30,12 @@ async function fillPerson(page: Page, person: Person, form: string): Promise<voi
   await scope.locator('input[name="codiceFiscale"]').first().fill(person.codiceFiscale);
   await scope.locator('input[name="surname"]').fill(person.surname);
   await scope.locator('input[name="givenName"]').fill(person.givenName);
-  await scope.locator('input[name="birthDate"]').fill(person.birthDate);
-  await scope.locator('input[name="birthPlaceCode"]').fill(person.birthPlaceCode);
-  await scope.locator(`input[type=radio][value="${person.sex}"]`).check({ force: true });
+  // The codice fiscale fills in birth date, sex and place of birth (the same picker as the citizen's form).
+  await expect.poll(() => scope.locator('input[name="birthDate"]').inputValue()).toBe(person.birthDate);
+  await expect
+    .poll(() => scope.locator('[data-path="birthPlaceCode"]').textContent())
+    .toContain(person.birthPlaceCode);
+  expect(await scope.locator(`input[type=radio][value="${person.sex}"]`).isChecked()).toBe(true);
   await scope
     .locator('select[name="residence.countryCode"]')
     .first()
@@ -89,6 +92,11 @@ describe("operator console", () => {
     await audit(page, "operator-branch");
     const issue = page.locator("#issue-form");
     await fillPerson(page, person, "#issue-form");
+    // An operator may type the cadastral code itself instead of the name.
+    await issue.locator('input[name="birthPlace"]').fill(person.birthPlaceCode.toLowerCase());
+    expect(await issue.locator('[data-path="birthPlaceCode"]').textContent()).toContain(
+      person.birthPlaceCode,
+    );
     await issue.locator('select[name="identityDocument.kind"]').selectOption("passport");
     await issue.locator('input[name="identityDocument.number"]').fill("YA1234567");
     await issue.locator('select[name="identityDocument.issuingCountry"]').selectOption("US");

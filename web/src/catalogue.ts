@@ -86,9 +86,13 @@ const it = {
   "person.surname": "Cognome",
   "person.givenName": "Nome",
   "person.birthDate": "Data di nascita",
-  "person.birthPlaceCode": "Codice del luogo di nascita",
-  "person.birthPlaceCodeHint":
-    "Codice catastale: una lettera e tre cifre, per esempio Z404 (Stati Uniti) o H501 (Roma)",
+  "person.birthPlace": "Luogo di nascita",
+  "person.birthPlaceHint": "Il comune italiano o lo Stato estero: scrivi il nome e sceglilo dalla lista",
+  "person.birthPlaceCodeIs": "Codice catastale: {code}",
+  "person.birthPlaceUnknown": "Scegli il luogo di nascita dalla lista",
+  "person.birthPlaceFormer": "soppresso",
+  "person.prefilled":
+    "Data di nascita, sesso e luogo di nascita sono stati compilati dal codice fiscale: controllali.",
   "person.sex": "Sesso",
   "person.sexF": "Femminile",
   "person.sexM": "Maschile",
@@ -641,9 +645,14 @@ const en: Record<MessageKey, string> = {
   "person.surname": "Surname",
   "person.givenName": "Given name",
   "person.birthDate": "Date of birth",
-  "person.birthPlaceCode": "Birthplace code",
-  "person.birthPlaceCodeHint":
-    "Belfiore code: one letter and three digits, e.g. Z404 (United States) or H501 (Rome)",
+  "person.birthPlace": "Place of birth",
+  "person.birthPlaceHint":
+    "The Italian municipality or the foreign country: type its name and pick it from the list",
+  "person.birthPlaceCodeIs": "Cadastral code: {code}",
+  "person.birthPlaceUnknown": "Pick the place of birth from the list",
+  "person.birthPlaceFormer": "former",
+  "person.prefilled":
+    "Date of birth, sex and place of birth were filled in from the codice fiscale: please check them.",
   "person.sex": "Sex",
   "person.sexF": "Female",
   "person.sexM": "Male",

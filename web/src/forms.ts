@@ -85,7 +85,7 @@ export function input(state: State, options: InputOptions): HTMLElement {
   );
 }
 
-function requiredMark(): HTMLElement {
+export function requiredMark(): HTMLElement {
   return h("span", { class: "required-mark" }, h("span", { "aria-hidden": "true" }, " *"));
 }
 

@@ -2,10 +2,12 @@
  * The citizen data of a PIN request (F1), shared by the online stepper, the contact center's request by phone
  * (F8) and the branch issuance (F9): the fields in groups, and the request body built from them.
  */
+import { type CodiceFiscaleBirth, decodeCodiceFiscale } from "../../shared/credentials/codice-fiscale.ts";
 import { countryOptions } from "./countries.ts";
 import { h } from "./dom.ts";
 import { input, radios, type State, select } from "./forms.ts";
 import { t } from "./i18n.ts";
+import { type PlacePicker, placePicker } from "./place-picker.ts";
 
 export interface PersonState extends State {
   codiceFiscale: string;
@@ -14,6 +16,8 @@ export interface PersonState extends State {
   birthDate: string;
   sex: string;
   birthPlaceCode: string;
+  /** The place of birth as typed or picked (the page's; the request carries the code). */
+  birthPlace: string;
   residence: {
     countryCode: string;
     addressLines: string[];
@@ -35,6 +39,7 @@ export function emptyPerson(): PersonState {
     birthDate: "",
     sex: "",
     birthPlaceCode: "",
+    birthPlace: "",
     residence: { countryCode: "", addressLines: ["", ""], city: "", postalCode: "", region: "" },
     hasItalianIdDocument: false,
     contacts: { mobile: "", email: "", pec: "" },
@@ -43,17 +48,50 @@ export function emptyPerson(): PersonState {
   };
 }
 
+/** What the codice fiscale last filled in, per form: a field still holding it follows a corrected code. */
+const prefilled = new WeakMap<PersonState, CodiceFiscaleBirth>();
+
+/**
+ * Birth date, sex and place of birth from a complete, valid codice fiscale: each field that is empty or still
+ * holds what the code filled in before (the person's own changes are kept), with a note to check them.
+ */
+function prefill(state: PersonState, fields: HTMLElement, picker: PlacePicker, note: HTMLElement): void {
+  const decoded = decodeCodiceFiscale(state.codiceFiscale);
+  if (!decoded) return;
+  const before = prefilled.get(state);
+  prefilled.set(state, decoded);
+  const free = (key: keyof CodiceFiscaleBirth) => !state[key] || state[key] === before?.[key];
+  if (free("birthDate")) {
+    state.birthDate = decoded.birthDate;
+    const date = fields.querySelector<HTMLInputElement>('[data-path="birthDate"] input');
+    if (date) date.value = decoded.birthDate;
+  }
+  if (free("sex")) {
+    state.sex = decoded.sex;
+    const radio = fields.querySelector<HTMLInputElement>(`[data-path="sex"] input[value="${decoded.sex}"]`);
+    if (radio) radio.checked = true;
+  }
+  if (free("birthPlaceCode")) void picker.setCode(decoded.birthPlaceCode);
+  note.textContent = t("person.prefilled");
+}
+
 export function identityFields(state: PersonState): HTMLElement[] {
-  return [
-    input(state, {
-      path: "codiceFiscale",
-      label: "person.codiceFiscale",
-      hint: "person.codiceFiscaleHint",
-      required: true,
-      upper: true,
-      maxlength: 16,
-      spellcheck: false,
-    }),
+  const picker = placePicker(state);
+  const note = h("p", { class: "form-text prefill-note", role: "status" });
+  const group = h("div", {});
+  const codiceFiscale = input(state, {
+    path: "codiceFiscale",
+    label: "person.codiceFiscale",
+    hint: "person.codiceFiscaleHint",
+    required: true,
+    upper: true,
+    maxlength: 16,
+    spellcheck: false,
+    onInput: () => prefill(state, group, picker, note),
+  });
+  group.append(
+    codiceFiscale,
+    note,
     h(
       "div",
       { class: "row" },
@@ -92,18 +130,7 @@ export function identityFields(state: PersonState): HTMLElement[] {
           autocomplete: "bday",
         }),
       ),
-      h(
-        "div",
-        { class: "col-md-6" },
-        input(state, {
-          path: "birthPlaceCode",
-          label: "person.birthPlaceCode",
-          hint: "person.birthPlaceCodeHint",
-          required: true,
-          upper: true,
-          maxlength: 4,
-        }),
-      ),
+      h("div", { class: "col-md-6" }, picker.element),
     ),
     radios(state, {
       path: "sex",
@@ -115,7 +142,8 @@ export function identityFields(state: PersonState): HTMLElement[] {
         { value: "M", label: t("person.sexM") },
       ],
     }),
-  ];
+  );
+  return [group];
 }
 
 export function residenceFields(state: PersonState): HTMLElement[] {

@@ -93,6 +93,10 @@ function checkRequired(form: HTMLElement): boolean {
     if ((control && control.value.trim() === "") || emptyRadios) {
       markField(field, t("form.required"));
       ok = false;
+    } else if (control?.dataset.unresolved) {
+      // Text that names no place (the place picker's own message).
+      markField(field, control.dataset.unresolved);
+      ok = false;
     }
   }
   if (!ok) form.querySelector<HTMLElement>("[aria-invalid=true]")?.focus();
@@ -204,7 +208,10 @@ function summaryStep(): Child[] {
         "person.sex",
         body.sex === "F" ? t("person.sexF") : body.sex === "M" ? t("person.sexM") : "",
       ),
-      summaryRow("person.birthPlaceCode", body.birthPlaceCode),
+      summaryRow(
+        "person.birthPlace",
+        body.birthPlaceCode ? `${state.birthPlace.trim()} (${body.birthPlaceCode})` : "",
+      ),
       summaryRow("request.hasItalianIdDocument", t(body.hasItalianIdDocument ? "common.yes" : "common.no")),
     ]),
     summaryBlock("request.step.residence", 1, [
