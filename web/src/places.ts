@@ -67,22 +67,30 @@ const within = (a: string[], b: string[]) => a.length > 0 && a.every((w) => b.in
 
 /**
  * The ISO region of each foreign state of the table, by its Italian name as the runtime's `Intl.DisplayNames`
- * gives it: the same words, or else the one current state whose name holds all of them ("Stati Uniti" in
- * "Stati Uniti d'America"). States with no match keep the table's Italian name in both languages.
+ * gives it: the same words; or else, when one current state alone (by code) has all the words of the region's name or
+ * only words of it ("Stati Uniti" in "Stati Uniti d'America", "Hong Kong" in "RAS di Hong Kong"), and no
+ * other region claims that state the same way. States with no match keep the table's Italian name.
  */
 function regionsOf(states: PlaceRow[]): Map<string, string> {
   const italian = new Intl.DisplayNames(["it"], { type: "region" });
-  const byCode = new Map<string, string>();
   const rowWords = states.map((row) => ({ row, words: row[2].split("=").map(words) }));
+  const exact = new Map<string, string>();
+  const loose = new Map<string, Set<string>>();
   for (const region of REGION_CODES) {
     const name = words(italian.of(region) ?? "");
-    const exact = rowWords.filter((r) => r.words.some((w) => sameWords(w, name)));
-    const wider = rowWords.filter((r) => r.row[3] === 1 && r.words.some((w) => within(name, w)));
-    for (const r of exact.length ? exact : wider.length === 1 ? wider : []) {
-      if (!byCode.has(r.row[2])) byCode.set(r.row[2], region);
-    }
+    const same = rowWords.filter((r) => r.words.some((w) => sameWords(w, name)));
+    for (const r of same) if (!exact.has(r.row[2])) exact.set(r.row[2], region);
+    if (same.length) continue;
+    const near = rowWords.filter(
+      (r) => r.row[3] === 1 && r.words.some((w) => within(name, w) || within(w, name)),
+    );
+    if (new Set(near.map((r) => r.row[0])).size !== 1) continue;
+    for (const r of near) loose.set(r.row[2], (loose.get(r.row[2]) ?? new Set()).add(region));
   }
-  return byCode;
+  for (const [state, regions] of loose) {
+    if (!exact.has(state) && regions.size === 1) exact.set(state, [...regions][0]!);
+  }
+  return exact;
 }
 
 export function buildPlaces(rows: readonly PlaceRow[], lang: "it" | "en", text: PlaceWords): Places {
@@ -95,10 +103,10 @@ export function buildPlaces(rows: readonly PlaceRow[], lang: "it" | "en", text: 
       const region = regions.get(name);
       const label = region ? (names.of(region) ?? titleCase(name)) : titleCase(name);
       const italian = titleCase(name);
-      return { code, current, label, alias: italian !== label ? italian : undefined };
+      return { code, current, named: Boolean(region), label, alias: italian !== label ? italian : undefined };
     }
     const where = current ? province : `${province}, ${text.former}`;
-    return { code, current, label: `${titleCase(name)} (${where})`, alias: undefined };
+    return { code, current, named: true, label: `${titleCase(name)} (${where})`, alias: undefined };
   });
   // The same label for two codes (a state's former code, a name used twice): the current one keeps the label,
   // the others show their code; the same label for the same code is one entry.
@@ -109,14 +117,16 @@ export function buildPlaces(rows: readonly PlaceRow[], lang: "it" | "en", text: 
     if (d.current) currentByLabel.set(d.label, (currentByLabel.get(d.label) ?? new Set()).add(d.code));
   }
   const options = new Map<string, Place>();
-  const preferred = new Map<string, string>();
+  // The label a code is shown by: a current name before a former one, a name in the reader's language first.
+  const preferred = new Map<string, { label: string; rank: number }>();
   for (const d of drafts) {
     const clash = (codesByLabel.get(d.label)?.size ?? 0) > 1;
     const currentHolders = currentByLabel.get(d.label)?.size ?? 0;
     const keepsLabel = d.current ? currentHolders === 1 : currentHolders === 0 && !clash;
     const label = clash && !keepsLabel ? `${d.label} – ${d.code}` : d.label;
     if (!options.has(label)) options.set(label, { code: d.code, label, alias: d.alias });
-    if (d.current || !preferred.has(d.code)) preferred.set(d.code, label);
+    const rank = (d.current ? 2 : 0) + (d.named ? 1 : 0);
+    if (rank > (preferred.get(d.code)?.rank ?? -1)) preferred.set(d.code, { label, rank });
   }
   const collator = new Intl.Collator(lang);
   const sorted = [...options.values()].sort((a, b) => collator.compare(a.label, b.label));
@@ -133,7 +143,7 @@ export function buildPlaces(rows: readonly PlaceRow[], lang: "it" | "en", text: 
       if (/^[A-Z]\d{3}$/.test(code) && codes.has(code)) return code;
       return byKey.get(searchKey(typed));
     },
-    labelOf: (code) => preferred.get(code.toUpperCase()),
+    labelOf: (code) => preferred.get(code.toUpperCase())?.label,
   };
 }
 

@@ -48,6 +48,9 @@ describe("places of birth by name", () => {
     expect(english.codeOf("Stati Uniti d'America")).toBe("Z404");
     expect(english.codeOf("Switzerland")).toBe("Z133");
     expect(english.labelOf("Z404")).toBe("United States");
+    // A state with several names in the table is shown by the one the runtime knows in the reader's language.
+    expect(english.labelOf("Z213")).toBe("South Korea");
+    expect(english.labelOf("Z206")).toBe("Myanmar (Burma)");
     expect(italian.labelOf("H501")).toBe("Roma (RM)");
     expect(italian.codeOf("h501")).toBe("H501");
     expect(italian.codeOf("Rom")).toBeUndefined();
