@@ -101,20 +101,28 @@ describe("operator console", () => {
     await issue.locator('input[name="identityDocument.number"]').fill("YA1234567");
     await issue.locator('select[name="identityDocument.issuingCountry"]').selectOption("US");
     await issue.locator('input[name="identityDocument.expiryDate"]').fill("2034-05-01");
+    await page.evaluate(`{
+      const open = window.open.bind(window);
+      window.__openedUrls = [];
+      window.open = (url, ...rest) => (window.__openedUrls.push(String(url)), open(url, ...rest));
+    }`);
     const [popup, response] = await Promise.all([
       page.waitForEvent("popup"),
       page.waitForResponse("**/v1/operator/branch-issuances"),
       issue.locator("button[type=submit]").click(),
     ]);
-    await popup.waitForLoadState("domcontentloaded").catch(() => undefined);
-    // The new tab shows a blob of this origin whose document is the PDF (Chromium's viewer embeds it).
-    expect(popup.url()).toMatch(/^blob:http:\/\/localhost:\d+\//);
-    expect(await popup.evaluate("document.contentType")).toBe("application/pdf");
+    // The new tab opens the link's blob of this origin. (Whether the tab shows it in a PDF viewer is the
+    // browser's: the headless shell that @sparticuz/chromium ships has none and leaves the tab blank, and the
+    // page's CSP rightly forbids reading the blob back, so the test holds the tab to the link's URL.)
+    const [opened] = (await page.evaluate("window.__openedUrls")) as string[];
+    await popup.close();
     const envelope = (await response.json()).envelope;
     expect(Buffer.from(envelope.base64, "base64").subarray(0, 5).toString()).toBe("%PDF-");
     await page.waitForSelector("#issued");
     expect(await page.textContent("main")).not.toMatch(/\b[0-9A-F]{16}\b/);
-    expect(await page.getAttribute('[data-testid="envelope-link"]', "href")).toBe(popup.url());
+    const href = await page.getAttribute('[data-testid="envelope-link"]', "href");
+    expect(href).toMatch(/^blob:http:\/\/localhost:\d+\//);
+    expect(opened).toBe(href);
     await audit(page, "operator-branch-issued");
 
     // A delegate at the counter is refused, with the reason shown.
