@@ -60,10 +60,17 @@ export function mockDelivery() {
   };
 }
 
-export const contactsOf = (citizen: Citizen, i = 0) => ({
-  mobile: `+1415555${String(1000 + ((i + citizen.codiceFiscale.charCodeAt(9)) % 9000)).padStart(4, "0")}`,
-  email: `${citizen.codiceFiscale.toLowerCase()}@example.org`,
-});
+const mobiles = new Map<string, string>();
+/** The contacts of a citizen: an e-mail from the codice fiscale, and a mobile number no other citizen of the file has. */
+export function contactsOf(citizen: Citizen) {
+  if (!mobiles.has(citizen.codiceFiscale)) {
+    mobiles.set(citizen.codiceFiscale, `+1415555${String(2000 + mobiles.size).padStart(4, "0")}`);
+  }
+  return {
+    mobile: mobiles.get(citizen.codiceFiscale)!,
+    email: `${citizen.codiceFiscale.toLowerCase()}@example.org`,
+  };
+}
 
 /**
  * An active ordinario holder whose PIN is `HOLDER_PIN`, valid 180 days, used before, with a mobile and an
