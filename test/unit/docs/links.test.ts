@@ -31,7 +31,7 @@ function relativeLinks(file: string): string[] {
   return targets.filter((t) => !/^[a-z][a-z0-9+.-]*:/i.test(t));
 }
 
-export function brokenLinks(files: string[]): string[] {
+function brokenLinks(files: string[]): string[] {
   return files.flatMap((file) =>
     relativeLinks(file).flatMap((link) => {
       const [path = "", anchor] = link.split("#");
