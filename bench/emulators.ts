@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { LOCAL_CREDENTIALS, LOCAL_REGION, startDynamoDb } from "../local/dynamodb.ts";
 import { freePort } from "../local/ports.ts";
 import { startS3 } from "../local/s3.ts";
-import { createServiceTable } from "../shared/platform/table-admin.ts";
+import { createServiceTable } from "../local/table-admin.ts";
 
 /**
  * DynamoDB Local (in memory) and s3rver in a temp folder, with the env the service's clients read. The table is

@@ -5,9 +5,9 @@ import * as kms from "aws-cdk-lib/aws-kms";
 import * as s3 from "aws-cdk-lib/aws-s3";
 import { RegionInfo } from "aws-cdk-lib/region-info";
 import type { Construct } from "constructs";
+import { accessLogPrefixes, uploadsPrefixes } from "#shared/bucket-layout";
 import { PART_B_PURPOSE } from "#shared/crypto/part-b";
 import { tableDefinition } from "#shared/table";
-import { conversionsPrefix, registryPrefixes } from "./constructs/pin-function.ts";
 import { uploadsCorsRule } from "./constructs/web-origin.ts";
 import { acknowledge } from "./nag.ts";
 
@@ -29,14 +29,18 @@ export const uploadsRetention = {
    * evidence of who asked and how they were identified. Kept 400 days from upload, so a request decided within
    * a month of its upload keeps its documents for a year after the decision; a replaced upload, 7 days.
    */
-  conversions: { prefix: conversionsPrefix, expiration: Duration.days(400), noncurrent: Duration.days(7) },
+  conversions: {
+    prefix: uploadsPrefixes.conversions,
+    expiration: Duration.days(400),
+    noncurrent: Duration.days(7),
+  },
   /**
    * Files of the record of insured persons: personal data of everyone in them, no longer needed once imported
    * (the table holds the records). Kept 30 days, past the 14 days a failed import waits in its dead-letter
    * queue, so a redriven import still finds its file.
    */
   registryIncoming: {
-    prefix: registryPrefixes.incoming,
+    prefix: uploadsPrefixes.registryIncoming,
     expiration: Duration.days(30),
     noncurrent: Duration.days(1),
   },
@@ -178,7 +182,7 @@ export class DataStack extends Stack implements DataResources {
         indexName: index.indexName,
         partitionKey: { name: index.partitionKey, type: dynamodb.AttributeType.STRING },
         sortKey: { name: index.sortKey, type: dynamodb.AttributeType.STRING },
-        // As the local stack creates them (shared/platform/table-admin.ts): queries read whole items.
+        // As the local stack creates them (local/table-admin.ts): queries read whole items.
         projectionType: dynamodb.ProjectionType.ALL,
       });
     }
@@ -199,7 +203,7 @@ export class DataStack extends Stack implements DataResources {
     );
 
     this.lettersBucket = this.encryptedBucket("Letters", {
-      logPrefix: "letters/",
+      logPrefix: accessLogPrefixes.letters,
       // Letters hold part B in clear: they stay only as long as the print house needs to fetch them.
       lifecycleRules: [
         {
@@ -211,7 +215,7 @@ export class DataStack extends Stack implements DataResources {
       ],
     });
     this.uploadsBucket = this.encryptedBucket("Uploads", {
-      logPrefix: "uploads/",
+      logPrefix: accessLogPrefixes.uploads,
       lifecycleRules: Object.entries(uploadsRetention).map(([id, rule]) => ({
         id,
         prefix: rule.prefix,

@@ -31,7 +31,6 @@ import * as sns from "aws-cdk-lib/aws-sns";
 import * as subscriptions from "aws-cdk-lib/aws-sns-subscriptions";
 import * as sqs from "aws-cdk-lib/aws-sqs";
 import type { Construct, IConstruct } from "constructs";
-import { corsPolicy } from "#shared/cors";
 import {
   type FunctionDefinition,
   type FunctionName,
@@ -41,7 +40,8 @@ import {
   uploadTriggers,
 } from "#shared/functions";
 import { cronExpression, jobDefinitions, scheduleTimeZone } from "#shared/jobs";
-import { buildOpenApiDocument, OPENAPI_DOCUMENT_FILE } from "#shared/platform/openapi";
+import { buildOpenApiDocument, OPENAPI_DOCUMENT_FILE } from "#shared/openapi";
+import { corsPolicy } from "#shared/platform/cors";
 import {
   type Access,
   fallbackFunction,

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import { preflightHeaders, responseCorsHeaders } from "#shared/cors";
 import { required } from "#shared/platform/config";
+import { preflightHeaders, responseCorsHeaders } from "#shared/platform/cors";
 import { fallbackFunction, findRoute } from "#shared/routes";
 import { type DevContext, handleDevRoute } from "./dev-routes.ts";
 import { fromHttpApiResult, type HttpReply, toHttpApiEvent } from "./events.ts";

@@ -5,8 +5,7 @@
  */
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { buildOpenApiDocument, OPENAPI_DOCUMENT_FILE } from "#shared/platform/openapi";
-import { createServiceTable } from "#shared/platform/table-admin";
+import { buildOpenApiDocument, OPENAPI_DOCUMENT_FILE } from "#shared/openapi";
 import { routeKeysOf } from "#shared/routes";
 import { LOCAL_CREDENTIALS, LOCAL_REGION, startDynamoDb } from "./dynamodb.ts";
 import { FaultPlan, type FaultService, startFaultProxy } from "./faults.ts";
@@ -19,6 +18,7 @@ import { startScheduler } from "./scheduler.ts";
 import { startSes } from "./ses.ts";
 import { startSmsEndpoint } from "./sms-endpoint.ts";
 import { startStreamReaders } from "./streams.ts";
+import { createServiceTable } from "./table-admin.ts";
 import { uploadTriggerDispatcher } from "./upload-triggers.ts";
 import { buildLocalWeb } from "./web.ts";
 

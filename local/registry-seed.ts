@@ -1,11 +1,12 @@
 import { readFileSync } from "node:fs";
 import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
+import { uploadsPrefixes } from "#shared/bucket-layout";
 import type { ImportReport } from "#shared/registry/registry-import.service";
 import { waitFor } from "./ports.ts";
 
 const SEED_FILE = new URL("./registry-seed.jsonl", import.meta.url);
-const SEED_KEY = "registry/incoming/local-seed.jsonl";
-const REPORT_KEY = "registry/reports/local-seed.jsonl.report.json";
+const SEED_KEY = `${uploadsPrefixes.registryIncoming}local-seed.jsonl`;
+const REPORT_KEY = `${uploadsPrefixes.registryReports}local-seed.jsonl.report.json`;
 
 /**
  * Seeds the record of insured persons the way AWS loads it: the fixture is dropped in the uploads bucket's

@@ -3,6 +3,7 @@
  * and grants exactly its bindings; the local stack imports the same entry files and calls the same
  * exported `handler`.
  */
+import { uploadsPrefixes } from "./bucket-layout.ts";
 import type { IndexName } from "./table.ts";
 
 /**
@@ -230,8 +231,8 @@ export type FunctionName = keyof typeof functionDefinitions;
  * notifications from here, and the local stack dispatches s3rver's events the same way.
  */
 export const uploadTriggers: ReadonlyArray<{ functionName: FunctionName; prefix: string }> = [
-  { functionName: "registryImport", prefix: "registry/incoming/" },
-  { functionName: "conversionUploads", prefix: "conversions/" },
+  { functionName: "registryImport", prefix: uploadsPrefixes.registryIncoming },
+  { functionName: "conversionUploads", prefix: uploadsPrefixes.conversions },
 ];
 
 /**

@@ -11,11 +11,6 @@ export interface PageDefinition {
   title: string;
   /** Only in the local build (pages standing in for outside services): never deployed. */
   localOnly?: boolean;
-  /**
-   * Pages of routes that do not exist yet (F14 delegation): built and
-   * served, and their browser journeys are kept out of the test run until the routes land.
-   */
-  awaitsRoutes?: boolean;
 }
 
 export const pages: readonly PageDefinition[] = [
@@ -25,7 +20,7 @@ export const pages: readonly PageDefinition[] = [
   { path: "/area", module: "area", title: "area.title" },
   { path: "/area/applications", module: "applications", title: "applications.title" },
   { path: "/area/conversion", module: "conversion", title: "conversion.title" },
-  { path: "/area/delegations", module: "delegations", title: "delegations.title", awaitsRoutes: true },
+  { path: "/area/delegations", module: "delegations", title: "delegations.title" },
   { path: "/recovery", module: "recovery", title: "recovery.title" },
   { path: "/recovery/confirm", module: "recovery-confirm", title: "recoveryConfirm.title" },
   { path: "/revocation", module: "revocation", title: "revocation.title" },
@@ -37,12 +32,7 @@ export const pages: readonly PageDefinition[] = [
   { path: "/operator", module: "operator-sign-in", title: "operator.signIn.title" },
   { path: "/operator/contact-center", module: "operator-contact-center", title: "operator.cc.title" },
   { path: "/operator/branch", module: "operator-branch", title: "operator.branch.title" },
-  {
-    path: "/operator/back-office",
-    module: "operator-back-office",
-    title: "operator.bo.title",
-    awaitsRoutes: true,
-  },
+  { path: "/operator/back-office", module: "operator-back-office", title: "operator.bo.title" },
   { path: "/operator/auditor", module: "operator-auditor", title: "operator.auditor.title" },
   { path: "/404", module: "not-found", title: "notFound.title" },
 ];

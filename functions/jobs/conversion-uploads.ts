@@ -1,8 +1,8 @@
 import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
 import middy from "@middy/core";
 import type { S3Event } from "aws-lambda";
+import { uploadsPrefixes } from "#shared/bucket-layout";
 import { documentUploaded } from "#shared/conversion/conversion.service";
-import { UPLOAD_PREFIX } from "#shared/conversion/uploads";
 import { logger } from "#shared/platform/logger";
 
 /** Invoked by S3 for each document uploaded under `conversions/`: a faxed request is queued once its scan is in. */
@@ -12,7 +12,7 @@ export const handler = middy<S3Event, void>()
     for (const record of event.Records) {
       const key = decodeURIComponent(record.s3.object.key.replace(/\+/g, " "));
       const [, requestId, document] = /^conversions\/([^/]+)\/([^/]+)$/.exec(key) ?? [];
-      if (!key.startsWith(UPLOAD_PREFIX) || !requestId || !document) continue;
+      if (!key.startsWith(uploadsPrefixes.conversions) || !requestId || !document) continue;
       await documentUploaded(requestId, document);
     }
   });

@@ -1,12 +1,9 @@
 import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
 import middy from "@middy/core";
 import type { S3Event } from "aws-lambda";
+import { uploadsPrefixes } from "#shared/bucket-layout";
 import { logger } from "#shared/platform/logger";
-import {
-  type ImportReport,
-  INCOMING_PREFIX,
-  importRegistryFile,
-} from "#shared/registry/registry-import.service";
+import { type ImportReport, importRegistryFile } from "#shared/registry/registry-import.service";
 
 /** Invoked by S3 for each file dropped under `registry/incoming/`; a failure is retried, then dead-lettered. */
 export const handler = middy<S3Event, ImportReport[]>()
@@ -16,7 +13,7 @@ export const handler = middy<S3Event, ImportReport[]>()
     for (const record of event.Records) {
       // S3 event keys are URL-encoded, with spaces as '+'.
       const key = decodeURIComponent(record.s3.object.key.replace(/\+/g, " "));
-      if (!key.startsWith(INCOMING_PREFIX)) continue;
+      if (!key.startsWith(uploadsPrefixes.registryIncoming)) continue;
       reports.push(await importRegistryFile(record.s3.bucket.name, key));
     }
     return reports;

@@ -12,6 +12,7 @@ import type * as s3 from "aws-cdk-lib/aws-s3";
 import type * as ses from "aws-cdk-lib/aws-ses";
 import type * as sqs from "aws-cdk-lib/aws-sqs";
 import { Construct } from "constructs";
+import { uploadsPrefixes } from "#shared/bucket-layout";
 import { PART_B_PURPOSE } from "#shared/crypto/part-b";
 import type { Binding, TableBinding } from "#shared/functions";
 import type { Config } from "#shared/platform/config";
@@ -70,17 +71,6 @@ const tableActions = {
 /** What DynamoDB needs of the caller on the table's customer-managed key (as CDK's table grants). */
 const tableKeyReadActions = ["kms:Decrypt", "kms:DescribeKey"];
 const tableKeyWriteActions = ["kms:Encrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*"];
-
-/**
- * Where the institution drops the record of insured persons and where the import leaves its reports, in the
- * uploads bucket (the import's own constants: shared/registry/registry-import.service.ts).
- */
-export const registryPrefixes = { incoming: "registry/incoming/", reports: "registry/reports/" } as const;
-
-/** Where conversion documents live in the uploads bucket (shared/conversion/uploads.ts `UPLOAD_PREFIX`). */
-export const conversionsPrefix = "conversions/";
-/** Where submit copies them once checked, out of the uploads' reach (shared/conversion/uploads.ts `CHECKED_PREFIX`). */
-export const checkedConversionsPrefix = "checked-conversions/";
 
 const indexQueryPrefix = "table:query:";
 /**
@@ -313,8 +303,8 @@ export class PinFunction extends Construct {
       case "registry:import": {
         const bucket = targets.uploadsBucket;
         this.setEnvironment("REGISTRY_BUCKET", bucket.bucketName);
-        const files = bucket.arnForObjects(`${registryPrefixes.incoming}*`);
-        const reports = bucket.arnForObjects(`${registryPrefixes.reports}*`);
+        const files = bucket.arnForObjects(`${uploadsPrefixes.registryIncoming}*`);
+        const reports = bucket.arnForObjects(`${uploadsPrefixes.registryReports}*`);
         this.function.addToRolePolicy(
           new iam.PolicyStatement({ actions: ["s3:GetObject"], resources: [files] }),
         );
@@ -327,8 +317,8 @@ export class PinFunction extends Construct {
         acknowledge(
           this.role,
           "The record import reads the files under registry/incoming/ and writes reports under registry/reports/ of the uploads bucket: one prefix each, one action each, nothing else in the bucket.",
-          `AwsSolutions-IAM5[Resource::${bucketArn}/${registryPrefixes.incoming}*]`,
-          `AwsSolutions-IAM5[Resource::${bucketArn}/${registryPrefixes.reports}*]`,
+          `AwsSolutions-IAM5[Resource::${bucketArn}/${uploadsPrefixes.registryIncoming}*]`,
+          `AwsSolutions-IAM5[Resource::${bucketArn}/${uploadsPrefixes.registryReports}*]`,
         );
         return;
       }
@@ -337,12 +327,12 @@ export class PinFunction extends Construct {
         this.setEnvironment("UPLOADS_BUCKET", bucket.bucketName);
         // The function only signs presigned POSTs; S3 authorises the browser's upload as a PutObject by this
         // role, on the one key the POST policy fixes. A data key, as S3 encrypts it under SSE-KMS.
-        this.grantObjects(bucket, "s3:PutObject", conversionsPrefix);
+        this.grantObjects(bucket, "s3:PutObject", uploadsPrefixes.conversions);
         this.grantBucketKey(bucket, "kms:GenerateDataKey");
         acknowledge(
           this.role,
           "Presigned POSTs of conversion documents are signed for keys conversions/<request id>/<document>, which exist only once a request does: PutObject under conversions/ of the uploads bucket, no other action or prefix.",
-          `AwsSolutions-IAM5[Resource::${nameInPolicy(this.role, bucket, bucket.bucketArn)}/${conversionsPrefix}*]`,
+          `AwsSolutions-IAM5[Resource::${nameInPolicy(this.role, bucket, bucket.bucketArn)}/${uploadsPrefixes.conversions}*]`,
         );
         return;
       }
@@ -351,10 +341,15 @@ export class PinFunction extends Construct {
         this.setEnvironment("UPLOADS_BUCKET", bucket.bucketName);
         // CopyObject reads the upload (GetObject on the source) and writes the copy (PutObject), which is then
         // read back (HeadObject and a ranged GET, both authorised by GetObject) to be checked.
-        this.grantObjects(bucket, "s3:GetObject", conversionsPrefix, checkedConversionsPrefix);
-        this.grantObjects(bucket, "s3:PutObject", checkedConversionsPrefix);
+        this.grantObjects(
+          bucket,
+          "s3:GetObject",
+          uploadsPrefixes.conversions,
+          uploadsPrefixes.checkedConversions,
+        );
+        this.grantObjects(bucket, "s3:PutObject", uploadsPrefixes.checkedConversions);
         // Copies no request keeps (a failed check, a lost race) are deleted, so repeated submits pile nothing up.
-        this.grantObjects(bucket, "s3:DeleteObject", checkedConversionsPrefix);
+        this.grantObjects(bucket, "s3:DeleteObject", uploadsPrefixes.checkedConversions);
         // Without ListBucket, S3 answers 403 rather than 404 for a key that is not there, and a document not
         // yet uploaded would look like a failure instead of "documents-missing". S3 evaluates that check with the
         // key as s3:prefix, so listing stays confined to conversions/.
@@ -362,7 +357,7 @@ export class PinFunction extends Construct {
           new iam.PolicyStatement({
             actions: ["s3:ListBucket"],
             resources: [bucket.bucketArn],
-            conditions: { StringLike: { "s3:prefix": `${conversionsPrefix}*` } },
+            conditions: { StringLike: { "s3:prefix": `${uploadsPrefixes.conversions}*` } },
           }),
         );
         this.grantBucketKey(bucket, "kms:Decrypt", "kms:GenerateDataKey");
@@ -370,8 +365,8 @@ export class PinFunction extends Construct {
         acknowledge(
           this.role,
           "Submit copies each conversion document from conversions/<request id>/<document> to checked-conversions/<request id>/<document>/<check id> and checks the copy: GetObject under both prefixes, PutObject and DeleteObject (of copies no request keeps) under checked-conversions/ only, nothing else in the bucket.",
-          `AwsSolutions-IAM5[Resource::${bucketArn}/${conversionsPrefix}*]`,
-          `AwsSolutions-IAM5[Resource::${bucketArn}/${checkedConversionsPrefix}*]`,
+          `AwsSolutions-IAM5[Resource::${bucketArn}/${uploadsPrefixes.conversions}*]`,
+          `AwsSolutions-IAM5[Resource::${bucketArn}/${uploadsPrefixes.checkedConversions}*]`,
         );
         return;
       }
@@ -380,12 +375,12 @@ export class PinFunction extends Construct {
         this.setEnvironment("UPLOADS_BUCKET", bucket.bucketName);
         // Only the checked copies: the 5-minute presigned GETs the back office opens are authorised as this role's
         // GetObject, and nothing under conversions/ (where the citizen writes) can be handed out.
-        this.grantObjects(bucket, "s3:GetObject", checkedConversionsPrefix);
+        this.grantObjects(bucket, "s3:GetObject", uploadsPrefixes.checkedConversions);
         this.grantBucketKey(bucket, "kms:Decrypt");
         acknowledge(
           this.role,
           "Checked conversion documents are presigned for the back office by key checked-conversions/<request id>/<document>/<check id>: GetObject under checked-conversions/ of the uploads bucket, no other action or prefix.",
-          `AwsSolutions-IAM5[Resource::${nameInPolicy(this.role, bucket, bucket.bucketArn)}/${checkedConversionsPrefix}*]`,
+          `AwsSolutions-IAM5[Resource::${nameInPolicy(this.role, bucket, bucket.bucketArn)}/${uploadsPrefixes.checkedConversions}*]`,
         );
         return;
       }

@@ -5,6 +5,7 @@ import * as s3 from "aws-cdk-lib/aws-s3";
 import * as s3deploy from "aws-cdk-lib/aws-s3-deployment";
 import { rules } from "cdk-nag";
 import { Construct } from "constructs";
+import { accessLogPrefixes } from "#shared/bucket-layout";
 import { buildWeb } from "../../web/build.ts";
 import {
   assetPrefix,
@@ -57,7 +58,7 @@ export class WebSite extends Construct {
       minimumTLSVersion: 1.2,
       versioned: false,
       serverAccessLogsBucket: props.accessLogsBucket,
-      serverAccessLogsPrefix: "web-bucket/",
+      serverAccessLogsPrefix: accessLogPrefixes.web,
       // Only built files live here; a deployment writes them all again.
       removalPolicy: RemovalPolicy.DESTROY,
       autoDeleteObjects: false,

@@ -8,6 +8,7 @@ import {
 } from "@aws-sdk/client-s3";
 import { createPresignedPost } from "@aws-sdk/s3-presigned-post";
 import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
+import { uploadsPrefixes } from "../bucket-layout.ts";
 import { nowMs } from "../platform/clock.ts";
 import { required } from "../platform/config.ts";
 import { randomId } from "../platform/random.ts";
@@ -16,12 +17,6 @@ import { s3 } from "../platform/s3-client.ts";
 /** Documents of a conversion request: the signed request form and the identity document, or a fax scan. */
 export type DocumentName = "request-form" | "identity-document" | "fax";
 
-export const UPLOAD_PREFIX = "conversions/";
-/**
- * Where submit copies each document before checking it: no presigned POST is signed for a key here (and the
- * role that signs them may put under `conversions/` only), so what passed the check stays what was checked.
- */
-export const CHECKED_PREFIX = "checked-conversions/";
 export const MAX_UPLOAD_BYTES = 10 * 1024 * 1024;
 export const UPLOAD_TTL_SECONDS = 15 * 60;
 export const DOWNLOAD_TTL_SECONDS = 5 * 60;
@@ -36,7 +31,7 @@ const MAGIC: Record<AllowedContentType, number[]> = {
 };
 
 export const documentKey = (requestId: string, document: DocumentName) =>
-  `${UPLOAD_PREFIX}${requestId}/${document}`;
+  `${uploadsPrefixes.conversions}${requestId}/${document}`;
 
 export interface Upload {
   document: DocumentName;
@@ -87,7 +82,7 @@ export async function presignUpload(requestId: string, document: DocumentName): 
 /** A document as it passed its check at submit: a copy of its own, and what the check found. */
 export interface StoredDocument {
   document: DocumentName;
-  /** The copy's key, under {@link CHECKED_PREFIX}: one per check, so no later check overwrites it. */
+  /** The copy's key, under `checked-conversions/` (shared/bucket-layout.ts): one per check, so no later check overwrites it. */
   key: string;
   contentType: AllowedContentType;
   bytes: number;
@@ -106,7 +101,7 @@ const isNotFound = (error: unknown) =>
  */
 export async function checkDocument(requestId: string, document: DocumentName): Promise<DocumentCheck> {
   const Bucket = required("UPLOADS_BUCKET");
-  const Key = `${CHECKED_PREFIX}${requestId}/${document}/${randomId()}`;
+  const Key = `${uploadsPrefixes.checkedConversions}${requestId}/${document}/${randomId()}`;
   try {
     await s3.send(
       new CopyObjectCommand({ Bucket, Key, CopySource: `${Bucket}/${documentKey(requestId, document)}` }),

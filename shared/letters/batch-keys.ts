@@ -1,9 +1,10 @@
+import { lettersPrefixes } from "../bucket-layout.ts";
 import { romeDate } from "../platform/clock.ts";
 
 /** `batches/YYYY/MM/DD/<batchId>/`, dated by the Europe/Rome calendar. */
 export function batchPrefix(date: Date, batchId: string): string {
   const [year, month, day] = romeDate(date).split("-");
-  return `batches/${year}/${month}/${day}/${batchId}/`;
+  return `${lettersPrefixes.batches}${year}/${month}/${day}/${batchId}/`;
 }
 
 export function letterFileKey(prefix: string, index: number): string {

@@ -2,6 +2,7 @@ import { createInterface } from "node:readline";
 import type { Readable } from "node:stream";
 import { GetObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
 import { parse } from "csv-parse";
+import { uploadsPrefixes } from "../bucket-layout.ts";
 import { checkCodiceFiscaleConsistency } from "../credentials/codice-fiscale.ts";
 import type { FieldError } from "../platform/errors.ts";
 import { toFieldErrors } from "../platform/http.ts";
@@ -10,9 +11,6 @@ import { s3 } from "../platform/s3-client.ts";
 import { personRecordSchema } from "./registry.schema.ts";
 import { putPersonOnRecord } from "./registry.store.ts";
 
-/** Files the institution drops here are imported; each gets a report under `REPORTS_PREFIX`. */
-export const INCOMING_PREFIX = "registry/incoming/";
-export const REPORTS_PREFIX = "registry/reports/";
 const PARALLEL_WRITES = 16;
 const LISTED_REJECTIONS = 1_000;
 
@@ -135,7 +133,7 @@ export async function importRegistryFile(bucket: string, key: string): Promise<I
     rejected: 0,
     rejections: [],
   };
-  const source = `import:${key.slice(INCOMING_PREFIX.length)}` as const;
+  const source = `import:${key.slice(uploadsPrefixes.registryIncoming.length)}` as const;
   const inFlight = new Set<Promise<void>>();
   for await (const { line, row } of rowsOf(object.Body as Readable, format)) {
     report.rows++;
@@ -156,7 +154,7 @@ export async function importRegistryFile(bucket: string, key: string): Promise<I
   await s3.send(
     new PutObjectCommand({
       Bucket: bucket,
-      Key: `${REPORTS_PREFIX}${key.slice(INCOMING_PREFIX.length)}.report.json`,
+      Key: `${uploadsPrefixes.registryReports}${key.slice(uploadsPrefixes.registryIncoming.length)}.report.json`,
       Body: `${JSON.stringify(report, null, 2)}\n`,
       ContentType: "application/json",
     }),

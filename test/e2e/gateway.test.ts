@@ -1,5 +1,5 @@
 import { describe, expect, inject, it } from "vitest";
-import { corsPolicy } from "#shared/cors";
+import { corsPolicy } from "#shared/platform/cors";
 import { routes } from "#shared/routes";
 import { api, postJson } from "./helpers.ts";
 

@@ -18,7 +18,7 @@ import type { DataStack } from "../../infra/data-stack.ts";
 import type { EdgeStack } from "../../infra/edge-stack.ts";
 import type { ServiceStack } from "../../infra/service-stack.ts";
 import { type FunctionName, functionDefinitions } from "../../shared/functions.ts";
-import { buildOpenApiDocument, OPENAPI_DOCUMENT_FILE } from "../../shared/platform/openapi.ts";
+import { buildOpenApiDocument, OPENAPI_DOCUMENT_FILE } from "../../shared/openapi.ts";
 import { cdkContext, testApp } from "./synth.ts";
 
 /** What this test uses of @aws/cloudformation-validate (typed here: it is reached through aws-cdk-lib). */

@@ -3,12 +3,7 @@ import { Match, Template } from "aws-cdk-lib/assertions";
 import type { CloudAssembly } from "aws-cdk-lib/cx-api";
 import { beforeAll, describe, expect, it } from "vitest";
 import { definePinService } from "../../infra/app.ts";
-import {
-  checkedConversionsPrefix,
-  conversionsPrefix,
-  type EnvironmentVariable,
-  registryPrefixes,
-} from "../../infra/constructs/pin-function.ts";
+import type { EnvironmentVariable } from "../../infra/constructs/pin-function.ts";
 import { type DataStack, uploadsRetention } from "../../infra/data-stack.ts";
 import {
   accessLogFields,
@@ -18,8 +13,7 @@ import {
   rateLimits,
 } from "../../infra/edge-stack.ts";
 import type { ServiceStack } from "../../infra/service-stack.ts";
-import { CHECKED_PREFIX, UPLOAD_PREFIX } from "../../shared/conversion/uploads.ts";
-import { corsPolicy } from "../../shared/cors.ts";
+import { uploadsPrefixes } from "../../shared/bucket-layout.ts";
 import {
   type Binding,
   type FunctionDefinition,
@@ -29,7 +23,7 @@ import {
   uploadTriggers,
 } from "../../shared/functions.ts";
 import { cronExpression, jobDefinitions } from "../../shared/jobs.ts";
-import { INCOMING_PREFIX, REPORTS_PREFIX } from "../../shared/registry/registry-import.service.ts";
+import { corsPolicy } from "../../shared/platform/cors.ts";
 import { operatorGroups, routes } from "../../shared/routes.ts";
 import { tableDefinition } from "../../shared/table.ts";
 import { cdkContext, customWebOrigin, stagedAssets, testApp } from "./synth.ts";
@@ -277,8 +271,10 @@ describe("data stack", () => {
       NoncurrentVersionExpiration: { NoncurrentDays: noncurrentDays },
       AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 },
     });
-    expect(byPrefix.get(UPLOAD_PREFIX)).toEqual(rule(UPLOAD_PREFIX, 400, 7));
-    expect(byPrefix.get(INCOMING_PREFIX)).toEqual(rule(INCOMING_PREFIX, 30, 1));
+    expect(byPrefix.get(uploadsPrefixes.conversions)).toEqual(rule(uploadsPrefixes.conversions, 400, 7));
+    expect(byPrefix.get(uploadsPrefixes.registryIncoming)).toEqual(
+      rule(uploadsPrefixes.registryIncoming, 30, 1),
+    );
     // Bucket-wide: covers the import reports and anything put elsewhere.
     expect(byPrefix.get(undefined)).toEqual(rule(undefined, 400, 30));
     // S3 honours the shortest of overlapping expirations: a prefix rule longer than the bucket-wide one would
@@ -880,17 +876,6 @@ describe("service stack: uploads", () => {
     }
   });
 
-  it("triggers on the prefixes the functions themselves read", () => {
-    const prefixes = Object.fromEntries(
-      uploadTriggers.map((trigger) => [trigger.functionName, trigger.prefix]),
-    );
-    expect(prefixes).toEqual({ registryImport: INCOMING_PREFIX, conversionUploads: UPLOAD_PREFIX });
-    expect(conversionsPrefix).toBe(UPLOAD_PREFIX);
-    expect(checkedConversionsPrefix).toBe(CHECKED_PREFIX);
-    expect(uploadsRetention.conversions.prefix).toBe(UPLOAD_PREFIX);
-    expect(uploadsRetention.registryIncoming.prefix).toBe(INCOMING_PREFIX);
-  });
-
   it("lets only conversions:upload put under conversions/ and conversions:check read it; only check copies to checked-conversions/ (and deletes the copies it does not keep), which read reads; nothing else deletes", () => {
     // The import of the bucket's ARN, as every statement on the bucket or its objects names it.
     const bucketArn = JSON.stringify(service.resolve(data.exportValue(data.uploadsBucket.bucketArn)));
@@ -900,7 +885,10 @@ describe("service stack: uploads", () => {
         JSON.stringify(statement.Resource).includes(bucketArn),
       );
       const outsideChecked = onUploads
-        .filter((statement) => !JSON.stringify(statement.Resource).includes(`/${CHECKED_PREFIX}*`))
+        .filter(
+          (statement) =>
+            !JSON.stringify(statement.Resource).includes(`/${uploadsPrefixes.checkedConversions}*`),
+        )
         .flatMap((statement) => [statement.Action].flat());
       expect(
         outsideChecked.some((action: string) => action.startsWith("s3:Delete")),
@@ -911,11 +899,11 @@ describe("service stack: uploads", () => {
           .filter((statement) => JSON.stringify(statement.Resource).includes(`/${prefix}*`))
           .flatMap((statement) => [statement.Action].flat())
           .sort();
-      expect(on(UPLOAD_PREFIX), name).toEqual([
+      expect(on(uploadsPrefixes.conversions), name).toEqual([
         ...(bindings.includes("conversions:check") ? ["s3:GetObject"] : []),
         ...(bindings.includes("conversions:upload") ? ["s3:PutObject"] : []),
       ]);
-      expect(on(CHECKED_PREFIX), name).toEqual(
+      expect(on(uploadsPrefixes.checkedConversions), name).toEqual(
         bindings.includes("conversions:check")
           ? ["s3:DeleteObject", "s3:GetObject", "s3:PutObject"]
           : bindings.includes("conversions:read")
@@ -931,10 +919,6 @@ describe("service stack: uploads", () => {
     expect(functionResource("registryImport").Properties.DeadLetterConfig).toEqual({
       TargetArn: { "Fn::GetAtt": [logicalId(queue!.node.defaultChild as CfnElement), "Arn"] },
     });
-  });
-
-  it("uses the prefixes the import itself reads and writes", () => {
-    expect(registryPrefixes).toEqual({ incoming: INCOMING_PREFIX, reports: REPORTS_PREFIX });
   });
 
   it("lets the import write the table and read/write only its registry prefixes", () => {

@@ -2,8 +2,8 @@ import { randomBytes, randomUUID } from "node:crypto";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { exportJWK, generateKeyPair } from "jose";
 import { inject } from "vitest";
-import { createServiceTable } from "#shared/platform/table-admin";
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from "../../local/dynamodb.ts";
+import { createServiceTable } from "../../local/table-admin.ts";
 import { TEST_BUCKETS } from "./global-setup.ts";
 
 // Runs before each test file's imports: the SDK clients of shared/platform (clients.ts, s3-client.ts, ...) pick these up when created.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { corsPolicy, preflightHeaders, responseCorsHeaders } from "#shared/cors";
+import { corsPolicy, preflightHeaders, responseCorsHeaders } from "#shared/platform/cors";
 
 const web = "https://pin.example.it";
 

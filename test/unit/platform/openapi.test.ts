@@ -6,7 +6,7 @@ import { Ajv2020 } from "ajv/dist/2020.js";
 import addFormats from "ajv-formats";
 import type { Context } from "aws-lambda";
 import { describe, expect, it } from "vitest";
-import { buildOpenApiDocument, OPENAPI_DOCUMENT_FILE } from "#shared/platform/openapi";
+import { buildOpenApiDocument, OPENAPI_DOCUMENT_FILE } from "#shared/openapi";
 import { routes } from "#shared/routes";
 import { toHttpApiEvent } from "../../../local/events.ts";
 import { pinRequestBody } from "../../fixtures/requests.ts";

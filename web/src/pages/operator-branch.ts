@@ -18,7 +18,7 @@ import {
   personBody,
   residenceFields,
 } from "../person.ts";
-import { branchConversionSection, branchDelegationSection } from "./operator-branch-more.ts";
+import { branchConversionSection, branchDelegationSection } from "./operator-branch-conversion-delegation.ts";
 
 interface Issued {
   credentialId: string;

@@ -1,6 +1,6 @@
 /**
- * The branch's sections whose routes land with F10 and F14 (SPEC §5a): conversion to dispositivo in person and
- * delegations entered at the counter.
+ * The branch page's sections for conversion to dispositivo in person and for delegations entered at the counter
+ * (SPEC §5a, F10 and F14).
  */
 
 import { documentBody, documentFields, emptyDocument, presentedByFields } from "../documents.ts";

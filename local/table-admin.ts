@@ -6,7 +6,7 @@ import {
   UpdateTableCommand,
   UpdateTimeToLiveCommand,
 } from "@aws-sdk/client-dynamodb";
-import { tableDefinition } from "../table.ts";
+import { tableDefinition } from "#shared/table";
 
 /**
  * Creates the service table from the shared definition on a DynamoDB endpoint (DynamoDB Local in the local

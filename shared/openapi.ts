@@ -1,9 +1,9 @@
 import { OpenAPIRegistry, OpenApiGeneratorV31 } from "@asteasolutions/zod-to-openapi";
 import type * as core from "zod/v4/core";
-import { type RouteDefinition, routes } from "../routes.ts";
-import { MAX_BODY_BYTES } from "./http.ts";
-import { IDEMPOTENCY_KEY } from "./idempotency-key.ts";
-import * as z from "./zod.ts";
+import { MAX_BODY_BYTES } from "./platform/http.ts";
+import { IDEMPOTENCY_KEY } from "./platform/idempotency-key.ts";
+import * as z from "./platform/zod.ts";
+import { type RouteDefinition, routes } from "./routes.ts";
 
 /** RFC 9457 problem details, as the chain's error renderer (http.ts) writes them. */
 const problemSchema = z
