@@ -25,6 +25,7 @@ import {
   giveDelegationSchema,
 } from "./delegations/delegation.schema.ts";
 import type { FunctionName } from "./functions.ts";
+import { type OperatorGroup, operatorGroups } from "./operator-groups.ts";
 import {
   phonePinIssuedSchema,
   phonePinRequestSchema,
@@ -51,9 +52,7 @@ import {
   profileSchema,
 } from "./sessions/session.schema.ts";
 
-/** Operator groups, as Cognito groups in AWS and as the `role` of local operator tokens. */
-export const operatorGroups = ["contact-center", "branch", "back-office", "auditor"] as const;
-export type OperatorGroup = (typeof operatorGroups)[number];
+export { type OperatorGroup, operatorGroups };
 
 /** Who may call a route. */
 export type Access =

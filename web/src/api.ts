@@ -1,10 +1,24 @@
 /** Calls to the service's API on the same origin (`/v1/...`), with RFC 9457 problems turned into `ApiError`. */
+import type { components, operations } from "./api-types.ts";
 
-export interface FieldError {
-  path: string;
-  message: string;
-}
+type JsonOf<Response> = Response extends { content: { "application/json": infer Body } } ? Body : never;
 
+/**
+ * The JSON body an operation of the service's OpenAPI document answers with (its operation id), by default
+ * that of its success status (200, 201 or 202): the web client's types are the document's, generated into
+ * api-types.ts, never typed by hand.
+ */
+export type Answer<
+  Operation extends keyof operations,
+  Status extends keyof operations[Operation]["responses"] = Extract<
+    keyof operations[Operation]["responses"],
+    200 | 201 | 202
+  >,
+> = JsonOf<operations[Operation]["responses"][Status]>;
+
+export type FieldError = NonNullable<components["schemas"]["Problem"]["errors"]>[number];
+
+/** A problem as the client sees it: the service's (RFC 9457), or one it makes up when the network fails. */
 export interface Problem {
   code: string;
   title: string;

@@ -1,31 +1,15 @@
 /** The signed-in citizen: their token (or a delegated session's), and calls that go back to login when it ends. */
-import { ApiError, type CallOptions, call } from "./api.ts";
+import { type Answer, ApiError, type CallOptions, call } from "./api.ts";
 import { h } from "./dom.ts";
 import { formatDateTime, maybe, t } from "./i18n.ts";
 import { leave, never } from "./navigation.ts";
 import { clearToken, readToken, tokenMeta } from "./session.ts";
 
-export interface Profile {
-  codiceFiscale: string;
-  surname: string;
-  givenName: string;
-  birthDate: string;
-  holderKind: "citizen" | "intermediary";
-  pinType: "ordinario" | "dispositivo";
-  pinExpiresAt: string;
-  residence: { countryCode: string; city: string };
-  contacts: { mobile?: string; email?: string; pec?: string };
-}
+export type Profile = Answer<"me">;
 
-export interface AuditEvent {
-  at: string;
-  type: string;
-  channel: string;
-  actor: string;
-  outcome: "success" | "failure" | "refused";
-  details: Record<string, string | number | boolean>;
-}
+export type AuditEvent = Answer<"myEvents">["items"][number];
 
+/** A page of a listing: its items and the cursor of the next page, if any. */
 export interface Page<T> {
   items: T[];
   nextCursor?: string;

@@ -1,13 +1,11 @@
 /** The operator's token (Cognito in AWS, the local issuer locally), its groups, and the console's navigation. */
+import { type OperatorGroup, operatorGroups } from "../../shared/operator-groups.ts";
 import { ApiError, type CallOptions, call } from "./api.ts";
 import { webConfig } from "./config.ts";
 import { h } from "./dom.ts";
 import { type MessageKey, t } from "./i18n.ts";
 import { leave, never } from "./navigation.ts";
 import { claims, clearToken, readToken } from "./session.ts";
-
-export const operatorGroups = ["contact-center", "branch", "back-office", "auditor"] as const;
-export type OperatorGroup = (typeof operatorGroups)[number];
 
 export const groupPages: Record<OperatorGroup, { href: string; title: MessageKey }> = {
   "contact-center": { href: "/operator/contact-center/", title: "operator.cc.title" },

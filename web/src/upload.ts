@@ -2,19 +2,12 @@
  * Uploads a file straight to S3 through a presigned POST (F10): the policy's fields first, the file last, as
  * S3 wants; progress reported as the browser sends it, shown in a Bootstrap Italia progress bar.
  */
+import type { Answer } from "./api.ts";
 import { h } from "./dom.ts";
 import { t } from "./i18n.ts";
 
-export interface PresignedUpload {
-  document: string;
-  url: string;
-  fields: Record<string, string>;
-  /** One policy per allowed type: S3 takes a file only with the Content-Type its policy names. */
-  fieldsByContentType?: Record<string, Record<string, string>>;
-  expiresAt: string;
-  maxBytes: number;
-  contentTypes: string[];
-}
+/** One presigned POST of a conversion request's answer. */
+export type PresignedUpload = NonNullable<Answer<"conversionRequests">["uploads"]>[number];
 
 export function uploadFile(
   upload: PresignedUpload,

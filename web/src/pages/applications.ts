@@ -2,21 +2,14 @@
  * F11 applications (route lands with F11): submit a benefit application and follow its state; with an
  * ordinario PIN it is accepted as suspended until the PIN is converted. Also in a delegated session (F14).
  */
-import { newIdempotencyKey } from "../api.ts";
-import { actingFor, citizenCall, type Page, requireCitizen } from "../citizen.ts";
+import { type Answer, newIdempotencyKey } from "../api.ts";
+import { actingFor, citizenCall, requireCitizen } from "../citizen.ts";
 import { add, h } from "../dom.ts";
 import { callout, form, select, submitButton } from "../forms.ts";
 import { formatDateTime, t } from "../i18n.ts";
 import { mountPage, rerender, section } from "../layout.ts";
 
-interface Application {
-  id: string;
-  protocolNumber: string;
-  benefit: string;
-  status: "accepted" | "suspended";
-  submittedAt: string;
-  acceptedAt?: string;
-}
+type Application = Answer<"applicationList">["items"][number];
 
 const benefits = ["naspi", "assegno-unico", "pensione-anticipata", "bonus-nido", "dis-coll"] as const;
 const state = { benefit: "naspi", note: "" };
@@ -27,7 +20,7 @@ let idempotency: { key: string; body: string } | undefined;
 
 async function load(): Promise<void> {
   try {
-    items = (await citizenCall<Page<Application>>("GET", "/v1/applications")).items;
+    items = (await citizenCall<Answer<"applicationList">>("GET", "/v1/applications")).items;
   } catch {
     loadFailed = true;
   }
@@ -79,7 +72,7 @@ mountPage({
             const serialised = JSON.stringify(body);
             if (idempotency?.body !== serialised)
               idempotency = { key: newIdempotencyKey(), body: serialised };
-            submitted = await citizenCall<Application>("POST", "/v1/applications", {
+            submitted = await citizenCall<Answer<"applications">>("POST", "/v1/applications", {
               body,
               idempotencyKey: idempotency.key,
             });

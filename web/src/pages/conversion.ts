@@ -3,7 +3,7 @@
  * pre-filled form, upload the signed form and the document straight to S3 through the presigned POSTs (with a
  * progress bar each), then submit; the request's state afterwards.
  */
-import { ApiError } from "../api.ts";
+import { type Answer, ApiError } from "../api.ts";
 import { citizenCall, citizenToken, requireCitizen } from "../citizen.ts";
 import { documentFields, emptyDocument } from "../documents.ts";
 import { add, h } from "../dom.ts";
@@ -13,16 +13,9 @@ import { mountPage, rerender, section } from "../layout.ts";
 import { openPdf } from "../pdf.ts";
 import { fileProblem, type PresignedUpload, progressBar, uploadFile } from "../upload.ts";
 
-interface ConversionRequest {
-  id: string;
-  status: "awaiting-documents" | "submitted" | "approved" | "rejected";
-  channel?: string;
-  createdAt?: string;
-  submittedAt?: string;
-  decidedAt?: string;
-  reason?: string;
-  uploads?: PresignedUpload[];
-}
+/** The request as each of its calls answers: reading it, opening it (with its uploads), or submitting it. */
+type ConversionRequest = Pick<Answer<"conversionRequest">, "id" | "status"> &
+  Partial<Answer<"conversionRequest"> & Answer<"conversionRequests">>;
 
 const STORE = "pin.conversion";
 const documents = emptyDocument();

@@ -2,6 +2,7 @@
  * F14 delegation of digital identity (route lands with F14): the delegation given (one trusted person) and
  * those received; revoke or renounce; act on the delegator's behalf in a 15-minute delegated session.
  */
+import type { Answer } from "../api.ts";
 import { citizenCall, requireCitizen } from "../citizen.ts";
 import { add, h } from "../dom.ts";
 import { callout, form, input, submitButton } from "../forms.ts";
@@ -9,21 +10,7 @@ import { formatDate, t } from "../i18n.ts";
 import { mountPage, rerender, section } from "../layout.ts";
 import { clearToken, saveToken } from "../session.ts";
 
-interface Party {
-  codiceFiscale: string;
-  surname?: string;
-  givenName?: string;
-}
-
-interface Delegation {
-  id: string;
-  kind: "ordinary" | "guardian" | "parent";
-  delegator: Party;
-  delegate: Party;
-  startsOn: string;
-  endsOn?: string;
-  status: string;
-}
+type Delegation = Answer<"delegationList">["given"][number];
 
 const state = { delegate: { codiceFiscale: "", surname: "", givenName: "" }, endsOn: "" };
 let lists: { given: Delegation[]; received: Delegation[] } | undefined;
@@ -32,13 +19,14 @@ let notice: string | undefined;
 
 async function load(): Promise<void> {
   try {
-    lists = await citizenCall<{ given: Delegation[]; received: Delegation[] }>("GET", "/v1/delegations");
+    lists = await citizenCall<Answer<"delegationList">>("GET", "/v1/delegations");
   } catch {
     loadFailed = true;
   }
 }
 
-const name = (p: Party) => [p.givenName, p.surname].filter(Boolean).join(" ") || p.codiceFiscale;
+const name = (p: Delegation["delegator"]) =>
+  [p.givenName, p.surname].filter(Boolean).join(" ") || p.codiceFiscale;
 
 async function end(delegation: Delegation, message: string): Promise<void> {
   await citizenCall("DELETE", `/v1/delegations/${encodeURIComponent(delegation.id)}`);
@@ -49,7 +37,7 @@ async function end(delegation: Delegation, message: string): Promise<void> {
 }
 
 async function actFor(delegation: Delegation): Promise<void> {
-  const session = await citizenCall<{ accessToken: string; expiresIn: number }>(
+  const session = await citizenCall<Answer<"delegationSessions">>(
     "POST",
     `/v1/delegations/${encodeURIComponent(delegation.id)}/sessions`,
   );

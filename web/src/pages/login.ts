@@ -3,7 +3,7 @@
  * the same page with the choice of a new 8-character PIN, with live feedback on the rules; the change token
  * stays in this page's memory only.
  */
-import { ApiError, call } from "../api.ts";
+import { type Answer, ApiError, call } from "../api.ts";
 import { add, h } from "../dom.ts";
 import { callout, form, input, markField, submitButton } from "../forms.ts";
 import { formatDate, t } from "../i18n.ts";
@@ -11,9 +11,7 @@ import { mountPage, rerender } from "../layout.ts";
 import { pinChooser } from "../pin-rules.ts";
 import { saveToken } from "../session.ts";
 
-type LoginResult =
-  | { outcome: "authenticated"; accessToken: string; expiresIn: number }
-  | { outcome: "pin-change-required"; reason: "first-access" | "expired"; changeToken: string };
+type LoginResult = Answer<"sessions">;
 
 const state = { codiceFiscale: "", pin: "", newPin: "", confirmPin: "" };
 let change: { reason: "first-access" | "expired"; changeToken: string } | undefined;
@@ -85,7 +83,7 @@ function changeForm(current: { reason: "first-access" | "expired"; changeToken: 
           return;
         }
         try {
-          const changed = await call<{ pinExpiresAt: string }>("POST", "/v1/pin-changes", {
+          const changed = await call<Answer<"pinChanges">>("POST", "/v1/pin-changes", {
             body: { changeToken: current.changeToken, newPin: chooser.value() },
           });
           change = undefined;

@@ -1,5 +1,6 @@
 /** Auditor (and back office): a codice fiscale's audit trail (F16), a page at a time; the read is itself audited. */
-import { type AuditEvent, eventsTable, type Page } from "../citizen.ts";
+import type { Answer } from "../api.ts";
+import { eventsTable } from "../citizen.ts";
 import { add, h } from "../dom.ts";
 import { callout, form, input, submitButton } from "../forms.ts";
 import { t } from "../i18n.ts";
@@ -11,10 +12,12 @@ const PAGE_SIZE = 10;
 const { token, allowed: isAuditor } = operatorFor("auditor");
 const allowed = isAuditor || operatorGroupsOf(token).includes("back-office");
 const state = { codiceFiscale: "", from: "", to: "" };
-let shown: { codiceFiscale: string; page: Page<AuditEvent>; cursors: Array<string | undefined> } | undefined;
+let shown:
+  | { codiceFiscale: string; page: Answer<"citizenEvents">; cursors: Array<string | undefined> }
+  | undefined;
 
 async function load(codiceFiscale: string, cursors: Array<string | undefined>): Promise<void> {
-  const page = await operatorCall<Page<AuditEvent>>(
+  const page = await operatorCall<Answer<"citizenEvents">>(
     "GET",
     `/v1/operator/citizens/${encodeURIComponent(codiceFiscale)}/events`,
     {

@@ -2,7 +2,7 @@
  * Back office (routes land with F10): the queue of submitted conversion requests with their documents to
  * preview, approval or rejection with a reason, and the recording of a faxed request with its scan.
  */
-import type { Page } from "../citizen.ts";
+import type { Answer } from "../api.ts";
 import { documentFields, emptyDocument } from "../documents.ts";
 import { add, h } from "../dom.ts";
 import { callout, form, input, markField, submitButton } from "../forms.ts";
@@ -11,13 +11,7 @@ import { mountPage, rerender, section } from "../layout.ts";
 import { operatorBar, operatorCall, operatorFor } from "../operator.ts";
 import { fileProblem, type PresignedUpload, progressBar, uploadFile } from "../upload.ts";
 
-interface QueueItem {
-  id: string;
-  holder: { codiceFiscale: string; surname: string; givenName: string; birthDate: string };
-  channel: string;
-  submittedAt: string;
-  documents: Array<{ document: string; contentType: string; bytes: number; url: string }>;
-}
+type QueueItem = Answer<"conversionQueue">["items"][number];
 
 const { token, allowed } = operatorFor("back-office");
 let queue: QueueItem[] | undefined;
@@ -30,7 +24,7 @@ let faxUpload: PresignedUpload | undefined;
 async function load(): Promise<void> {
   try {
     queue = (
-      await operatorCall<Page<QueueItem>>("GET", "/v1/operator/conversion-requests", {
+      await operatorCall<Answer<"conversionQueue">>("GET", "/v1/operator/conversion-requests", {
         query: { status: "submitted" },
       })
     ).items;
@@ -98,7 +92,7 @@ function queueItem(item: QueueItem): HTMLElement {
       t("operator.bo.itemMeta", {
         birth: formatDate(item.holder.birthDate),
         channel: t(`conversion.channel.${item.channel as "online"}`),
-        at: formatDateTime(item.submittedAt),
+        at: formatDateTime(item.submittedAt ?? item.createdAt),
       }),
     ),
     h("ul", { class: "list-unstyled" }, item.documents.map(preview)),
@@ -171,7 +165,7 @@ function faxSection(): HTMLElement {
     "operator.bo.fax",
     form(
       async () => {
-        const created = await operatorCall<{ id: string; uploads: PresignedUpload[] }>(
+        const created = await operatorCall<Answer<"faxConversions">>(
           "POST",
           "/v1/operator/conversion-requests",
           {

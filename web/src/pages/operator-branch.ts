@@ -3,6 +3,7 @@
  * PDF, opened in a new tab to print; conversion in person (F10) and delegations (F14) once their routes exist.
  */
 
+import type { Answer } from "../api.ts";
 import { documentBody, documentFields, emptyDocument, presentedByFields } from "../documents.ts";
 import { add, h } from "../dom.ts";
 import { callout, checkbox, input, namedForm, radios, submitButton } from "../forms.ts";
@@ -20,12 +21,7 @@ import {
 } from "../person.ts";
 import { branchConversionSection, branchDelegationSection } from "./operator-branch-conversion-delegation.ts";
 
-interface Issued {
-  credentialId: string;
-  pinType: "dispositivo";
-  holderKind: "citizen" | "intermediary";
-  envelope: { contentType: "application/pdf"; base64: string };
-}
+type Issued = Answer<"branchIssuances">;
 
 const { token, allowed } = operatorFor("branch");
 let person = emptyPerson();

@@ -2,7 +2,7 @@
  * Contact center: a PIN request by phone (F8) whose part A is shown once, to be read out; adding a contact
  * (F7); checking a caller's phone PIN (F12).
  */
-import { newIdempotencyKey } from "../api.ts";
+import { type Answer, newIdempotencyKey } from "../api.ts";
 import { add, h } from "../dom.ts";
 import { callout, input, namedForm, select, submitButton } from "../forms.ts";
 import { countryName, t } from "../i18n.ts";
@@ -18,12 +18,7 @@ import {
   residenceFields,
 } from "../person.ts";
 
-interface Accepted {
-  requestId: string;
-  partA?: string;
-  partASentTo: { channel: "sms" | "email" | "pec"; masked: string };
-  letter: { sentTo: { countryCode: string; city: string } };
-}
+type Accepted = Answer<"operatorPinRequests">;
 
 const { token, allowed } = operatorFor("contact-center");
 let person = emptyPerson();
@@ -154,16 +149,12 @@ function contactSection(): HTMLElement {
     namedForm(
       "contact-form",
       async () => {
-        const result = await operatorCall<{ contacts: Record<string, string> }>(
-          "POST",
-          "/v1/operator/contacts",
-          {
-            body: {
-              codiceFiscale: contactState.codiceFiscale.trim(),
-              contact: { kind: contactState.contact.kind, value: contactState.contact.value.trim() },
-            },
+        const result = await operatorCall<Answer<"operatorContacts">>("POST", "/v1/operator/contacts", {
+          body: {
+            codiceFiscale: contactState.codiceFiscale.trim(),
+            contact: { kind: contactState.contact.kind, value: contactState.contact.value.trim() },
           },
-        );
+        });
         contactsAfter = result.contacts;
         contactState.contact.value = "";
         await rerender();
@@ -207,7 +198,7 @@ function verifySection(): HTMLElement {
     namedForm(
       "verify-form",
       async () => {
-        const result = await operatorCall<{ valid: boolean }>(
+        const result = await operatorCall<Answer<"phonePinVerifications">>(
           "POST",
           "/v1/operator/phone-pin-verifications",
           {

@@ -2,19 +2,14 @@
  * The operator console's sign-in: Cognito's hosted sign-in (OAuth code flow with PKCE) in AWS; locally the
  * local issuer, choosing a group and an operator id. `config.json` says which.
  */
+import { type OperatorGroup, operatorGroups } from "../../../shared/operator-groups.ts";
 import { call } from "../api.ts";
 import { webConfig } from "../config.ts";
 import { add, h } from "../dom.ts";
 import { callout, form, input, select, submitButton } from "../forms.ts";
 import { t } from "../i18n.ts";
 import { mountPage } from "../layout.ts";
-import {
-  groupPages,
-  type OperatorGroup,
-  operatorBar,
-  operatorGroups,
-  operatorGroupsOf,
-} from "../operator.ts";
+import { groupPages, operatorBar, operatorGroupsOf } from "../operator.ts";
 import { cognitoClient, completeSignIn, startSignIn } from "../pkce.ts";
 import { readToken, saveToken } from "../session.ts";
 

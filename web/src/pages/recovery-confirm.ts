@@ -2,18 +2,14 @@
  * F5: the page the recovery e-mail links to (`/recovery/confirm?token=…`). Nothing happens on opening it (mail
  * scanners open links too); the holder confirms, and the token is posted to the API.
  */
-import { call } from "../api.ts";
+import { type Answer, call } from "../api.ts";
 import { add, h } from "../dom.ts";
 import { callout, form, submitButton } from "../forms.ts";
 import { formatDateTime, t } from "../i18n.ts";
 import { mountPage, rerender } from "../layout.ts";
 import { linkToken } from "../link-token.ts";
 
-interface Recovered {
-  partASentTo: { channel: "sms" | "email" | "pec"; masked: string };
-  partBSentTo: { channel: "sms" | "email" | "pec"; masked: string };
-  validUntil: string;
-}
+type Recovered = Answer<"recoveryConfirmations">;
 
 const token = linkToken();
 let result: Recovered | undefined;

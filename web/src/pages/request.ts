@@ -3,7 +3,7 @@
  * summary with "Conferma e invia" → receipt. Every step has a way back; the summary links to each step; a
  * server error takes the person to the step of the first field it names.
  */
-import { ApiError, call, newIdempotencyKey } from "../api.ts";
+import { type Answer, ApiError, call, newIdempotencyKey } from "../api.ts";
 import { add, type Child, h } from "../dom.ts";
 import { busy, callout, checkbox, markField, showProblem } from "../forms.ts";
 import { countryName, formatDate, type MessageKey, t } from "../i18n.ts";
@@ -18,15 +18,7 @@ import {
   residenceFields,
 } from "../person.ts";
 
-interface Accepted {
-  requestId: string;
-  partASentTo: { channel: "sms" | "email" | "pec"; masked: string };
-  letter: {
-    expectedWithinDays: number;
-    sentTo: { countryCode: string; city: string };
-    addressOnRecordDiffers?: boolean;
-  };
-}
+type Accepted = Answer<"pinRequests">;
 
 const steps: MessageKey[] = [
   "request.step.personal",
