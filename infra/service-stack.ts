@@ -1,36 +1,19 @@
-import {
-  ArnFormat,
-  Aspects,
-  CfnOutput,
-  Duration,
-  type IAspect,
-  RemovalPolicy,
-  Stack,
-  type StackProps,
-  TimeZone,
-} from "aws-cdk-lib";
+import { CfnOutput, Duration, Stack, type StackProps } from "aws-cdk-lib";
 import { AccessLogFormat } from "aws-cdk-lib/aws-apigateway";
 import * as apigw from "aws-cdk-lib/aws-apigatewayv2";
 import { HttpJwtAuthorizer } from "aws-cdk-lib/aws-apigatewayv2-authorizers";
 import { HttpLambdaIntegration } from "aws-cdk-lib/aws-apigatewayv2-integrations";
-import * as cloudwatch from "aws-cdk-lib/aws-cloudwatch";
-import * as cloudwatchActions from "aws-cdk-lib/aws-cloudwatch-actions";
-import * as cognito from "aws-cdk-lib/aws-cognito";
+import type * as cognito from "aws-cdk-lib/aws-cognito";
 import type * as dynamodb from "aws-cdk-lib/aws-dynamodb";
-import * as iam from "aws-cdk-lib/aws-iam";
-import * as kms from "aws-cdk-lib/aws-kms";
 import * as lambda from "aws-cdk-lib/aws-lambda";
 import { SqsDlq } from "aws-cdk-lib/aws-lambda-event-sources";
 import * as logs from "aws-cdk-lib/aws-logs";
 import * as s3 from "aws-cdk-lib/aws-s3";
 import * as s3n from "aws-cdk-lib/aws-s3-notifications";
-import * as scheduler from "aws-cdk-lib/aws-scheduler";
-import { LambdaInvoke } from "aws-cdk-lib/aws-scheduler-targets";
 import * as ses from "aws-cdk-lib/aws-ses";
-import * as sns from "aws-cdk-lib/aws-sns";
-import * as subscriptions from "aws-cdk-lib/aws-sns-subscriptions";
+import type * as sns from "aws-cdk-lib/aws-sns";
 import * as sqs from "aws-cdk-lib/aws-sqs";
-import type { Construct, IConstruct } from "constructs";
+import type { Construct } from "constructs";
 import {
   type FunctionDefinition,
   type FunctionName,
@@ -39,22 +22,25 @@ import {
   streamConsumers,
   uploadTriggers,
 } from "#shared/functions";
-import { cronExpression, jobDefinitions, scheduleTimeZone } from "#shared/jobs";
+import { jobDefinitions } from "#shared/jobs";
 import { buildOpenApiDocument, OPENAPI_DOCUMENT_FILE } from "#shared/openapi";
 import { corsPolicy } from "#shared/platform/cors";
 import {
   type Access,
   fallbackFunction,
   openApiFunction,
-  operatorGroups,
   type RouteDefinition,
   routeKeysOf,
   routes,
 } from "#shared/routes";
+import { constructId } from "./constructs/construct-id.ts";
+import { JobSchedule } from "./constructs/job-schedule.ts";
+import { Monitoring } from "./constructs/monitoring.ts";
+import { Operators } from "./constructs/operators.ts";
 import { PinFunction } from "./constructs/pin-function.ts";
 import { webOriginParameterName } from "./constructs/web-origin.ts";
 import type { DataResources } from "./data-stack.ts";
-import { acknowledge, nameInPolicy } from "./nag.ts";
+import { acknowledge } from "./nag.ts";
 
 export interface ServiceStackProps extends StackProps {
   readonly data: DataResources;
@@ -106,11 +92,13 @@ export class ServiceStack extends Stack {
   /** Where every alarm of the stack notifies (SNS, encrypted); `alarmEmail` subscribes an address. */
   readonly alarmTopic: sns.Topic;
   private readonly data: DataResources;
+  private readonly monitoring: Monitoring;
 
   constructor(scope: Construct, id: string, props: ServiceStackProps) {
     super(scope, id, props);
     this.data = props.data;
-    this.alarmTopic = this.alarmNotifications(props.alarmEmail);
+    this.monitoring = new Monitoring(this, "Alarms", { alarmEmail: props.alarmEmail });
+    this.alarmTopic = this.monitoring.alarmTopic;
 
     const configurationSet = new ses.ConfigurationSet(this, "Email", {
       // Part A and recovery links travel by e-mail: never in clear between mail servers.
@@ -123,57 +111,11 @@ export class ServiceStack extends Stack {
       configurationSet,
     });
 
-    this.userPool = new cognito.UserPool(this, "Operators", {
-      selfSignUpEnabled: false,
-      signInAliases: { email: true },
-      signInCaseSensitive: false,
-      passwordPolicy: {
-        minLength: 14,
-        requireLowercase: true,
-        requireUppercase: true,
-        requireDigits: true,
-        requireSymbols: true,
-        tempPasswordValidity: Duration.days(3),
-      },
-      mfa: cognito.Mfa.REQUIRED,
-      mfaSecondFactor: { otp: true, sms: false },
-      featurePlan: cognito.FeaturePlan.PLUS,
-      standardThreatProtectionMode: cognito.StandardThreatProtectionMode.FULL_FUNCTION,
-      accountRecovery: cognito.AccountRecovery.EMAIL_ONLY,
-      deletionProtection: true,
-      // Operator accounts are state: keep them if the stack goes.
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
-    for (const group of operatorGroups) {
-      // Named: handlers authorise on the `cognito:groups` claim.
-      this.userPool.addGroup(`${constructId(group)}Group`, { groupName: group });
-    }
-    // Cognito's managed sign-in at a prefix domain of its own (one per account, region and stage).
-    this.userPoolDomain = this.userPool.addDomain("SignIn", {
-      cognitoDomain: { domainPrefix: `pin-${props.stage}-${this.account}` },
-      managedLoginVersion: cognito.ManagedLoginVersion.CLASSIC_HOSTED_UI,
-    });
-    // Without a fixed origin, a stand-in until the edge stack writes the distribution's (web-origin.ts).
-    const consoleUrl = `${props.webOrigin ?? "https://localhost"}/operator/`;
-    // The console is a public client (a page holds no secret): the authorization code flow with PKCE, back to
-    // the console's own page, and nothing else.
-    this.userPoolClient = this.userPool.addClient("OperatorConsole", {
-      authFlows: { userSrp: true },
-      generateSecret: false,
-      oAuth: {
-        flows: { authorizationCodeGrant: true },
-        scopes: [cognito.OAuthScope.OPENID, cognito.OAuthScope.EMAIL, cognito.OAuthScope.PROFILE],
-        callbackUrls: [consoleUrl],
-        logoutUrls: [consoleUrl],
-      },
-      supportedIdentityProviders: [cognito.UserPoolClientIdentityProvider.COGNITO],
-      preventUserExistenceErrors: true,
-      enableTokenRevocation: true,
-      accessTokenValidity: Duration.minutes(15),
-      idTokenValidity: Duration.minutes(15),
-      refreshTokenValidity: Duration.hours(10),
-    });
-    const operatorIssuer = `https://cognito-idp.${this.region}.${this.urlSuffix}/${this.userPool.userPoolId}`;
+    const operators = new Operators(this, "Operators", { stage: props.stage, webOrigin: props.webOrigin });
+    this.userPool = operators.userPool;
+    this.userPoolClient = operators.userPoolClient;
+    this.userPoolDomain = operators.userPoolDomain;
+    const operatorIssuer = operators.issuer;
     const identityIssuer = props.identityIssuer.replace(/\/+$/, "");
 
     const routeTable = props.routes ?? routes;
@@ -221,7 +163,7 @@ export class ServiceStack extends Stack {
           fn.setEnvironment("IDENTITY_AUDIENCE", props.identityAudience);
           fn.setEnvironment("IDENTITY_JWKS_URL", `${identityIssuer}/.well-known/jwks.json`);
         }
-        this.functionAlarms(name, fn);
+        this.monitoring.watchFunction(name, fn.function);
         return [name, fn];
       }),
     ) as Record<FunctionName, PinFunction>;
@@ -232,30 +174,14 @@ export class ServiceStack extends Stack {
     });
 
     for (const job of jobDefinitions) {
-      const target = this.functions[job.functionName];
-      const failures = this.failureQueues[job.functionName];
-      if (!failures)
+      const deadLetterQueue = this.failureQueues[job.functionName];
+      if (!deadLetterQueue)
         throw new Error(`Job ${job.name} runs ${job.functionName}, which is not defined as async`);
-      const role = new iam.Role(this, `${constructId(job.name)}ScheduleRole`, {
-        assumedBy: new iam.ServicePrincipal("scheduler.amazonaws.com", {
-          conditions: { StringEquals: { "aws:SourceAccount": this.account } },
-        }),
+      new JobSchedule(this, `${constructId(job.name)}Schedule`, {
+        job,
+        target: this.functions[job.functionName].function,
+        deadLetterQueue,
       });
-      new scheduler.Schedule(this, `${constructId(job.name)}Schedule`, {
-        description: job.description,
-        schedule: scheduler.ScheduleExpression.expression(cronExpression(job), TimeZone.of(scheduleTimeZone)),
-        target: new LambdaInvoke(target.function, {
-          role,
-          deadLetterQueue: failures,
-          retryAttempts: 3,
-          maxEventAge: Duration.hours(1),
-        }),
-      });
-      acknowledge(
-        role,
-        "grantInvoke covers the job's function and its qualified ARNs (function:*), i.e. its versions and aliases; no other function.",
-        `AwsSolutions-IAM5[Resource::${nameInPolicy(role, target.function, target.function.functionArn)}:*]`,
-      );
     }
 
     // The record import runs for each file the institution drops under registry/incoming/ (SPEC §3), the
@@ -357,7 +283,7 @@ export class ServiceStack extends Stack {
         acknowledge(added, handlerAuthorisation[access.kind], "AwsSolutions-APIG4");
       }
     }
-    this.apiAlarms(api, accessLogs);
+    this.monitoring.watchApi(api, accessLogs);
     const defaultRoute = api.node.tryFindChild("DefaultRoute");
     if (defaultRoute) {
       acknowledge(
@@ -442,121 +368,6 @@ export class ServiceStack extends Stack {
     }
   }
 
-  /**
-   * The alarm topic, encrypted under a key of its own that CloudWatch may use for this account's alarms only,
-   * TLS only, and published to by those alarms alone. Every alarm of this stack, whoever creates it, notifies it
-   * (an aspect adds the action at synthesis).
-   */
-  private alarmNotifications(email: string | undefined): sns.Topic {
-    const alarms = this.formatArn({
-      service: "cloudwatch",
-      resource: "alarm",
-      resourceName: "*",
-      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-    });
-    const fromAlarms = {
-      StringEquals: { "aws:SourceAccount": this.account },
-      ArnLike: { "aws:SourceArn": alarms },
-    };
-    const key = new kms.Key(this, "AlarmsKey", {
-      description: "PIN service: alarm notifications (SNS)",
-      enableKeyRotation: true,
-      // Notifications are transient: nothing is kept under this key once the topic is gone.
-      removalPolicy: RemovalPolicy.DESTROY,
-      pendingWindow: Duration.days(7),
-    });
-    key.addToResourcePolicy(
-      new iam.PolicyStatement({
-        sid: "CloudWatchAlarmsOfThisAccount",
-        principals: [new iam.ServicePrincipal("cloudwatch.amazonaws.com")],
-        actions: ["kms:Decrypt", "kms:GenerateDataKey*"],
-        resources: ["*"],
-        conditions: fromAlarms,
-      }),
-    );
-    const topic = new sns.Topic(this, "Alarms", {
-      displayName: "PIN service alarms",
-      masterKey: key,
-      enforceSSL: true,
-    });
-    topic.addToResourcePolicy(
-      new iam.PolicyStatement({
-        sid: "CloudWatchAlarmsOfThisAccount",
-        principals: [new iam.ServicePrincipal("cloudwatch.amazonaws.com")],
-        actions: ["sns:Publish"],
-        resources: [topic.topicArn],
-        conditions: fromAlarms,
-      }),
-    );
-    if (email) topic.addSubscription(new subscriptions.EmailSubscription(email));
-    Aspects.of(this).add(new NotifyOnAlarm(new cloudwatchActions.SnsAction(topic)));
-    return topic;
-  }
-
-  /** A function that fails (an error the handler did not turn into an answer, a timeout) or is throttled. */
-  private functionAlarms(name: FunctionName, fn: PinFunction): void {
-    const period = Duration.minutes(5);
-    const alarm = (id: string, metric: cloudwatch.Metric, what: string) =>
-      metric.createAlarm(this, `${constructId(name)}${id}Alarm`, {
-        alarmDescription: `${name}: ${what}`,
-        threshold: 1,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        evaluationPeriods: 1,
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      });
-    alarm(
-      "Errors",
-      fn.function.metricErrors({ period, statistic: cloudwatch.Stats.SUM }),
-      "invocations failed (an unhandled error or a timeout)",
-    );
-    alarm(
-      "Throttles",
-      fn.function.metricThrottles({ period, statistic: cloudwatch.Stats.SUM }),
-      "invocations were throttled (account or reserved concurrency exhausted)",
-    );
-  }
-
-  /**
-   * The API's own health: the share of 5xx answers (AWS/ApiGateway `5xx` over `Count`, both published by HTTP
-   * APIs), and requests refused with 429. HTTP APIs publish no throttling metric (throttled requests only count
-   * among the 4xx), so 429s are counted from the access logs: the stage's rate limit and the handlers' own
-   * per-destination limits alike.
-   */
-  private apiAlarms(api: apigw.HttpApi, accessLogs: logs.ILogGroup): void {
-    const period = Duration.minutes(5);
-    new cloudwatch.MathExpression({
-      expression: "IF(requests >= 20, 100 * errors / requests, 0)",
-      usingMetrics: {
-        errors: api.metricServerError({ period, statistic: cloudwatch.Stats.SUM }),
-        requests: api.metricCount({ period, statistic: cloudwatch.Stats.SUM }),
-      },
-      label: "5xx answers (% of requests)",
-      period,
-    }).createAlarm(this, "Api5xxAlarm", {
-      alarmDescription: "API: 5% or more of the requests answered 5xx (2 of the last 3 five-minute periods)",
-      threshold: 5,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      evaluationPeriods: 3,
-      datapointsToAlarm: 2,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
-    const throttled = new logs.MetricFilter(this, "ApiThrottledFilter", {
-      logGroup: accessLogs,
-      filterPattern: logs.FilterPattern.stringValue("$.status", "=", "429"),
-      metricNamespace: `PinService/${this.stackName}`,
-      metricName: "ApiThrottledRequests",
-      metricValue: "1",
-      defaultValue: 0,
-    });
-    throttled.metric({ period, statistic: cloudwatch.Stats.SUM }).createAlarm(this, "ApiThrottlingAlarm", {
-      alarmDescription: "API: 10 or more requests answered 429 (rate limited) in five minutes",
-      threshold: 10,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      evaluationPeriods: 1,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
-  }
-
   /** Encrypted, TLS-only dead-letter queue for a function's failed asynchronous invocations, with an alarm. */
   private failureQueue(name: FunctionName, failure = "an asynchronous invocation failed"): sqs.Queue {
     const queue = new sqs.Queue(this, `${constructId(name)}Failures`, {
@@ -564,29 +375,9 @@ export class ServiceStack extends Stack {
       enforceSSL: true,
       retentionPeriod: Duration.days(14),
     });
-    queue
-      .metricApproximateNumberOfMessagesVisible({
-        period: Duration.minutes(5),
-        statistic: cloudwatch.Stats.MAXIMUM,
-      })
-      .createAlarm(this, `${constructId(name)}FailuresAlarm`, {
-        alarmDescription: `${name}: ${failure} and is waiting in its dead-letter queue`,
-        threshold: 0,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-        evaluationPeriods: 1,
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      });
+    this.monitoring.watchDeadLetters(name, queue, failure);
     this.failureQueues[name] = queue;
     return queue;
-  }
-}
-
-/** Makes every alarm it visits notify `action` (the alarm topic). */
-class NotifyOnAlarm implements IAspect {
-  constructor(private readonly action: cloudwatch.IAlarmAction) {}
-
-  visit(node: IConstruct): void {
-    if (node instanceof cloudwatch.Alarm) node.addAlarmAction(this.action);
   }
 }
 
@@ -601,9 +392,4 @@ function accessKindsByFunction(
     kinds.set(route.functionName, set);
   }
   return kinds;
-}
-
-/** `pinRequests` → `PinRequests`, `letter-batch` → `LetterBatch`. */
-function constructId(name: string): string {
-  return name.replace(/(^|-)([a-z])/g, (_match, _dash: string, letter: string) => letter.toUpperCase());
 }

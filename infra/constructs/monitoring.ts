@@ -1,0 +1,169 @@
+import { ArnFormat, Aspects, Duration, type IAspect, RemovalPolicy, Stack } from "aws-cdk-lib";
+import type * as apigw from "aws-cdk-lib/aws-apigatewayv2";
+import * as cloudwatch from "aws-cdk-lib/aws-cloudwatch";
+import * as cloudwatchActions from "aws-cdk-lib/aws-cloudwatch-actions";
+import * as iam from "aws-cdk-lib/aws-iam";
+import * as kms from "aws-cdk-lib/aws-kms";
+import type * as lambda from "aws-cdk-lib/aws-lambda";
+import * as logs from "aws-cdk-lib/aws-logs";
+import * as sns from "aws-cdk-lib/aws-sns";
+import * as subscriptions from "aws-cdk-lib/aws-sns-subscriptions";
+import type * as sqs from "aws-cdk-lib/aws-sqs";
+import { Construct, type IConstruct } from "constructs";
+import { constructId } from "./construct-id.ts";
+
+export interface MonitoringProps {
+  /** Address e-mailed by the alarm topic (its owner confirms the subscription). @default - no subscription */
+  readonly alarmEmail?: string;
+}
+
+/**
+ * The stack's alarms and where they notify: an SNS topic encrypted under a key of its own that CloudWatch may
+ * use for this account's alarms only, TLS only, published to by those alarms alone. Every alarm of the stack,
+ * whoever creates it, notifies the topic (an aspect adds the action at synthesis).
+ *
+ * The topic is this construct's default child, and the key keeps its logical id: both kept what they were when
+ * the stack created them itself, so moving them here replaced neither (nor the topic's subscriptions).
+ */
+export class Monitoring extends Construct {
+  readonly alarmTopic: sns.Topic;
+
+  constructor(scope: Construct, id: string, props: MonitoringProps = {}) {
+    super(scope, id);
+    const stack = Stack.of(this);
+    const alarms = stack.formatArn({
+      service: "cloudwatch",
+      resource: "alarm",
+      resourceName: "*",
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
+    const fromAlarms = {
+      StringEquals: { "aws:SourceAccount": stack.account },
+      ArnLike: { "aws:SourceArn": alarms },
+    };
+    const key = new kms.Key(this, "Key", {
+      description: "PIN service: alarm notifications (SNS)",
+      enableKeyRotation: true,
+      // Notifications are transient: nothing is kept under this key once the topic is gone.
+      removalPolicy: RemovalPolicy.DESTROY,
+      pendingWindow: Duration.days(7),
+    });
+    // The id the key had as the stack's `AlarmsKey`, before this construct.
+    (key.node.defaultChild as kms.CfnKey).overrideLogicalId("AlarmsKey8B9C40AB");
+    key.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: "CloudWatchAlarmsOfThisAccount",
+        principals: [new iam.ServicePrincipal("cloudwatch.amazonaws.com")],
+        actions: ["kms:Decrypt", "kms:GenerateDataKey*"],
+        resources: ["*"],
+        conditions: fromAlarms,
+      }),
+    );
+    this.alarmTopic = new sns.Topic(this, "Default", {
+      displayName: "PIN service alarms",
+      masterKey: key,
+      enforceSSL: true,
+    });
+    this.alarmTopic.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: "CloudWatchAlarmsOfThisAccount",
+        principals: [new iam.ServicePrincipal("cloudwatch.amazonaws.com")],
+        actions: ["sns:Publish"],
+        resources: [this.alarmTopic.topicArn],
+        conditions: fromAlarms,
+      }),
+    );
+    if (props.alarmEmail)
+      this.alarmTopic.addSubscription(new subscriptions.EmailSubscription(props.alarmEmail));
+    Aspects.of(stack).add(new NotifyOnAlarm(new cloudwatchActions.SnsAction(this.alarmTopic)));
+  }
+
+  /** A function that fails (an error the handler did not turn into an answer, a timeout) or is throttled. */
+  watchFunction(name: string, fn: lambda.IFunction): void {
+    const period = Duration.minutes(5);
+    const alarm = (id: string, metric: cloudwatch.Metric, what: string) =>
+      metric.createAlarm(this, `${constructId(name)}${id}Alarm`, {
+        alarmDescription: `${name}: ${what}`,
+        threshold: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      });
+    alarm(
+      "Errors",
+      fn.metricErrors({ period, statistic: cloudwatch.Stats.SUM }),
+      "invocations failed (an unhandled error or a timeout)",
+    );
+    alarm(
+      "Throttles",
+      fn.metricThrottles({ period, statistic: cloudwatch.Stats.SUM }),
+      "invocations were throttled (account or reserved concurrency exhausted)",
+    );
+  }
+
+  /** A dead-letter queue holding anything: `failure` says what put it there. */
+  watchDeadLetters(name: string, queue: sqs.IQueue, failure: string): void {
+    queue
+      .metricApproximateNumberOfMessagesVisible({
+        period: Duration.minutes(5),
+        statistic: cloudwatch.Stats.MAXIMUM,
+      })
+      .createAlarm(this, `${constructId(name)}FailuresAlarm`, {
+        alarmDescription: `${name}: ${failure} and is waiting in its dead-letter queue`,
+        threshold: 0,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      });
+  }
+
+  /**
+   * The API's own health: the share of 5xx answers (AWS/ApiGateway `5xx` over `Count`, both published by HTTP
+   * APIs), and requests refused with 429. HTTP APIs publish no throttling metric (throttled requests only count
+   * among the 4xx), so 429s are counted from the access logs: the stage's rate limit and the handlers' own
+   * per-destination limits alike.
+   */
+  watchApi(api: apigw.HttpApi, accessLogs: logs.ILogGroup): void {
+    const period = Duration.minutes(5);
+    new cloudwatch.MathExpression({
+      expression: "IF(requests >= 20, 100 * errors / requests, 0)",
+      usingMetrics: {
+        errors: api.metricServerError({ period, statistic: cloudwatch.Stats.SUM }),
+        requests: api.metricCount({ period, statistic: cloudwatch.Stats.SUM }),
+      },
+      label: "5xx answers (% of requests)",
+      period,
+    }).createAlarm(this, "Api5xxAlarm", {
+      alarmDescription: "API: 5% or more of the requests answered 5xx (2 of the last 3 five-minute periods)",
+      threshold: 5,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 3,
+      datapointsToAlarm: 2,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    const throttled = new logs.MetricFilter(this, "ApiThrottledFilter", {
+      logGroup: accessLogs,
+      filterPattern: logs.FilterPattern.stringValue("$.status", "=", "429"),
+      metricNamespace: `PinService/${Stack.of(this).stackName}`,
+      metricName: "ApiThrottledRequests",
+      metricValue: "1",
+      defaultValue: 0,
+    });
+    throttled.metric({ period, statistic: cloudwatch.Stats.SUM }).createAlarm(this, "ApiThrottlingAlarm", {
+      alarmDescription: "API: 10 or more requests answered 429 (rate limited) in five minutes",
+      threshold: 10,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+  }
+}
+
+/** Makes every alarm it visits notify `action` (the alarm topic). */
+class NotifyOnAlarm implements IAspect {
+  constructor(private readonly action: cloudwatch.IAlarmAction) {}
+
+  visit(node: IConstruct): void {
+    if (node instanceof cloudwatch.Alarm) node.addAlarmAction(this.action);
+  }
+}
