@@ -85,13 +85,25 @@ export interface EdgeStackProps extends StackProps {
    * for the functions and into the uploads bucket's CORS rule and the console client's sign-in URLs
    */
   readonly webOrigin?: string;
-  /** The SSM parameter the functions read the origin from, in the API's region (needed without `webOrigin`). */
+  /**
+   * The SSM parameter the functions read the origin from, in the API's region (needed without `webOrigin`).
+   * @default - none: only valid with `webOrigin`
+   */
   readonly webOriginParameter?: string;
-  /** The operator console's Cognito client, whose sign-in URLs name the origin (set here without `webOrigin`). */
+  /**
+   * The operator console's Cognito client, whose sign-in URLs name the origin (set here without `webOrigin`).
+   * @default - no client's URLs are updated
+   */
   readonly consoleClient?: cognito.UserPoolClient;
-  /** Where the web client uploads documents to (F10): its origin joins the pages' CSP. */
+  /**
+   * Where the web client uploads documents to (F10): its origin joins the pages' CSP.
+   * @default - no upload origin in the CSP, and no CORS rule written to a bucket
+   */
   readonly uploadsBucket?: s3.IBucket;
-  /** How operators sign in to the console (Cognito's hosted sign-in, code flow with PKCE). */
+  /**
+   * How operators sign in to the console (Cognito's hosted sign-in, code flow with PKCE).
+   * @default - empty domain and client id in `config.json`
+   */
   readonly operatorSignIn?: { domain: string; clientId: string };
 }
 

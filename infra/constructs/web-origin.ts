@@ -92,8 +92,11 @@ export interface WebOriginWiringProps {
   readonly origin: string;
   /** Region of the data and service stacks. */
   readonly region: string;
+  /** The SSM parameter the origin is written to, for the functions. */
   readonly parameterName: string;
+  /** The bucket browsers upload to: its CORS rule allows the origin. @default - no CORS rule written */
   readonly uploadsBucket?: s3.IBucket;
+  /** The console's client: its sign-in URLs name the origin. @default - no client updated */
   readonly consoleClient?: cognito.UserPoolClient;
 }
 
