@@ -11,8 +11,10 @@ export const handler = middy<S3Event, void>()
   .handler(async (event) => {
     for (const record of event.Records) {
       const key = decodeURIComponent(record.s3.object.key.replace(/\+/g, " "));
-      const [, requestId, document] = /^conversions\/([^/]+)\/([^/]+)$/.exec(key) ?? [];
-      if (!key.startsWith(uploadsPrefixes.conversions) || !requestId || !document) continue;
+      if (!key.startsWith(uploadsPrefixes.conversions)) continue;
+      // `conversions/<requestId>/<document>`, nothing deeper.
+      const [requestId, document, ...deeper] = key.slice(uploadsPrefixes.conversions.length).split("/");
+      if (!requestId || !document || deeper.length > 0) continue;
       await documentUploaded(requestId, document);
     }
   });
