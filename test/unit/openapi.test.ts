@@ -8,8 +8,8 @@ import type { Context } from "aws-lambda";
 import { describe, expect, it } from "vitest";
 import { buildOpenApiDocument, OPENAPI_DOCUMENT_FILE } from "#shared/openapi";
 import { routes } from "#shared/routes";
-import { toHttpApiEvent } from "../../../local/events.ts";
-import { pinRequestBody } from "../../fixtures/requests.ts";
+import { toHttpApiEvent } from "../../local/events.ts";
+import { pinRequestBody } from "../fixtures/requests.ts";
 
 // biome-ignore lint/suspicious/noExplicitAny: the document is read as plain JSON
 type Json = any;
@@ -20,7 +20,7 @@ const documentFile = join(mkdtempSync(join(tmpdir(), "pin-openapi-")), OPENAPI_D
 writeFileSync(documentFile, JSON.stringify(generated));
 process.env.OPENAPI_DOCUMENT = documentFile;
 process.env.WEB_ORIGIN ??= "http://localhost:3000";
-const { handler } = await import("../../../functions/http/openapi.ts");
+const { handler } = await import("../../functions/http/openapi.ts");
 
 const context = { awsRequestId: "r", getRemainingTimeInMillis: () => 1000 } as unknown as Context;
 /** The document as served on `host`, the event as the local gateway builds it, or API Gateway's `proto`. */
