@@ -9,7 +9,7 @@ import {
   pendingIndexAttributes,
 } from "#shared/letters/letter.store";
 import { runLetterBatch } from "#shared/letters/letter-batch.service";
-import { dynamodb } from "#shared/platform/clients";
+import { dynamodb } from "#shared/platform/dynamodb-client";
 import { randomId } from "#shared/platform/random";
 import { s3 } from "#shared/platform/s3-client";
 import { tableDefinition } from "#shared/table";

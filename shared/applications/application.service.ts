@@ -2,9 +2,9 @@ import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
 import { PutCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { recordAuditEvent } from "../audit/audit.store.ts";
 import type { Credential } from "../credentials/credential.model.ts";
-import { dynamodb } from "../platform/clients.ts";
 import { now } from "../platform/clock.ts";
 import { required } from "../platform/config.ts";
+import { dynamodb } from "../platform/dynamodb-client.ts";
 import { randomId, randomString } from "../platform/random.ts";
 import type { Application, ApplicationRequest } from "./application.schema.ts";
 

@@ -1,7 +1,7 @@
 import { QueryCommand } from "@aws-sdk/lib-dynamodb";
-import { dynamodb } from "../platform/clients.ts";
 import { addDays, now } from "../platform/clock.ts";
 import { required } from "../platform/config.ts";
+import { dynamodb } from "../platform/dynamodb-client.ts";
 import { ValidationError } from "../platform/errors.ts";
 import { toFieldErrors } from "../platform/http.ts";
 import { type AuditPage, type AuditQuery, auditQuerySchema } from "./audit.schema.ts";

@@ -1,7 +1,7 @@
 import { PutCommand } from "@aws-sdk/lib-dynamodb";
-import { dynamodb } from "../platform/clients.ts";
 import { now } from "../platform/clock.ts";
 import { required } from "../platform/config.ts";
+import { dynamodb } from "../platform/dynamodb-client.ts";
 import { randomId } from "../platform/random.ts";
 
 /** Event types of the credential lifecycle (F16). */

@@ -11,9 +11,9 @@ import {
 } from "../credentials/identity-document.ts";
 import { conversionDecidedNotice } from "../notifications/messages.ts";
 import { type Notice, noticeItems } from "../notifications/outbox.ts";
-import { dynamodb } from "../platform/clients.ts";
 import { now } from "../platform/clock.ts";
 import { required } from "../platform/config.ts";
+import { dynamodb } from "../platform/dynamodb-client.ts";
 import { AppError, ConflictError, NotFoundError, ValidationError } from "../platform/errors.ts";
 import { logger } from "../platform/logger.ts";
 import { randomId } from "../platform/random.ts";

@@ -1,7 +1,7 @@
 import { GetCommand } from "@aws-sdk/lib-dynamodb";
 import type { IdentityDocument } from "../credentials/identity-document.ts";
-import { dynamodb } from "../platform/clients.ts";
 import { required } from "../platform/config.ts";
+import { dynamodb } from "../platform/dynamodb-client.ts";
 import type { ConversionChannel, ConversionStatus } from "./conversion.schema.ts";
 import type { DocumentName, StoredDocument } from "./uploads.ts";
 

@@ -1,8 +1,8 @@
 import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
 import { GetCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
-import { dynamodb } from "../platform/clients.ts";
 import { nowMs } from "../platform/clock.ts";
 import { required } from "../platform/config.ts";
+import { dynamodb } from "../platform/dynamodb-client.ts";
 
 /** SPEC §3 "Attempts": 5 failures lock for 15 min, each later failure doubles it (max 24 h), 20 block. */
 export const LOCK_AFTER = 5;

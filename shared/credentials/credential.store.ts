@@ -1,8 +1,8 @@
 import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
 import { GetCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
-import { dynamodb } from "../platform/clients.ts";
 import { romeDate } from "../platform/clock.ts";
 import { required } from "../platform/config.ts";
+import { dynamodb } from "../platform/dynamodb-client.ts";
 import { type Credential, credentialKey } from "./credential.model.ts";
 
 export async function getCredential(codiceFiscale: string): Promise<Credential | undefined> {

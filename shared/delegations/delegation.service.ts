@@ -6,9 +6,9 @@ import { decodeOmocodia, givenNameCode, surnameCode } from "../credentials/codic
 import { getCredential, romeDate } from "../credentials/credential.store.ts";
 import { delegationNotice } from "../notifications/messages.ts";
 import { noticeItems, type TransactItem } from "../notifications/outbox.ts";
-import { dynamodb } from "../platform/clients.ts";
 import { addDays, now, nowMs } from "../platform/clock.ts";
 import { required } from "../platform/config.ts";
+import { dynamodb } from "../platform/dynamodb-client.ts";
 import { AppError, ConflictError, NotFoundError, ValidationError } from "../platform/errors.ts";
 import { randomId } from "../platform/random.ts";
 import type { Delegation, PersonRef } from "./delegation.schema.ts";

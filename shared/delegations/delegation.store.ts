@@ -1,8 +1,8 @@
 import { GetCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { romeDate } from "../credentials/credential.store.ts";
-import { dynamodb } from "../platform/clients.ts";
 import { now } from "../platform/clock.ts";
 import { required } from "../platform/config.ts";
+import { dynamodb } from "../platform/dynamodb-client.ts";
 import type { Delegation, PersonRef } from "./delegation.schema.ts";
 
 /**

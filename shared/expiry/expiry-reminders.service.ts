@@ -4,9 +4,9 @@ import { type Credential, credentialKey } from "../credentials/credential.model.
 import { romeDate } from "../credentials/credential.store.ts";
 import { expiryReminder } from "../notifications/messages.ts";
 import { commitWithNotices } from "../notifications/outbox.ts";
-import { dynamodb } from "../platform/clients.ts";
 import { addDays, DAY_MS, now } from "../platform/clock.ts";
 import { required } from "../platform/config.ts";
+import { dynamodb } from "../platform/dynamodb-client.ts";
 import { tableDefinition } from "../table.ts";
 
 /** Days before expiry at which the holder is reminded (SPEC §3). */

@@ -12,9 +12,9 @@ import {
 } from "@aws-sdk/lib-dynamodb";
 import { auditKeys } from "../audit/audit.store.ts";
 import { decryptPartB } from "../crypto/part-b.ts";
-import { dynamodb } from "../platform/clients.ts";
 import { now, nowMs } from "../platform/clock.ts";
 import { required } from "../platform/config.ts";
+import { dynamodb } from "../platform/dynamodb-client.ts";
 import { logger } from "../platform/logger.ts";
 import { randomId } from "../platform/random.ts";
 import { s3 } from "../platform/s3-client.ts";

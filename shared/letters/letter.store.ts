@@ -1,8 +1,8 @@
 import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
 import { UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import type { Residence } from "../credentials/credential.model.ts";
-import { dynamodb } from "../platform/clients.ts";
 import { required } from "../platform/config.ts";
+import { dynamodb } from "../platform/dynamodb-client.ts";
 
 /**
  * A postal letter carrying part B: pk `LETTER#<letterId>`, sk `LETTER`.

@@ -1,8 +1,8 @@
 import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
 import { GetCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
-import { dynamodb } from "../platform/clients.ts";
 import { now, nowMs } from "../platform/clock.ts";
 import { required } from "../platform/config.ts";
+import { dynamodb } from "../platform/dynamodb-client.ts";
 import { logger } from "../platform/logger.ts";
 import { randomId } from "../platform/random.ts";
 import type { Recipient } from "./channels.ts";

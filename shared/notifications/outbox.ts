@@ -1,8 +1,8 @@
 import { TransactionCanceledException } from "@aws-sdk/client-dynamodb";
 import { TransactWriteCommand, type TransactWriteCommandInput } from "@aws-sdk/lib-dynamodb";
-import { dynamodb } from "../platform/clients.ts";
 import { now } from "../platform/clock.ts";
 import { required } from "../platform/config.ts";
+import { dynamodb } from "../platform/dynamodb-client.ts";
 import { randomId } from "../platform/random.ts";
 import { type Contacts, contactChannels, type Message, type Recipient } from "./channels.ts";
 

@@ -5,9 +5,9 @@ import { getCredential } from "../credentials/credential.store.ts";
 import { hashSecret, verifyAgainstDummy, verifySecret } from "../credentials/pin-hash.ts";
 import { phonePinIssuedNotice } from "../notifications/messages.ts";
 import { commitWithNotices } from "../notifications/outbox.ts";
-import { dynamodb } from "../platform/clients.ts";
 import { nowMs } from "../platform/clock.ts";
 import { required } from "../platform/config.ts";
+import { dynamodb } from "../platform/dynamodb-client.ts";
 import { RetryableError } from "../platform/errors.ts";
 import { randomString } from "../platform/random.ts";
 

@@ -12,9 +12,9 @@ import { letterKey, letterReference, pendingIndexAttributes } from "../letters/l
 import { existingPinNotice, partAMessage } from "../notifications/messages.ts";
 import { commitWithNotices } from "../notifications/outbox.ts";
 import { type Channel, deliver } from "../notifications/sender.ts";
-import { dynamodb } from "../platform/clients.ts";
 import { addDays, now } from "../platform/clock.ts";
 import { required } from "../platform/config.ts";
+import { dynamodb } from "../platform/dynamodb-client.ts";
 import { AppError, ConflictError, RetryableError } from "../platform/errors.ts";
 import { answerAfter, quietPeriodClaim, subjectDigest, takeFromBudget } from "../platform/limits.ts";
 import { logger } from "../platform/logger.ts";

@@ -1,9 +1,9 @@
 import { createHash } from "node:crypto";
 import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
 import { GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
-import { dynamodb } from "./clients.ts";
 import { nowMs } from "./clock.ts";
 import { required } from "./config.ts";
+import { dynamodb } from "./dynamodb-client.ts";
 
 /**
  * Budgets that keep the service from being used as a message cannon or a guessing oracle (SPEC §3).

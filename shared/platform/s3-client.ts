@@ -2,7 +2,7 @@ import { S3Client } from "@aws-sdk/client-s3";
 import { bounded } from "./sdk-timeouts.ts";
 
 /**
- * The S3 client (see clients.ts). s3rver and most local S3 emulators only speak path-style addressing.
+ * The S3 client (see dynamodb-client.ts). s3rver and most local S3 emulators only speak path-style addressing.
  * Checksums only where S3 requires them: emulators do not all understand the SDK's default aws-chunked CRC.
  * Idle time only: a large letter file uploads for as long as it keeps sending.
  *

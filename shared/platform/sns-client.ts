@@ -1,5 +1,5 @@
 import { SNSClient } from "@aws-sdk/client-sns";
 import { bounded } from "./sdk-timeouts.ts";
 
-/** The SNS client (see clients.ts): SMS straight to phone numbers. */
+/** The SNS client (see dynamodb-client.ts): SMS straight to phone numbers. */
 export const sns = /* @__PURE__ */ new SNSClient(/* @__PURE__ */ bounded(5_000));

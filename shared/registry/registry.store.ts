@@ -1,9 +1,9 @@
 import { createHash } from "node:crypto";
 import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
 import { GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
-import { dynamodb } from "../platform/clients.ts";
 import { now } from "../platform/clock.ts";
 import { required } from "../platform/config.ts";
+import { dynamodb } from "../platform/dynamodb-client.ts";
 import type { PersonRecord, RecordSource } from "./registry.schema.ts";
 
 /** The record lives in the holder's own partition, beside the credential: pk `CF#<cf>`, sk `RECORD`. */

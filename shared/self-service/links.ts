@@ -1,9 +1,9 @@
 import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
 import { GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { hashToken } from "../credentials/pin-hash.ts";
-import { dynamodb } from "../platform/clients.ts";
 import { nowMs } from "../platform/clock.ts";
 import { required } from "../platform/config.ts";
+import { dynamodb } from "../platform/dynamodb-client.ts";
 import { randomToken } from "../platform/random.ts";
 
 export const LINK_TTL_MS = 24 * 60 * 60_000;

@@ -21,9 +21,9 @@ import {
 } from "../notifications/messages.ts";
 import { type Notice, noticeItems } from "../notifications/outbox.ts";
 import { type Channel, contactChannels, deliver } from "../notifications/sender.ts";
-import { dynamodb } from "../platform/clients.ts";
 import { now } from "../platform/clock.ts";
 import { config } from "../platform/config.ts";
+import { dynamodb } from "../platform/dynamodb-client.ts";
 import { RetryableError, UnauthorizedError } from "../platform/errors.ts";
 import { answerAfter, budgetLeft, subjectDigest, takeFromBudget } from "../platform/limits.ts";
 import { logger } from "../platform/logger.ts";

@@ -1,9 +1,9 @@
 import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
 import { GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
 import { hashToken } from "../credentials/pin-hash.ts";
-import { dynamodb } from "../platform/clients.ts";
 import { nowMs } from "../platform/clock.ts";
 import { required } from "../platform/config.ts";
+import { dynamodb } from "../platform/dynamodb-client.ts";
 import { randomToken } from "../platform/random.ts";
 
 export const CHANGE_TOKEN_TTL_SECONDS = 10 * 60;

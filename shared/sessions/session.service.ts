@@ -18,8 +18,8 @@ import {
   pinLockedNotice,
 } from "../notifications/messages.ts";
 import { commitWithNotices } from "../notifications/outbox.ts";
-import { dynamodb } from "../platform/clients.ts";
 import { addDays, now, nowMs } from "../platform/clock.ts";
+import { dynamodb } from "../platform/dynamodb-client.ts";
 import { AppError, UnauthorizedError } from "../platform/errors.ts";
 import { logger } from "../platform/logger.ts";
 import {

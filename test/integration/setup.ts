@@ -6,7 +6,7 @@ import { LOCAL_CREDENTIALS, LOCAL_REGION } from "../../local/dynamodb.ts";
 import { createServiceTable } from "../../local/table-admin.ts";
 import { TEST_BUCKETS } from "./global-setup.ts";
 
-// Runs before each test file's imports: the SDK clients of shared/platform (clients.ts, s3-client.ts, ...) pick these up when created.
+// Runs before each test file's imports: the SDK clients of shared/platform (dynamodb-client.ts, s3-client.ts, ...) pick these up when created.
 const tableName = `t-${randomUUID().slice(0, 8)}`;
 const { privateKey } = await generateKeyPair("ES256", { extractable: true });
 Object.assign(process.env, {

@@ -8,7 +8,7 @@ import { decideConversion } from "#shared/conversion/conversion.service";
 import { conversionKey } from "#shared/conversion/conversion.store";
 import { type Credential, credentialKey } from "#shared/credentials/credential.model";
 import { getCredential } from "#shared/credentials/credential.store";
-import { dynamodb } from "#shared/platform/clients";
+import { dynamodb } from "#shared/platform/dynamodb-client";
 import { randomId } from "#shared/platform/random";
 import { makeCitizenN } from "../../fixtures/citizens.ts";
 

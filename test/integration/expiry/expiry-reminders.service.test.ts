@@ -6,8 +6,8 @@ import { type Credential, credentialKey } from "#shared/credentials/credential.m
 import { expiryIndexAttributes } from "#shared/credentials/credential.store";
 import { sendExpiryReminders } from "#shared/expiry/expiry-reminders.service";
 import type { OutboxItem } from "#shared/notifications/outbox";
-import { dynamodb } from "#shared/platform/clients";
 import { addDays, now, setClockOffsetSeconds } from "#shared/platform/clock";
+import { dynamodb } from "#shared/platform/dynamodb-client";
 import { randomId } from "#shared/platform/random";
 import { makeCitizenN } from "../../fixtures/citizens.ts";
 

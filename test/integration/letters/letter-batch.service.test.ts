@@ -18,8 +18,8 @@ import {
   pendingIndexAttributes,
 } from "#shared/letters/letter.store";
 import { RUN_LEASE_MS, runLetterBatch } from "#shared/letters/letter-batch.service";
-import { dynamodb } from "#shared/platform/clients";
 import { setClockOffsetSeconds } from "#shared/platform/clock";
+import { dynamodb } from "#shared/platform/dynamodb-client";
 import { randomId } from "#shared/platform/random";
 import { s3 } from "#shared/platform/s3-client";
 
