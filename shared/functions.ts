@@ -251,7 +251,7 @@ export interface StreamConsumer {
   maxRecordAgeSeconds: number;
 }
 
-/** The notifier delivers the outbox items (shared/notifications/outbox.ts): new items of kind `outbox` only. */
+/** The notifier delivers the outbox items (shared/notifications/outbox.store.ts): new items of kind `outbox` only. */
 export const streamConsumers: readonly StreamConsumer[] = [
   {
     functionName: "notifier",

@@ -1,5 +1,5 @@
 import { httpHandler, json } from "#shared/platform/http";
-import { failAfter } from "#shared/platform/limits";
+import { failAfter } from "#shared/platform/limits.store";
 import { loginSchema } from "#shared/sessions/session.schema";
 import { login } from "#shared/sessions/session.service";
 

@@ -4,7 +4,7 @@ import { unmarshall } from "@aws-sdk/util-dynamodb";
 import middy from "@middy/core";
 import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from "aws-lambda";
 import { deliverNotice } from "#shared/notifications/notifier";
-import type { OutboxItem } from "#shared/notifications/outbox";
+import type { OutboxItem } from "#shared/notifications/outbox.store";
 import { logger } from "#shared/platform/logger";
 
 /** The event source mapping's filter lets only these through; checked again, as a record is cheap to skip. */

@@ -6,7 +6,7 @@ import { hashSecret } from "../credentials/pin-hash.ts";
 import { generateInitialPin } from "../credentials/pin-rules.ts";
 import { cancelUnprintedLetter } from "../letters/letter.store.ts";
 import { pinReplacedAtBranchNotice } from "../notifications/messages.ts";
-import { commitWithNotices } from "../notifications/outbox.ts";
+import { commitWithNotices } from "../notifications/outbox.store.ts";
 import { assertConsistentWithCodiceFiscale, assertEligible } from "../pin-requests/pin-request.service.ts";
 import { addDays, now } from "../platform/clock.ts";
 import { required } from "../platform/config.ts";

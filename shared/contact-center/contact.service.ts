@@ -4,7 +4,7 @@ import type { Credential } from "../credentials/credential.model.ts";
 import { getCredential, versionedUpdate } from "../credentials/credential.store.ts";
 import type { Contacts } from "../notifications/channels.ts";
 import { contactAddedNotice } from "../notifications/messages.ts";
-import { commitWithNotices } from "../notifications/outbox.ts";
+import { commitWithNotices } from "../notifications/outbox.store.ts";
 import { addDays, now } from "../platform/clock.ts";
 import { AppError, ConflictError } from "../platform/errors.ts";
 import type { AddContact } from "./contact.schema.ts";

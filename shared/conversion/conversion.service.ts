@@ -10,7 +10,7 @@ import {
   type IdentityDocument,
 } from "../credentials/identity-document.ts";
 import { conversionDecidedNotice } from "../notifications/messages.ts";
-import { type Notice, noticeItems } from "../notifications/outbox.ts";
+import { type Notice, noticeItems } from "../notifications/outbox.store.ts";
 import { now } from "../platform/clock.ts";
 import { required } from "../platform/config.ts";
 import { dynamodb } from "../platform/dynamodb-client.ts";

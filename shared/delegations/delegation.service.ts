@@ -5,12 +5,13 @@ import { issueAccessToken } from "../auth/access-token.ts";
 import { decodeOmocodia, givenNameCode, surnameCode } from "../credentials/codice-fiscale.ts";
 import { getCredential, romeDate } from "../credentials/credential.store.ts";
 import { delegationNotice } from "../notifications/messages.ts";
-import { noticeItems, type TransactItem } from "../notifications/outbox.ts";
+import { noticeItems } from "../notifications/outbox.store.ts";
 import { addDays, now, nowMs } from "../platform/clock.ts";
 import { required } from "../platform/config.ts";
 import { dynamodb } from "../platform/dynamodb-client.ts";
 import { AppError, ConflictError, NotFoundError, ValidationError } from "../platform/errors.ts";
 import { randomId } from "../platform/random.ts";
+import type { TransactItem } from "../platform/transact.ts";
 import type { Delegation, PersonRef } from "./delegation.schema.ts";
 import {
   delegateSlotsKey,

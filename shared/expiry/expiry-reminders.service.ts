@@ -3,7 +3,7 @@ import { recordAuditEvent } from "../audit/audit.store.ts";
 import { type Credential, credentialKey } from "../credentials/credential.model.ts";
 import { romeDate } from "../credentials/credential.store.ts";
 import { expiryReminder } from "../notifications/messages.ts";
-import { commitWithNotices } from "../notifications/outbox.ts";
+import { commitWithNotices } from "../notifications/outbox.store.ts";
 import { addDays, DAY_MS, now } from "../platform/clock.ts";
 import { required } from "../platform/config.ts";
 import { dynamodb } from "../platform/dynamodb-client.ts";

@@ -6,7 +6,7 @@ import { dynamodb } from "../platform/dynamodb-client.ts";
 import { logger } from "../platform/logger.ts";
 import { randomId } from "../platform/random.ts";
 import type { Recipient } from "./channels.ts";
-import { type Delivery, deliveryKey, type OutboxItem, outboxKey } from "./outbox.ts";
+import { type Delivery, deliveryKey, type OutboxItem, outboxKey } from "./outbox.store.ts";
 import { deliver } from "./sender.ts";
 
 /**

@@ -1,10 +1,10 @@
 import { DeleteCommand } from "@aws-sdk/lib-dynamodb";
 import { auditEventPut, recordAuditEvent } from "../audit/audit.store.ts";
-import { clearAttempts, reserveAttempt } from "../credentials/attempts.ts";
+import { clearAttempts, reserveAttempt } from "../credentials/attempts.store.ts";
 import { getCredential } from "../credentials/credential.store.ts";
 import { hashSecret, verifyAgainstDummy, verifySecret } from "../credentials/pin-hash.ts";
 import { phonePinIssuedNotice } from "../notifications/messages.ts";
-import { commitWithNotices } from "../notifications/outbox.ts";
+import { commitWithNotices } from "../notifications/outbox.store.ts";
 import { nowMs } from "../platform/clock.ts";
 import { required } from "../platform/config.ts";
 import { dynamodb } from "../platform/dynamodb-client.ts";

@@ -10,13 +10,13 @@ import { generateInitialPin, splitInitialPin } from "../credentials/pin-rules.ts
 import { encryptPartB } from "../crypto/part-b.ts";
 import { letterKey, letterReference, pendingIndexAttributes } from "../letters/letter.store.ts";
 import { existingPinNotice, partAMessage } from "../notifications/messages.ts";
-import { commitWithNotices } from "../notifications/outbox.ts";
+import { commitWithNotices } from "../notifications/outbox.store.ts";
 import { type Channel, deliver } from "../notifications/sender.ts";
 import { addDays, now } from "../platform/clock.ts";
 import { required } from "../platform/config.ts";
 import { dynamodb } from "../platform/dynamodb-client.ts";
 import { AppError, ConflictError, RetryableError } from "../platform/errors.ts";
-import { answerAfter, quietPeriodClaim, subjectDigest, takeFromBudget } from "../platform/limits.ts";
+import { answerAfter, quietPeriodClaim, subjectDigest, takeFromBudget } from "../platform/limits.store.ts";
 import { logger } from "../platform/logger.ts";
 import { randomId } from "../platform/random.ts";
 import type { PersonRecord } from "../registry/registry.schema.ts";

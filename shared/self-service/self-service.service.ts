@@ -19,13 +19,13 @@ import {
   recoveryStartedNotice,
   revokedNotice,
 } from "../notifications/messages.ts";
-import { type Notice, noticeItems } from "../notifications/outbox.ts";
+import { type Notice, noticeItems } from "../notifications/outbox.store.ts";
 import { type Channel, contactChannels, deliver } from "../notifications/sender.ts";
 import { now } from "../platform/clock.ts";
 import { config } from "../platform/config.ts";
 import { dynamodb } from "../platform/dynamodb-client.ts";
 import { RetryableError, UnauthorizedError } from "../platform/errors.ts";
-import { answerAfter, budgetLeft, subjectDigest, takeFromBudget } from "../platform/limits.ts";
+import { answerAfter, budgetLeft, subjectDigest, takeFromBudget } from "../platform/limits.store.ts";
 import { logger } from "../platform/logger.ts";
 import { randomId, randomString } from "../platform/random.ts";
 import type * as z from "../platform/zod.ts";
@@ -38,7 +38,7 @@ import {
   newLink,
   readLink,
   releaseLink,
-} from "./links.ts";
+} from "./links.store.ts";
 import type { recoveryRequestSchema, revocationRequestSchema } from "./self-service.schema.ts";
 
 /** Every recovery and revocation request answers no sooner than this, matched or not. */

@@ -1,7 +1,7 @@
 import { PutCommand } from "@aws-sdk/lib-dynamodb";
 import { auditEventPut, recordAuditEvent } from "../audit/audit.store.ts";
 import { ACCESS_TOKEN_TTL_SECONDS, type CitizenPrincipal, issueAccessToken } from "../auth/access-token.ts";
-import { clearAttempts, reserveAttempt } from "../credentials/attempts.ts";
+import { clearAttempts, reserveAttempt } from "../credentials/attempts.store.ts";
 import { type Credential, credentialKey, pinValidityDays } from "../credentials/credential.model.ts";
 import { expiryIndexAttributes, getCredential, versionedUpdate } from "../credentials/credential.store.ts";
 import { hashSecret, verifyAgainstDummy, verifySecret } from "../credentials/pin-hash.ts";
@@ -17,7 +17,7 @@ import {
   pinChangedNotice,
   pinLockedNotice,
 } from "../notifications/messages.ts";
-import { commitWithNotices } from "../notifications/outbox.ts";
+import { commitWithNotices } from "../notifications/outbox.store.ts";
 import { addDays, now, nowMs } from "../platform/clock.ts";
 import { dynamodb } from "../platform/dynamodb-client.ts";
 import { AppError, UnauthorizedError } from "../platform/errors.ts";

@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { type Credential, credentialKey } from "#shared/credentials/credential.model";
 import { expiryIndexAttributes } from "#shared/credentials/credential.store";
 import { sendExpiryReminders } from "#shared/expiry/expiry-reminders.service";
-import type { OutboxItem } from "#shared/notifications/outbox";
+import type { OutboxItem } from "#shared/notifications/outbox.store";
 import { addDays, now, setClockOffsetSeconds } from "#shared/platform/clock";
 import { dynamodb } from "#shared/platform/dynamodb-client";
 import { randomId } from "#shared/platform/random";

@@ -1,7 +1,7 @@
 import { generateKeyPairSync, sign, verify } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { derToJose } from "#shared/auth/signing-key";
-import { BASE_LOCK_MS, lockFor, MAX_LOCK_MS } from "#shared/credentials/attempts";
+import { BASE_LOCK_MS, lockFor, MAX_LOCK_MS } from "#shared/credentials/attempts.store";
 import { dueThreshold } from "#shared/expiry/expiry-reminders.service";
 import { cronExpression, jobDefinitions } from "#shared/jobs";
 import { findRoute, matchPath } from "#shared/routes";

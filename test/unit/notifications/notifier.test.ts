@@ -8,7 +8,7 @@ import { mockClient } from "aws-sdk-client-mock";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { streamConsumers } from "#shared/functions";
 import { CLAIM_LEASE_MS, deliverNotice } from "#shared/notifications/notifier";
-import { noticeItems, type OutboxItem } from "#shared/notifications/outbox";
+import { noticeItems, type OutboxItem } from "#shared/notifications/outbox.store";
 import { resetConfig } from "#shared/platform/config";
 import { handler } from "../../../functions/jobs/notifier.ts";
 import { matchesFilter, toLambdaRecord } from "../../../local/streams.ts";

@@ -1,9 +1,7 @@
-import { TransactionCanceledException } from "@aws-sdk/client-dynamodb";
-import { TransactWriteCommand, type TransactWriteCommandInput } from "@aws-sdk/lib-dynamodb";
 import { now } from "../platform/clock.ts";
 import { required } from "../platform/config.ts";
-import { dynamodb } from "../platform/dynamodb-client.ts";
 import { randomId } from "../platform/random.ts";
+import { type TransactItem, TransactionCancelled, transact } from "../platform/transact.ts";
 import { type Contacts, contactChannels, type Message, type Recipient } from "./channels.ts";
 
 /**
@@ -14,9 +12,6 @@ import { type Contacts, contactChannels, type Message, type Recipient } from "./
  * The item holds full addresses and the message text: it is never logged, never read by anything but the
  * notifier, and removed by TTL once its stream record and any dead-lettered retry are long gone.
  */
-
-/** One item of a TransactWriteCommand. */
-export type TransactItem = NonNullable<TransactWriteCommandInput["TransactItems"]>[number];
 
 /** How long an outbox item stays: past the stream's 24 h and the 14 days a failed batch waits in the DLQ. */
 export const OUTBOX_TTL_SECONDS = 15 * 24 * 60 * 60;
@@ -94,10 +89,10 @@ export function noticeItems(...notices: Notice[]): TransactItem[] {
  */
 export async function commitWithNotices(items: TransactItem[], ...notices: Notice[]): Promise<boolean> {
   try {
-    await dynamodb.send(new TransactWriteCommand({ TransactItems: [...items, ...noticeItems(...notices)] }));
+    await transact([...items, ...noticeItems(...notices)]);
     return true;
   } catch (error) {
-    if (error instanceof TransactionCanceledException) return false;
+    if (error instanceof TransactionCancelled) return false;
     throw error;
   }
 }
