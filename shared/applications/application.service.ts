@@ -1,20 +1,15 @@
-import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
-import { PutCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { recordAuditEvent } from "../audit/audit.store.ts";
 import type { Credential } from "../credentials/credential.model.ts";
 import { now } from "../platform/clock.ts";
-import { required } from "../platform/config.ts";
-import { dynamodb } from "../platform/dynamodb-client.ts";
 import { randomId, randomString } from "../platform/random.ts";
 import type { Application, ApplicationRequest } from "./application.schema.ts";
-
-const SK_PREFIX = "APPLICATION#";
-
-interface StoredApplication extends Application {
-  pk: string;
-  sk: string;
-  details?: Record<string, unknown>;
-}
+import {
+  acceptSuspended,
+  applicationKey,
+  putApplication,
+  type StoredApplication,
+  storedApplications,
+} from "./application.store.ts";
 
 /** Who submits: the holder, or a delegate acting for them (F14); both end up in the trail. */
 export interface Submitter {
@@ -37,26 +32,6 @@ function publicView({
   return { id, protocolNumber, benefit, status, submittedAt, ...(acceptedAt ? { acceptedAt } : {}) };
 }
 
-async function storedApplications(codiceFiscale: string): Promise<StoredApplication[]> {
-  const items: StoredApplication[] = [];
-  let ExclusiveStartKey: Record<string, unknown> | undefined;
-  do {
-    const page = await dynamodb.send(
-      new QueryCommand({
-        TableName: required("TABLE_NAME"),
-        KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
-        ExpressionAttributeValues: { ":pk": `CF#${codiceFiscale}`, ":prefix": SK_PREFIX },
-        ScanIndexForward: false,
-        ConsistentRead: true,
-        ExclusiveStartKey,
-      }),
-    );
-    items.push(...((page.Items ?? []) as StoredApplication[]));
-    ExclusiveStartKey = page.LastEvaluatedKey;
-  } while (ExclusiveStartKey);
-  return items;
-}
-
 /**
  * Moves every suspended application of a holder whose PIN is now dispositivo to `accepted`, each by a
  * conditional write: parallel or repeated releases accept each application once, `submittedAt` never
@@ -67,33 +42,16 @@ export async function releaseSuspendedApplications(codiceFiscale: string): Promi
   let released = 0;
   for (const application of await storedApplications(codiceFiscale)) {
     if (application.status !== "suspended") continue;
-    try {
-      await dynamodb.send(
-        new UpdateCommand({
-          TableName: required("TABLE_NAME"),
-          Key: { pk: application.pk, sk: application.sk },
-          UpdateExpression: "SET #status = :accepted, acceptedAt = :at",
-          ConditionExpression: "#status = :suspended",
-          ExpressionAttributeNames: { "#status": "status" },
-          ExpressionAttributeValues: {
-            ":accepted": "accepted",
-            ":suspended": "suspended",
-            ":at": acceptedAt,
-          },
-        }),
-      );
-      released++;
-      await recordAuditEvent({
-        codiceFiscale,
-        type: "application-released",
-        channel: "system",
-        actor: "system",
-        outcome: "success",
-        details: { protocolNumber: application.protocolNumber, benefit: application.benefit },
-      });
-    } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-    }
+    if (!(await acceptSuspended(application, acceptedAt))) continue;
+    released++;
+    await recordAuditEvent({
+      codiceFiscale,
+      type: "application-released",
+      channel: "system",
+      actor: "system",
+      outcome: "success",
+      details: { protocolNumber: application.protocolNumber, benefit: application.benefit },
+    });
   }
   return released;
 }
@@ -113,8 +71,7 @@ export async function submitApplication(
   const submittedAt = at.toISOString();
   const id = randomId();
   const application: StoredApplication = {
-    pk: `CF#${credential.codiceFiscale}`,
-    sk: `${SK_PREFIX}${submittedAt}#${id}`,
+    ...applicationKey(credential.codiceFiscale, submittedAt, id),
     id,
     protocolNumber: protocolNumber(at),
     benefit: input.benefit,
@@ -123,13 +80,7 @@ export async function submitApplication(
     ...(credential.pinType === "dispositivo" ? { acceptedAt: submittedAt } : {}),
     ...(input.details ? { details: input.details } : {}),
   };
-  await dynamodb.send(
-    new PutCommand({
-      TableName: required("TABLE_NAME"),
-      Item: { ...application, kind: "application" },
-      ConditionExpression: "attribute_not_exists(pk)",
-    }),
-  );
+  await putApplication(application);
   await recordAuditEvent({
     codiceFiscale: credential.codiceFiscale,
     type: "application-submitted",

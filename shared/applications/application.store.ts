@@ -1,0 +1,70 @@
+import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
+import { PutCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { required } from "../platform/config.ts";
+import { dynamodb } from "../platform/dynamodb-client.ts";
+import type { Application } from "./application.schema.ts";
+
+const SK_PREFIX = "APPLICATION#";
+
+export interface StoredApplication extends Application {
+  pk: string;
+  sk: string;
+  details?: Record<string, unknown>;
+}
+
+/** A holder's applications sort by submission: newest first when read backwards. */
+export const applicationKey = (codiceFiscale: string, submittedAt: string, id: string) => ({
+  pk: `CF#${codiceFiscale}`,
+  sk: `${SK_PREFIX}${submittedAt}#${id}`,
+});
+
+/** Every application of a holder, newest first. */
+export async function storedApplications(codiceFiscale: string): Promise<StoredApplication[]> {
+  const items: StoredApplication[] = [];
+  let ExclusiveStartKey: Record<string, unknown> | undefined;
+  do {
+    const page = await dynamodb.send(
+      new QueryCommand({
+        TableName: required("TABLE_NAME"),
+        KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
+        ExpressionAttributeValues: { ":pk": `CF#${codiceFiscale}`, ":prefix": SK_PREFIX },
+        ScanIndexForward: false,
+        ConsistentRead: true,
+        ExclusiveStartKey,
+      }),
+    );
+    items.push(...((page.Items ?? []) as StoredApplication[]));
+    ExclusiveStartKey = page.LastEvaluatedKey;
+  } while (ExclusiveStartKey);
+  return items;
+}
+
+export async function putApplication(application: StoredApplication): Promise<void> {
+  await dynamodb.send(
+    new PutCommand({
+      TableName: required("TABLE_NAME"),
+      Item: { ...application, kind: "application" },
+      ConditionExpression: "attribute_not_exists(pk)",
+    }),
+  );
+}
+
+/** Moves a suspended application to `accepted`; false when it no longer was suspended (released meanwhile). */
+export async function acceptSuspended(application: StoredApplication, acceptedAt: string): Promise<boolean> {
+  try {
+    await dynamodb.send(
+      new UpdateCommand({
+        TableName: required("TABLE_NAME"),
+        Key: { pk: application.pk, sk: application.sk },
+        UpdateExpression: "SET #status = :accepted, acceptedAt = :at",
+        ConditionExpression: "#status = :suspended",
+        ExpressionAttributeNames: { "#status": "status" },
+        ExpressionAttributeValues: { ":accepted": "accepted", ":suspended": "suspended", ":at": acceptedAt },
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (error instanceof ConditionalCheckFailedException) return false;
+    throw error;
+  }
+}
