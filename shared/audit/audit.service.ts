@@ -1,11 +1,8 @@
-import { QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { addDays, now } from "../platform/clock.ts";
-import { required } from "../platform/config.ts";
-import { dynamodb } from "../platform/dynamodb-client.ts";
 import { ValidationError } from "../platform/errors.ts";
 import { toFieldErrors } from "../platform/http.ts";
 import { type AuditPage, type AuditQuery, auditQuerySchema } from "./audit.schema.ts";
-import { auditKeys, recordAuditEvent } from "./audit.store.ts";
+import { auditKeys, queryTrail, recordAuditEvent } from "./audit.store.ts";
 
 /** How far back a holder sees their own security activity (SPEC §5a F16). */
 export const OWN_ACTIVITY_DAYS = 90;
@@ -37,16 +34,12 @@ export async function readAuditTrail(codiceFiscale: string, query: AuditQuery): 
   const to = `${auditKeys.skPrefix}${query.to ? upperBound(query.to) : "~"}`;
   // A window that ends before it starts holds nothing (and DynamoDB refuses a BETWEEN the wrong way round).
   if (from > to) return { items: [] };
-  const { Items = [], LastEvaluatedKey } = await dynamodb.send(
-    new QueryCommand({
-      TableName: required("TABLE_NAME"),
-      KeyConditionExpression: "pk = :pk AND sk BETWEEN :from AND :to",
-      ExpressionAttributeValues: { ":pk": auditKeys.pk(codiceFiscale), ":from": from, ":to": `${to}~` },
-      ScanIndexForward: false,
-      Limit: query.limit,
-      ExclusiveStartKey: query.cursor ? decodeCursor(query.cursor, codiceFiscale) : undefined,
-    }),
-  );
+  const { Items, LastEvaluatedKey } = await queryTrail(codiceFiscale, {
+    from,
+    to: `${to}~`,
+    limit: query.limit,
+    startKey: query.cursor ? decodeCursor(query.cursor, codiceFiscale) : undefined,
+  });
   return {
     items: Items.map((item) => ({
       at: item.at as string,

@@ -1,4 +1,4 @@
-import { PutCommand } from "@aws-sdk/lib-dynamodb";
+import { PutCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { now } from "../platform/clock.ts";
 import { required } from "../platform/config.ts";
 import { dynamodb } from "../platform/dynamodb-client.ts";
@@ -78,4 +78,22 @@ export function auditEventPut(event: AuditEvent) {
 /** Appends one audit record to the holder's history. */
 export async function recordAuditEvent(event: AuditEvent): Promise<void> {
   await dynamodb.send(new PutCommand(auditEventPut(event)));
+}
+
+/** One page of a holder's trail between two sort keys, newest first. */
+export async function queryTrail(
+  codiceFiscale: string,
+  page: { from: string; to: string; limit?: number; startKey?: Record<string, string> },
+) {
+  const { Items = [], LastEvaluatedKey } = await dynamodb.send(
+    new QueryCommand({
+      TableName: required("TABLE_NAME"),
+      KeyConditionExpression: "pk = :pk AND sk BETWEEN :from AND :to",
+      ExpressionAttributeValues: { ":pk": auditKeys.pk(codiceFiscale), ":from": page.from, ":to": page.to },
+      ScanIndexForward: false,
+      Limit: page.limit,
+      ExclusiveStartKey: page.startKey,
+    }),
+  );
+  return { Items, LastEvaluatedKey };
 }
