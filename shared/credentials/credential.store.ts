@@ -1,8 +1,10 @@
 import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
-import { GetCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { GetCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { romeDate } from "../platform/clock.ts";
 import { required } from "../platform/config.ts";
 import { dynamodb } from "../platform/dynamodb-client.ts";
+import type { TransactItem } from "../platform/transact.ts";
+import { tableDefinition } from "../table.ts";
 import { type Credential, credentialKey } from "./credential.model.ts";
 
 export async function getCredential(codiceFiscale: string): Promise<Credential | undefined> {
@@ -78,5 +80,52 @@ export function versionedUpdate(
     ConditionExpression: conditions.join(" AND "),
     ExpressionAttributeNames: names,
     ExpressionAttributeValues: values,
+  };
+}
+
+/** The credentials whose PIN expires on a Rome calendar day (`YYYY-MM-DD`), page by page, from the expiry index. */
+export async function* credentialsExpiringOn(day: string): AsyncGenerator<Credential[]> {
+  const { indexName } = tableDefinition.globalSecondaryIndexes.expiryReminders;
+  let ExclusiveStartKey: Record<string, unknown> | undefined;
+  do {
+    const page = await dynamodb.send(
+      new QueryCommand({
+        TableName: required("TABLE_NAME"),
+        IndexName: indexName,
+        KeyConditionExpression: "gsi2pk = :day",
+        ExpressionAttributeValues: { ":day": `EXPIRY#${day}` },
+        ExclusiveStartKey,
+      }),
+    );
+    ExclusiveStartKey = page.LastEvaluatedKey;
+    yield (page.Items ?? []) as Credential[];
+  } while (ExclusiveStartKey);
+}
+
+/**
+ * Records the expiry reminders `passed` as sent, on condition that the PIN is still the active one that expires
+ * when it did and that `threshold` was not recorded meanwhile: at most one reminder per threshold.
+ */
+export function remindersMark(
+  credential: Pick<Credential, "codiceFiscale" | "pinExpiresAt">,
+  threshold: number,
+  passed: number[],
+): TransactItem {
+  return {
+    Update: {
+      TableName: required("TABLE_NAME"),
+      Key: credentialKey(credential.codiceFiscale),
+      UpdateExpression: "SET remindersSent = list_append(if_not_exists(remindersSent, :empty), :passed)",
+      ConditionExpression:
+        "#status = :active AND pinExpiresAt = :expiresAt AND NOT contains(remindersSent, :threshold)",
+      ExpressionAttributeNames: { "#status": "status" },
+      ExpressionAttributeValues: {
+        ":empty": [],
+        ":passed": passed,
+        ":active": "active",
+        ":expiresAt": credential.pinExpiresAt,
+        ":threshold": threshold,
+      },
+    },
   };
 }

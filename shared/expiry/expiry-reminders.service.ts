@@ -1,13 +1,9 @@
-import { QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { recordAuditEvent } from "../audit/audit.store.ts";
-import { type Credential, credentialKey } from "../credentials/credential.model.ts";
-import { romeDate } from "../credentials/credential.store.ts";
+import type { Credential } from "../credentials/credential.model.ts";
+import { credentialsExpiringOn, remindersMark, romeDate } from "../credentials/credential.store.ts";
 import { expiryReminder } from "../notifications/messages.ts";
 import { commitWithNotices } from "../notifications/outbox.store.ts";
 import { addDays, DAY_MS, now } from "../platform/clock.ts";
-import { required } from "../platform/config.ts";
-import { dynamodb } from "../platform/dynamodb-client.ts";
-import { tableDefinition } from "../table.ts";
 
 /** Days before expiry at which the holder is reminded (SPEC §3). */
 export const REMINDER_DAYS = [30, 7, 1] as const;
@@ -33,24 +29,11 @@ export function dueThreshold(daysLeft: number): (typeof REMINDER_DAYS)[number] |
  * reminder either: the next run queues the most urgent one still due and marks the earlier ones as passed.
  */
 export async function sendExpiryReminders(): Promise<ExpiryReminderSummary> {
-  const TableName = required("TABLE_NAME");
-  const { indexName } = tableDefinition.globalSecondaryIndexes.expiryReminders;
   const today = now();
   const summary: ExpiryReminderSummary = { examined: 0, sent: 0, byThreshold: {} };
   for (let offset = 0; offset <= REMINDER_DAYS[0]; offset++) {
-    let ExclusiveStartKey: Record<string, unknown> | undefined;
-    do {
-      const page = await dynamodb.send(
-        new QueryCommand({
-          TableName,
-          IndexName: indexName,
-          KeyConditionExpression: "gsi2pk = :day",
-          ExpressionAttributeValues: { ":day": `EXPIRY#${romeDate(addDays(today, offset))}` },
-          ExclusiveStartKey,
-        }),
-      );
-      ExclusiveStartKey = page.LastEvaluatedKey;
-      for (const item of (page.Items ?? []) as Credential[]) {
+    for await (const page of credentialsExpiringOn(romeDate(addDays(today, offset)))) {
+      for (const item of page) {
         summary.examined++;
         const threshold = await queueReminder(item);
         if (threshold === undefined) continue;
@@ -65,7 +48,7 @@ export async function sendExpiryReminders(): Promise<ExpiryReminderSummary> {
         summary.sent++;
         summary.byThreshold[threshold] = (summary.byThreshold[threshold] ?? 0) + 1;
       }
-    } while (ExclusiveStartKey);
+    }
   }
   return summary;
 }
@@ -77,31 +60,10 @@ async function queueReminder(credential: Credential): Promise<number | undefined
   const already = credential.remindersSent ?? [];
   if (threshold === undefined || already.includes(threshold)) return undefined;
   const passed = REMINDER_DAYS.filter((d) => d >= threshold && !already.includes(d));
-  const queued = await commitWithNotices(
-    [
-      {
-        Update: {
-          TableName: required("TABLE_NAME"),
-          Key: credentialKey(credential.codiceFiscale),
-          UpdateExpression: "SET remindersSent = list_append(if_not_exists(remindersSent, :empty), :passed)",
-          ConditionExpression:
-            "#status = :active AND pinExpiresAt = :expiresAt AND NOT contains(remindersSent, :threshold)",
-          ExpressionAttributeNames: { "#status": "status" },
-          ExpressionAttributeValues: {
-            ":empty": [],
-            ":passed": passed,
-            ":active": "active",
-            ":expiresAt": credential.pinExpiresAt,
-            ":threshold": threshold,
-          },
-        },
-      },
-    ],
-    {
-      type: "expiry-reminder",
-      to: credential.contacts,
-      message: expiryReminder(threshold, credential.pinExpiresAt),
-    },
-  );
+  const queued = await commitWithNotices([remindersMark(credential, threshold, passed)], {
+    type: "expiry-reminder",
+    to: credential.contacts,
+    message: expiryReminder(threshold, credential.pinExpiresAt),
+  });
   return queued ? threshold : undefined;
 }
