@@ -1,4 +1,3 @@
-import { DeleteCommand } from "@aws-sdk/lib-dynamodb";
 import { auditEventPut, recordAuditEvent } from "../audit/audit.store.ts";
 import { clearAttempts, reserveAttempt } from "../credentials/attempts.store.ts";
 import { getCredential } from "../credentials/credential.store.ts";
@@ -6,23 +5,13 @@ import { hashSecret, verifyAgainstDummy, verifySecret } from "../credentials/pin
 import { phonePinIssuedNotice } from "../notifications/messages.ts";
 import { commitWithNotices } from "../notifications/outbox.store.ts";
 import { nowMs } from "../platform/clock.ts";
-import { required } from "../platform/config.ts";
-import { dynamodb } from "../platform/dynamodb-client.ts";
 import { RetryableError } from "../platform/errors.ts";
 import { randomString } from "../platform/random.ts";
+import { deletePhonePin, type PhonePinItem, phonePinKey, phonePinPut } from "./phone-pin.store.ts";
 
 const VALIDITY_DAYS = { "1d": 1, "1w": 7, "1m": 30, "3m": 90 } as const;
 /** Wrong tries that kill the current phone PIN. */
 export const PHONE_PIN_MAX_FAILURES = 5;
-
-const phonePinKey = (codiceFiscale: string) => ({ pk: `PHONEPIN#${codiceFiscale}`, sk: "CURRENT" });
-
-interface PhonePinItem {
-  codiceFiscale: string;
-  hash: string;
-  expiresAtMs: number;
-  failures: number;
-}
 
 /**
  * Primary course (F12): a holder authenticated by SPID/CIE/CNS gets an 8-digit phone PIN for the chosen
@@ -42,21 +31,7 @@ export async function issuePhonePin(
   // The code itself is the answer (synchronous); the notice to the holder's contacts commits with it.
   const written = await commitWithNotices(
     [
-      {
-        Put: {
-          TableName: required("TABLE_NAME"),
-          Item: {
-            ...phonePinKey(codiceFiscale),
-            kind: "phone-pin",
-            codiceFiscale,
-            hash: await hashSecret(phonePin),
-            expiresAtMs,
-            ttl: Math.ceil(expiresAtMs / 1000),
-            failures: 0,
-            validity,
-          },
-        },
-      },
+      phonePinPut({ codiceFiscale, hash: await hashSecret(phonePin), expiresAtMs, validity }),
       {
         Put: auditEventPut({
           codiceFiscale,
@@ -98,17 +73,7 @@ export async function verifyPhonePin(
   if (valid) {
     await clearAttempts(key);
   } else if (reservation.failures >= PHONE_PIN_MAX_FAILURES) {
-    await dynamodb
-      .send(
-        new DeleteCommand({
-          TableName: required("TABLE_NAME"),
-          Key: key,
-          ConditionExpression: "#hash = :hash",
-          ExpressionAttributeNames: { "#hash": "hash" },
-          ExpressionAttributeValues: { ":hash": reservation.item.hash },
-        }),
-      )
-      .catch(() => undefined);
+    await deletePhonePin(codiceFiscale, reservation.item.hash);
   }
   await recordAuditEvent({
     codiceFiscale,
