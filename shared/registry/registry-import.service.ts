@@ -1,15 +1,14 @@
 import { createInterface } from "node:readline";
 import type { Readable } from "node:stream";
-import { GetObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
 import { parse } from "csv-parse";
 import { uploadsPrefixes } from "../bucket-layout.ts";
 import { checkCodiceFiscaleConsistency } from "../credentials/codice-fiscale.ts";
 import type { FieldError } from "../platform/errors.ts";
 import { toFieldErrors } from "../platform/http.ts";
 import { logger } from "../platform/logger.ts";
-import { s3 } from "../platform/s3-client.ts";
 import { personRecordSchema } from "./registry.schema.ts";
 import { putPersonOnRecord } from "./registry.store.ts";
+import { putImportReport, readRegistryFile } from "./registry-files.store.ts";
 
 const PARALLEL_WRITES = 16;
 const LISTED_REJECTIONS = 1_000;
@@ -123,7 +122,7 @@ export function validateRow(row: unknown) {
  */
 export async function importRegistryFile(bucket: string, key: string): Promise<ImportReport> {
   const format = /\.csv$/i.test(key) ? "csv" : "jsonl";
-  const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+  const body = await readRegistryFile(bucket, key);
   const report: ImportReport = {
     file: key,
     format,
@@ -135,7 +134,7 @@ export async function importRegistryFile(bucket: string, key: string): Promise<I
   };
   const source = `import:${key.slice(uploadsPrefixes.registryIncoming.length)}` as const;
   const inFlight = new Set<Promise<void>>();
-  for await (const { line, row } of rowsOf(object.Body as Readable, format)) {
+  for await (const { line, row } of rowsOf(body, format)) {
     report.rows++;
     const { record, errors } = validateRow(row);
     if (!record) {
@@ -151,14 +150,8 @@ export async function importRegistryFile(bucket: string, key: string): Promise<I
     if (inFlight.size >= PARALLEL_WRITES) await Promise.race(inFlight);
   }
   await Promise.all(inFlight);
-  await s3.send(
-    new PutObjectCommand({
-      Bucket: bucket,
-      Key: `${uploadsPrefixes.registryReports}${key.slice(uploadsPrefixes.registryIncoming.length)}.report.json`,
-      Body: `${JSON.stringify(report, null, 2)}\n`,
-      ContentType: "application/json",
-    }),
-  );
+  const reportKey = `${uploadsPrefixes.registryReports}${key.slice(uploadsPrefixes.registryIncoming.length)}.report.json`;
+  await putImportReport(bucket, reportKey, report);
   logger.info("registry file imported", {
     file: key,
     rows: report.rows,
