@@ -1,5 +1,4 @@
-import { PutCommand } from "@aws-sdk/lib-dynamodb";
-import { auditEventPut, recordAuditEvent } from "../audit/audit.store.ts";
+import { type AuditEvent, auditEventPut, recordAuditEvent } from "../audit/audit.store.ts";
 import { ACCESS_TOKEN_TTL_SECONDS, type CitizenPrincipal, issueAccessToken } from "../auth/access-token.ts";
 import { clearAttempts, reserveAttempt } from "../credentials/attempts.store.ts";
 import { type Credential, credentialKey, pinValidityDays } from "../credentials/credential.model.ts";
@@ -19,7 +18,6 @@ import {
 } from "../notifications/messages.ts";
 import { commitWithNotices } from "../notifications/outbox.store.ts";
 import { addDays, now, nowMs } from "../platform/clock.ts";
-import { dynamodb } from "../platform/dynamodb-client.ts";
 import { AppError, UnauthorizedError } from "../platform/errors.ts";
 import { logger } from "../platform/logger.ts";
 import {
@@ -155,18 +153,18 @@ async function recordFailure(
   reservation: { failures: number; lockedUntil?: number; blocked: boolean },
 ): Promise<void> {
   const { codiceFiscale } = credential;
-  const failure = auditEventPut({
+  const failure: AuditEvent = {
     codiceFiscale,
     type: "login-failed",
     channel: "web",
     actor: "citizen",
     outcome: "failure",
     details: { consecutiveFailures: reservation.failures },
-  });
+  };
   const lockedUntil =
     reservation.lockedUntil === undefined ? undefined : new Date(reservation.lockedUntil).toISOString();
   if (!reservation.blocked && lockedUntil === undefined) {
-    await dynamodb.send(new PutCommand(failure));
+    await recordAuditEvent(failure);
     return;
   }
   const type = reservation.blocked ? "pin-blocked" : "pin-locked";
@@ -179,7 +177,7 @@ async function recordFailure(
     details: lockedUntil ? { lockedUntil } : {},
   });
   const message = reservation.blocked ? pinBlockedNotice() : pinLockedNotice(lockedUntil!);
-  const written = await commitWithNotices([{ Put: failure }, { Put: lock }], {
+  const written = await commitWithNotices([{ Put: auditEventPut(failure) }, { Put: lock }], {
     type,
     to: credential.contacts,
     message,
