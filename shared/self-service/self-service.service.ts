@@ -1,5 +1,3 @@
-import { TransactionCanceledException } from "@aws-sdk/client-dynamodb";
-import { TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
 import {
   type AuditEvent,
   type AuditEventType,
@@ -23,11 +21,11 @@ import { type Notice, noticeItems } from "../notifications/outbox.store.ts";
 import { type Channel, contactChannels, deliver } from "../notifications/sender.ts";
 import { now } from "../platform/clock.ts";
 import { config } from "../platform/config.ts";
-import { dynamodb } from "../platform/dynamodb-client.ts";
 import { RetryableError, UnauthorizedError } from "../platform/errors.ts";
 import { answerAfter, budgetLeft, subjectDigest, takeFromBudget } from "../platform/limits.store.ts";
 import { logger } from "../platform/logger.ts";
 import { randomId, randomString } from "../platform/random.ts";
+import { TransactionCancelled, transact } from "../platform/transact.ts";
 import type * as z from "../platform/zod.ts";
 import {
   claimLink,
@@ -122,17 +120,11 @@ export async function requestRecovery(input: z.infer<typeof recoveryRequestSchem
     // The link, its audit record and the notice to every registered contact commit together; the link itself
     // travels at once, on the request path (SPEC §6).
     const link = newLink({ purpose: "recovery", codiceFiscale, credentialId: credential.credentialId });
-    await dynamodb.send(
-      new TransactWriteCommand({
-        TransactItems: [
-          { Put: link.put },
-          {
-            Put: auditEventPut(citizenEvent(codiceFiscale, "recovery-requested", "success", { linkChannel })),
-          },
-          ...noticeItems({ type: "recovery-started", to: registered, message: recoveryStartedNotice() }),
-        ],
-      }),
-    );
+    await transact([
+      { Put: link.put },
+      { Put: auditEventPut(citizenEvent(codiceFiscale, "recovery-requested", "success", { linkChannel })) },
+      ...noticeItems({ type: "recovery-started", to: registered, message: recoveryStartedNotice() }),
+    ]);
     await deliver(
       linkChannel,
       (linkChannel === "email" ? trusted.email : trusted.pec)!,
@@ -261,21 +253,18 @@ async function commitRecoveredPin(
       "gsi2sk",
       "remindersSent",
     ]);
+    const items = [
+      { Delete: consumeClaimedLink(token, claim) },
+      { Update: update },
+      { Put: auditEventPut(event) },
+      ...noticeItems(notice),
+    ];
     try {
-      await dynamodb.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            { Delete: consumeClaimedLink(token, claim) },
-            { Update: update },
-            { Put: auditEventPut(event) },
-            ...noticeItems(notice),
-          ],
-        }),
-      );
+      // The link claimed by someone else, or gone: the recovery is not this request's to finish.
+      await transact(items, { conditions: { 0: invalidLink } });
       return;
     } catch (error) {
-      if (!(error instanceof TransactionCanceledException)) throw error;
-      if (error.CancellationReasons?.[0]?.Code === "ConditionalCheckFailed") break;
+      if (!(error instanceof TransactionCancelled)) throw error;
       const current = await getCredential(codiceFiscale);
       version = current?.credentialId === credentialId ? current.version : undefined;
     }
@@ -336,21 +325,15 @@ export async function confirmRevocation(token: string) {
     { status: "revoked", credentialId: randomId(), updatedAt: now().toISOString() },
     ["initialPinHash", "initialPinExpiresAt", "pinHash", "pinExpiresAt", "gsi2pk", "gsi2sk", "lockedUntil"],
   );
-  try {
-    await dynamodb.send(
-      new TransactWriteCommand({
-        TransactItems: [
-          { Delete: consumeLink(token) },
-          { Update: update },
-          { Put: auditEventPut(citizenEvent(credential.codiceFiscale, "revocation-completed", "success")) },
-          ...noticeItems({ type: "revoked", to: credential.contacts, message: revokedNotice() }),
-        ],
-      }),
-    );
-  } catch (error) {
-    if (error instanceof TransactionCanceledException) throw invalidLink();
-    throw error;
-  }
+  await transact(
+    [
+      { Delete: consumeLink(token) },
+      { Update: update },
+      { Put: auditEventPut(citizenEvent(credential.codiceFiscale, "revocation-completed", "success")) },
+      ...noticeItems({ type: "revoked", to: credential.contacts, message: revokedNotice() }),
+    ],
+    { otherwise: invalidLink },
+  );
   if (credential.letterId) await cancelUnprintedLetter(credential.letterId);
   return { outcome: "revoked" as const };
 }
