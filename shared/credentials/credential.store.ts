@@ -129,3 +129,28 @@ export function remindersMark(
     },
   };
 }
+
+/** The Put of a new credential: over no item, or over the version `seen` of the one it replaces. */
+export function credentialPut(credential: Credential, seen?: number): TransactItem {
+  return {
+    Put: {
+      TableName: required("TABLE_NAME"),
+      Item: { ...credentialKey(credential.codiceFiscale), kind: "credential", ...credential },
+      ConditionExpression: seen === undefined ? "attribute_not_exists(pk)" : "version = :seen",
+      ExpressionAttributeValues: seen === undefined ? undefined : { ":seen": seen },
+    },
+  };
+}
+
+/** Deletes a credential still `issuing` (its part A never left); any later state is left as it is. */
+export function issuingCredentialDelete(codiceFiscale: string): TransactItem {
+  return {
+    Delete: {
+      TableName: required("TABLE_NAME"),
+      Key: credentialKey(codiceFiscale),
+      ConditionExpression: "#status = :issuing",
+      ExpressionAttributeNames: { "#status": "status" },
+      ExpressionAttributeValues: { ":issuing": "issuing" },
+    },
+  };
+}

@@ -3,6 +3,7 @@ import { UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import type { Residence } from "../credentials/credential.model.ts";
 import { required } from "../platform/config.ts";
 import { dynamodb } from "../platform/dynamodb-client.ts";
+import type { TransactItem } from "../platform/transact.ts";
 
 /**
  * A postal letter carrying part B: pk `LETTER#<letterId>`, sk `LETTER`.
@@ -57,4 +58,42 @@ export async function cancelUnprintedLetter(letterId: string): Promise<void> {
     .catch((error: unknown) => {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
     });
+}
+
+/** The Put of a new letter (`held`, with its credential, until part A has left). */
+export function letterPut(letter: LetterItem): TransactItem {
+  return {
+    Put: {
+      TableName: required("TABLE_NAME"),
+      Item: { ...letterKey(letter.letterId), kind: "letter", ...letter },
+      ConditionExpression: "attribute_not_exists(pk)",
+    },
+  };
+}
+
+/** A held letter becomes `pending`: it enters the pending-letters index, in the order it was queued. */
+export function letterQueue(letterId: string, queuedAt: string): TransactItem {
+  return {
+    Update: {
+      TableName: required("TABLE_NAME"),
+      Key: letterKey(letterId),
+      UpdateExpression: "SET #status = :pending, queuedAt = :queuedAt, gsi1pk = :gsi1pk, gsi1sk = :gsi1sk",
+      ConditionExpression: "#status = :held",
+      ExpressionAttributeNames: { "#status": "status" },
+      ExpressionAttributeValues: {
+        ":pending": "pending",
+        ":held": "held",
+        ":queuedAt": queuedAt,
+        ...prefixKeys(pendingIndexAttributes(letterId, queuedAt)),
+      },
+    },
+  };
+}
+
+function prefixKeys(attributes: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(attributes).map(([k, v]) => [`:${k}`, v]));
+}
+
+export function letterDelete(letterId: string): TransactItem {
+  return { Delete: { TableName: required("TABLE_NAME"), Key: letterKey(letterId) } };
 }

@@ -1,24 +1,32 @@
-import { TransactionCanceledException } from "@aws-sdk/client-dynamodb";
-import { TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
 import { recordAuditEvent } from "../audit/audit.store.ts";
 import { checkCodiceFiscaleConsistency } from "../credentials/codice-fiscale.ts";
 import { maskContact } from "../credentials/contact-mask.ts";
-import { type Credential, credentialKey, isLive } from "../credentials/credential.model.ts";
-import { getCredential, versionedUpdate } from "../credentials/credential.store.ts";
+import { type Credential, isLive } from "../credentials/credential.model.ts";
+import {
+  credentialPut,
+  getCredential,
+  issuingCredentialDelete,
+  versionedUpdate,
+} from "../credentials/credential.store.ts";
 import { hashSecret } from "../credentials/pin-hash.ts";
 import { generateInitialPin, splitInitialPin } from "../credentials/pin-rules.ts";
 import { encryptPartB } from "../crypto/part-b.ts";
-import { letterKey, letterReference, pendingIndexAttributes } from "../letters/letter.store.ts";
+import {
+  type LetterItem,
+  letterDelete,
+  letterPut,
+  letterQueue,
+  letterReference,
+} from "../letters/letter.store.ts";
 import { existingPinNotice, partAMessage } from "../notifications/messages.ts";
 import { commitWithNotices } from "../notifications/outbox.store.ts";
 import { type Channel, deliver } from "../notifications/sender.ts";
 import { addDays, now } from "../platform/clock.ts";
-import { required } from "../platform/config.ts";
-import { dynamodb } from "../platform/dynamodb-client.ts";
 import { AppError, ConflictError, RetryableError } from "../platform/errors.ts";
 import { answerAfter, quietPeriodClaim, subjectDigest, takeFromBudget } from "../platform/limits.store.ts";
 import { logger } from "../platform/logger.ts";
 import { randomId } from "../platform/random.ts";
+import { TransactionCancelled, transact } from "../platform/transact.ts";
 import type { PersonRecord } from "../registry/registry.schema.ts";
 import { assertRecordedAbroad, personOnRecordFor, residenceDiffers } from "../registry/registry.service.ts";
 import { contactFor, type PinRequest, type PinRequestAccepted } from "./pin-request.schema.ts";
@@ -208,7 +216,6 @@ async function issueWithLetter(
   existing: Credential | undefined,
   origin: RequestOrigin,
 ): Promise<string | undefined> {
-  const TableName = required("TABLE_NAME");
   const issuedAt = now();
   const validUntil = addDays(issuedAt, POSTAL_INITIAL_PIN_DAYS).toISOString();
   const initialPin = generateInitialPin();
@@ -241,7 +248,7 @@ async function issueWithLetter(
     createdAt: issuedAt.toISOString(),
     updatedAt: issuedAt.toISOString(),
   };
-  const letter = {
+  const letter: LetterItem = {
     letterId,
     reference: letterReference(letterId, issuedAt.toISOString()),
     codiceFiscale: request.codiceFiscale,
@@ -254,29 +261,9 @@ async function issueWithLetter(
     issuedAt: issuedAt.toISOString(),
   };
   try {
-    await dynamodb.send(
-      new TransactWriteCommand({
-        TransactItems: [
-          {
-            Put: {
-              TableName,
-              Item: { ...credentialKey(request.codiceFiscale), kind: "credential", ...credential },
-              ConditionExpression: existing ? "version = :seen" : "attribute_not_exists(pk)",
-              ExpressionAttributeValues: existing ? { ":seen": existing.version } : undefined,
-            },
-          },
-          {
-            Put: {
-              TableName,
-              Item: { ...letterKey(letterId), kind: "letter", ...letter },
-              ConditionExpression: "attribute_not_exists(pk)",
-            },
-          },
-        ],
-      }),
-    );
+    await transact([credentialPut(credential, existing?.version), letterPut(letter)]);
   } catch (error) {
-    if (error instanceof TransactionCanceledException) return undefined;
+    if (error instanceof TransactionCancelled) return undefined;
     throw error;
   }
 
@@ -300,34 +287,15 @@ async function issueWithLetter(
   }
 
   const queuedAt = now().toISOString();
-  await dynamodb.send(
-    new TransactWriteCommand({
-      TransactItems: [
-        {
-          Update: versionedUpdate(request.codiceFiscale, credential.version, {
-            status: "pending-first-access",
-            updatedAt: queuedAt,
-          }),
-        },
-        {
-          Update: {
-            TableName,
-            Key: letterKey(letterId),
-            UpdateExpression:
-              "SET #status = :pending, queuedAt = :queuedAt, gsi1pk = :gsi1pk, gsi1sk = :gsi1sk",
-            ConditionExpression: "#status = :held",
-            ExpressionAttributeNames: { "#status": "status" },
-            ExpressionAttributeValues: {
-              ":pending": "pending",
-              ":held": "held",
-              ":queuedAt": queuedAt,
-              ...prefixKeys(pendingIndexAttributes(letterId, queuedAt)),
-            },
-          },
-        },
-      ],
-    }),
-  );
+  await transact([
+    {
+      Update: versionedUpdate(request.codiceFiscale, credential.version, {
+        status: "pending-first-access",
+        updatedAt: queuedAt,
+      }),
+    },
+    letterQueue(letterId, queuedAt),
+  ]);
   await recordAuditEvent({
     codiceFiscale: request.codiceFiscale,
     type: "pin-requested",
@@ -339,27 +307,7 @@ async function issueWithLetter(
   return partA;
 }
 
-function prefixKeys(attributes: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(Object.entries(attributes).map(([k, v]) => [`:${k}`, v]));
-}
-
 /** Removes a credential and its letter whose part A never left: nothing usable stays behind. */
 async function withdraw(codiceFiscale: string, letterId: string): Promise<void> {
-  const TableName = required("TABLE_NAME");
-  await dynamodb.send(
-    new TransactWriteCommand({
-      TransactItems: [
-        {
-          Delete: {
-            TableName,
-            Key: credentialKey(codiceFiscale),
-            ConditionExpression: "#status = :issuing",
-            ExpressionAttributeNames: { "#status": "status" },
-            ExpressionAttributeValues: { ":issuing": "issuing" },
-          },
-        },
-        { Delete: { TableName, Key: letterKey(letterId) } },
-      ],
-    }),
-  );
+  await transact([issuingCredentialDelete(codiceFiscale), letterDelete(letterId)]);
 }
