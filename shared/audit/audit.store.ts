@@ -1,7 +1,8 @@
-import { PutCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
+import { BatchWriteCommand, PutCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { now } from "../platform/clock.ts";
 import { required } from "../platform/config.ts";
 import { dynamodb } from "../platform/dynamodb-client.ts";
+import { chunked, inParallel, pause } from "../platform/in-parallel.ts";
 import { randomId } from "../platform/random.ts";
 
 /** Event types of the credential lifecycle (F16). */
@@ -12,6 +13,7 @@ export type AuditEventType =
   | "part-a-sent"
   | "letter-queued"
   | "letter-printed"
+  | "letter-withdrawn"
   | "login-succeeded"
   | "login-failed"
   | "login-refused-locked"
@@ -61,8 +63,7 @@ export const auditKeys = {
 };
 
 /** The Put of one audit record (pk = the holder, sk = time-ordered), for a transaction or on its own. */
-export function auditEventPut(event: AuditEvent) {
-  const at = now().toISOString();
+export function auditEventPut(event: AuditEvent, at = now().toISOString()) {
   return {
     TableName: required("TABLE_NAME"),
     Item: {
@@ -78,6 +79,22 @@ export function auditEventPut(event: AuditEvent) {
 /** Appends one audit record to the holder's history. */
 export async function recordAuditEvent(event: AuditEvent): Promise<void> {
   await dynamodb.send(new PutCommand(auditEventPut(event)));
+}
+
+/** Appends many audit records, all at `at`: 25 a request, retrying what DynamoDB leaves unprocessed. */
+export async function recordAuditEvents(events: AuditEvent[], at: string): Promise<void> {
+  const table = required("TABLE_NAME");
+  await inParallel(chunked(events, 25), 8, async (chunk) => {
+    let pending: unknown[] = chunk.map((event) => ({ PutRequest: { Item: auditEventPut(event, at).Item } }));
+    for (let attempt = 0; pending.length > 0; attempt++) {
+      if (attempt > 10) throw new Error("DynamoDB kept items unprocessed");
+      if (attempt > 0) await pause(50 * 2 ** attempt);
+      const result = await dynamodb.send(
+        new BatchWriteCommand({ RequestItems: { [table]: pending as never } }),
+      );
+      pending = result.UnprocessedItems?.[table] ?? [];
+    }
+  });
 }
 
 /** One page of a holder's trail between two sort keys, newest first. */

@@ -1,35 +1,34 @@
 import { createHash } from "node:crypto";
-import { ConditionalCheckFailedException, TransactionCanceledException } from "@aws-sdk/client-dynamodb";
-import { GetObjectCommand, NoSuchKey, PutObjectCommand } from "@aws-sdk/client-s3";
-import {
-  BatchGetCommand,
-  BatchWriteCommand,
-  DeleteCommand,
-  PutCommand,
-  QueryCommand,
-  TransactWriteCommand,
-  UpdateCommand,
-} from "@aws-sdk/lib-dynamodb";
-import { auditKeys } from "../audit/audit.store.ts";
+import { recordAuditEvents } from "../audit/audit.store.ts";
 import { decryptPartB } from "../crypto/part-b.ts";
-import { now, nowMs } from "../platform/clock.ts";
-import { required } from "../platform/config.ts";
-import { dynamodb } from "../platform/dynamodb-client.ts";
+import { now } from "../platform/clock.ts";
 import { logger } from "../platform/logger.ts";
 import { randomId } from "../platform/random.ts";
-import { s3 } from "../platform/s3-client.ts";
-import { tableDefinition } from "../table.ts";
-import { batchPrefix, letterFileKey, manifestKeys } from "./batch-keys.ts";
+import { type FilePart, putBatchManifest, putLetterFile, readPart } from "./batch-files.ts";
+import { batchPrefix, letterFileKey } from "./batch-keys.ts";
 import type { LetterToPrint } from "./letter.schema.ts";
-import { type LetterItem, letterKey, PENDING_LETTERS_PK } from "./letter.store.ts";
+import {
+  type IndexCursor,
+  type LetterItem,
+  markLettersPrinted,
+  pendingLetters,
+  readLetters,
+} from "./letter.store.ts";
+import {
+  closeBatch,
+  deleteBatch,
+  openBatch,
+  openBatches,
+  RUN_LEASE_MS,
+  recordFile,
+  releaseLease,
+  takeLease,
+} from "./letter-batch.store.ts";
 import { renderLetterFile } from "./letter-pdf.ts";
 import { ManifestBuilder, type ManifestFile } from "./manifest.ts";
 
+export { RUN_LEASE_MS };
 export const MAX_LETTERS_PER_FILE = 2000;
-/** The run lease outlives the job's 15-minute timeout and is renewed after every file. */
-export const RUN_LEASE_MS = 20 * 60_000;
-const OPEN_BATCHES_PK = "BATCH#OPEN";
-const RUN_LOCK_KEY = { pk: "LETTER-BATCH#RUN", sk: "LOCK" };
 
 export interface LetterBatchSummary {
   batchId?: string;
@@ -45,25 +44,12 @@ export interface LetterBatchSummary {
   skipped?: boolean;
 }
 
-/** One committed file: once it is recorded on its batch, its letters are printed exactly there. */
-interface FilePart {
-  key: string;
-  sha256: string;
-  pages: { letterId: string; page: number }[];
-  letters: Array<Omit<LetterToPrint, "partB"> & { codiceFiscale: string }>;
-}
-
 export interface RunOptions {
   /** Milliseconds the invocation has left (Lambda context); the run stops cleanly below `reserveMs`. */
   remainingMs: () => number;
   reserveMs?: number;
   maxLettersPerFile?: number;
 }
-
-const table = () => required("TABLE_NAME");
-const bucket = () => required("LETTERS_BUCKET");
-const batchKey = (batchId: string) => ({ pk: `BATCH#${batchId}`, sk: "BATCH" });
-const partKeyOf = (fileKey: string) => fileKey.replace(/\.pdf$/, ".json");
 
 /**
  * Primary course (F2): take the run lease (one run at a time; a parallel run answers `skipped`), close any
@@ -94,36 +80,7 @@ export async function runLetterBatch(options: RunOptions): Promise<LetterBatchSu
   try {
     return await runWithLease(runId, options);
   } finally {
-    await dynamodb
-      .send(
-        new DeleteCommand({
-          TableName: table(),
-          Key: RUN_LOCK_KEY,
-          ConditionExpression: "runId = :me",
-          ExpressionAttributeValues: { ":me": runId },
-        }),
-      )
-      .catch((error) => {
-        if (!(error instanceof ConditionalCheckFailedException)) throw error;
-      });
-  }
-}
-
-async function takeLease(runId: string, renew = false): Promise<boolean> {
-  const at = nowMs();
-  try {
-    await dynamodb.send(
-      new PutCommand({
-        TableName: table(),
-        Item: { ...RUN_LOCK_KEY, kind: "letter-batch-lease", runId, leaseUntil: at + RUN_LEASE_MS },
-        ConditionExpression: renew ? "runId = :me" : "attribute_not_exists(pk) OR leaseUntil < :now",
-        ExpressionAttributeValues: renew ? { ":me": runId } : { ":now": at },
-      }),
-    );
-    return true;
-  } catch (error) {
-    if (error instanceof ConditionalCheckFailedException) return false;
-    throw error;
+    await releaseLease(runId);
   }
 }
 
@@ -157,7 +114,7 @@ async function runWithLease(runId: string, options: RunOptions): Promise<LetterB
       if (letters.length === 0) break;
       next = nextLetters(cursor);
       const part = await printFile(letterFileKey(prefix, files + 1), letters);
-      await recordFile(batchId, part);
+      await recordFile(batchId, { key: part.key, sha256: part.sha256, count: part.pages.length });
       await marking;
       marking = markPrinted(batchId, part, letters).then((printed) =>
         manifest.addFile(asPrinted(part, printed)),
@@ -173,7 +130,7 @@ async function runWithLease(runId: string, options: RunOptions): Promise<LetterB
     throw error;
   }
   if (files === 0) {
-    await dynamodb.send(new DeleteCommand({ TableName: table(), Key: batchKey(batchId) }));
+    await deleteBatch(batchId);
     return { letters: 0, files: 0, ...recovery, stoppedEarly };
   }
   await writeBatchManifest(batchId, prefix, manifest);
@@ -185,163 +142,6 @@ async function runWithLease(runId: string, options: RunOptions): Promise<LetterB
     ...recovery,
     stoppedEarly,
   };
-}
-
-async function openBatch(batchId: string, prefix: string, startedAt: Date): Promise<void> {
-  await dynamodb.send(
-    new PutCommand({
-      TableName: table(),
-      Item: {
-        ...batchKey(batchId),
-        kind: "letter-batch",
-        batchId,
-        prefix,
-        startedAt: startedAt.toISOString(),
-        status: "open",
-        files: {},
-        gsi1pk: OPEN_BATCHES_PK,
-        gsi1sk: `${startedAt.toISOString()}#${batchId}`,
-      },
-    }),
-  );
-}
-
-async function queryIndex<T>(partition: string, limit?: number): Promise<T[]> {
-  const { indexName } = tableDefinition.globalSecondaryIndexes.pendingLetters;
-  const out: T[] = [];
-  let ExclusiveStartKey: Record<string, unknown> | undefined;
-  do {
-    const page = await dynamodb.send(
-      new QueryCommand({
-        TableName: table(),
-        IndexName: indexName,
-        KeyConditionExpression: "gsi1pk = :pk",
-        ExpressionAttributeValues: { ":pk": partition },
-        ExclusiveStartKey,
-        Limit: limit === undefined ? undefined : limit - out.length,
-      }),
-    );
-    ExclusiveStartKey = page.LastEvaluatedKey;
-    out.push(...((page.Items ?? []) as T[]));
-  } while (ExclusiveStartKey && (limit === undefined || out.length < limit));
-  return out;
-}
-
-async function inParallel<T>(items: T[], limit: number, fn: (item: T) => Promise<unknown>): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) await fn(items[next++] as T);
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-}
-
-const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** Where this run's reading of the pending-letters index has got to: the index key of the last entry read. */
-type IndexCursor = Record<string, unknown> | undefined;
-
-/**
- * Up to `wanted` letters that are pending now, reading the index onwards from `from`: each entry the index
- * gives is confirmed by a consistent read, and entries of letters no longer pending (the index lags) are
- * passed over. The run never reads an entry twice, so the entries of letters it printed itself are never
- * even met again.
- */
-async function pendingLetters(
-  wanted: number,
-  from: IndexCursor,
-): Promise<{ letters: LetterItem[]; cursor: IndexCursor }> {
-  const { indexName } = tableDefinition.globalSecondaryIndexes.pendingLetters;
-  const letters: LetterItem[] = [];
-  const taken = new Set<string>();
-  let cursor = from;
-  let exhausted = false;
-  while (letters.length < wanted && !exhausted) {
-    const page = await dynamodb.send(
-      new QueryCommand({
-        TableName: table(),
-        IndexName: indexName,
-        KeyConditionExpression: "gsi1pk = :pk",
-        ExpressionAttributeValues: { ":pk": PENDING_LETTERS_PK },
-        // Only what names a candidate and resumes the reading: the letter itself, part B included, comes from
-        // the consistent read below, never from the lagging index.
-        ProjectionExpression: "pk, sk, letterId, gsi1pk, gsi1sk",
-        ExclusiveStartKey: cursor,
-        Limit: wanted - letters.length,
-      }),
-    );
-    const entries = (page.Items ?? []) as Array<Record<string, unknown> & { letterId: string }>;
-    const last = entries.at(-1);
-    if (last) cursor = { pk: last.pk, sk: last.sk, gsi1pk: last.gsi1pk, gsi1sk: last.gsi1sk };
-    exhausted = page.LastEvaluatedKey === undefined;
-    const current = new Map((await readLetters(entries.map((e) => e.letterId))).map((l) => [l.letterId, l]));
-    for (const id of new Set(entries.map((e) => e.letterId))) {
-      const letter = current.get(id);
-      if (letter?.status === "pending" && letter.partBCiphertext && !taken.has(id)) {
-        taken.add(id);
-        letters.push(letter);
-      }
-    }
-  }
-  return { letters, cursor };
-}
-
-/** The letters as stored now (consistent reads, 100 keys a request); missing ones are left out. */
-async function readLetters(letterIds: string[]): Promise<LetterItem[]> {
-  const unique = [...new Set(letterIds)];
-  const chunks: string[][] = [];
-  for (let i = 0; i < unique.length; i += 100) chunks.push(unique.slice(i, i + 100));
-  const out: LetterItem[] = [];
-  await inParallel(chunks, 4, async (chunk) => {
-    let request: Record<string, unknown> | undefined = {
-      [table()]: { Keys: chunk.map(letterKey), ConsistentRead: true },
-    };
-    for (let attempt = 0; request && Object.keys(request).length > 0; attempt++) {
-      if (attempt > 10) throw new Error("DynamoDB kept keys unprocessed");
-      if (attempt > 0) await pause(50 * 2 ** attempt);
-      const result = await dynamodb.send(new BatchGetCommand({ RequestItems: request as never }));
-      out.push(...((result.Responses?.[table()] ?? []) as LetterItem[]));
-      request = result.UnprocessedKeys as Record<string, unknown> | undefined;
-    }
-  });
-  return out;
-}
-
-type UpdateInput = NonNullable<ConstructorParameters<typeof UpdateCommand>[0]>;
-
-/**
- * Applies conditional updates to distinct items, up to 100 per transaction; returns which ones passed their
- * condition. A transaction cancelled by failed conditions is retried without those items; one cancelled by
- * a conflict or throttling is retried after a pause. The SDK's own retries (a timeout) resend the same
- * ClientRequestToken, so a transaction that went through answers success again rather than failed conditions.
- */
-async function conditionalUpdates(updates: UpdateInput[]): Promise<boolean[]> {
-  const passed = updates.map(() => false);
-  const chunks: number[][] = [];
-  for (let i = 0; i < updates.length; i += 100) {
-    chunks.push(updates.slice(i, i + 100).map((_, k) => i + k));
-  }
-  await inParallel(chunks, 2, async (chunk) => {
-    let remaining = chunk;
-    for (let attempt = 0; remaining.length > 0; attempt++) {
-      if (attempt > 10) throw new Error("letter updates kept being cancelled");
-      try {
-        await dynamodb.send(
-          new TransactWriteCommand({
-            TransactItems: remaining.map((i) => ({ Update: updates[i] as never })),
-          }),
-        );
-        for (const i of remaining) passed[i] = true;
-        return;
-      } catch (error) {
-        if (!(error instanceof TransactionCanceledException)) throw error;
-        const reasons = error.CancellationReasons ?? [];
-        const failed = new Set(remaining.filter((_, k) => reasons[k]?.Code === "ConditionalCheckFailed"));
-        if (failed.size === 0) await pause(25 * 2 ** attempt);
-        remaining = remaining.filter((i) => !failed.has(i));
-      }
-    }
-  });
-  return passed;
 }
 
 async function printFile(fileKey: string, letters: LetterItem[]): Promise<FilePart> {
@@ -358,9 +158,6 @@ async function printFile(fileKey: string, letters: LetterItem[]): Promise<FilePa
   );
   const { pdf, pages } = await renderLetterFile(toPrint);
   const sha256 = createHash("sha256").update(pdf).digest("hex");
-  await s3.send(
-    new PutObjectCommand({ Bucket: bucket(), Key: fileKey, Body: pdf, ContentType: "application/pdf" }),
-  );
   const part: FilePart = {
     key: fileKey,
     sha256,
@@ -375,48 +172,8 @@ async function printFile(fileKey: string, letters: LetterItem[]): Promise<FilePa
       codiceFiscale: l.codiceFiscale,
     })),
   };
-  await s3.send(
-    new PutObjectCommand({
-      Bucket: bucket(),
-      Key: partKeyOf(fileKey),
-      Body: JSON.stringify(part),
-      ContentType: "application/json",
-    }),
-  );
+  await putLetterFile(pdf, part);
   return part;
-}
-
-/** The commit point of a file: from here on its letters are printed in it, whatever happens next. */
-async function recordFile(batchId: string, part: FilePart): Promise<void> {
-  await dynamodb.send(
-    new UpdateCommand({
-      TableName: table(),
-      Key: batchKey(batchId),
-      UpdateExpression: "SET files.#file = :entry",
-      ConditionExpression: "attribute_exists(pk)",
-      ExpressionAttributeNames: { "#file": part.key },
-      ExpressionAttributeValues: {
-        ":entry": { key: part.key, sha256: part.sha256, count: part.pages.length },
-      },
-    }),
-  );
-}
-
-/** Writes items 25 at a time, retrying what DynamoDB leaves unprocessed. */
-async function batchPut(items: Record<string, unknown>[]): Promise<void> {
-  const chunks: Record<string, unknown>[][] = [];
-  for (let i = 0; i < items.length; i += 25) chunks.push(items.slice(i, i + 25));
-  await inParallel(chunks, 8, async (chunk) => {
-    let pending: unknown[] = chunk.map((Item) => ({ PutRequest: { Item } }));
-    for (let attempt = 0; pending.length > 0; attempt++) {
-      if (attempt > 10) throw new Error("DynamoDB kept items unprocessed");
-      if (attempt > 0) await new Promise((r) => setTimeout(r, 50 * 2 ** attempt));
-      const result = await dynamodb.send(
-        new BatchWriteCommand({ RequestItems: { [table()]: pending as never } }),
-      );
-      pending = result.UnprocessedItems?.[table()] ?? [];
-    }
-  });
 }
 
 /**
@@ -428,37 +185,10 @@ async function batchPut(items: Record<string, unknown>[]): Promise<void> {
 async function markPrinted(batchId: string, part: FilePart, letters: LetterItem[]): Promise<Set<string>> {
   const pageOf = new Map(part.pages.map((p) => [p.letterId, p.page]));
   const printedAt = now().toISOString();
-  const passed = await conditionalUpdates(
-    letters.map((letter) => ({
-      TableName: table(),
-      Key: letterKey(letter.letterId),
-      UpdateExpression:
-        "SET #status = :printed, batchId = :batch, fileKey = :file, page = :page, printedAt = :at " +
-        "REMOVE partBCiphertext, gsi1pk, gsi1sk",
-      ConditionExpression: "#status = :pending",
-      ExpressionAttributeNames: { "#status": "status" },
-      ExpressionAttributeValues: {
-        ":printed": "printed",
-        ":pending": "pending",
-        ":batch": batchId,
-        ":file": part.key,
-        ":page": pageOf.get(letter.letterId) ?? 0,
-        ":at": printedAt,
-      },
-    })),
+  const passed = await markLettersPrinted(
+    letters.map((l) => l.letterId),
+    { batchId, fileKey: part.key, pageOf, printedAt },
   );
-  const audit = (l: LetterItem, printed: boolean) => ({
-    pk: auditKeys.pk(l.codiceFiscale),
-    sk: `${auditKeys.skPrefix}${printedAt}#${randomId()}`,
-    kind: "audit-event",
-    at: printedAt,
-    codiceFiscale: l.codiceFiscale,
-    type: printed ? "letter-printed" : "letter-withdrawn",
-    channel: "post",
-    actor: "job:letter-batch",
-    outcome: "success",
-    details: { letterId: l.letterId, batchId, file: part.key, page: pageOf.get(l.letterId) ?? 0 },
-  });
   const withdrawn = letters.filter((_, i) => !passed[i]);
   if (withdrawn.length > 0) {
     logger.warn("letters no longer pending withdrawn from a committed file", {
@@ -467,7 +197,17 @@ async function markPrinted(batchId: string, part: FilePart, letters: LetterItem[
       letters: withdrawn.length,
     });
   }
-  await batchPut(letters.map((l, i) => audit(l, passed[i]!)));
+  await recordAuditEvents(
+    letters.map((l, i) => ({
+      codiceFiscale: l.codiceFiscale,
+      type: passed[i] ? "letter-printed" : "letter-withdrawn",
+      channel: "post",
+      actor: "job:letter-batch",
+      outcome: "success",
+      details: { letterId: l.letterId, batchId, file: part.key, page: pageOf.get(l.letterId) ?? 0 },
+    })),
+    printedAt,
+  );
   return new Set(letters.filter((_, i) => passed[i]).map((l) => l.letterId));
 }
 
@@ -483,16 +223,6 @@ function asPrinted(part: FilePart, printed: Set<string>): ManifestFile {
     pages: part.pages.filter((p) => printed.has(p.letterId)),
     withdrawnPages: part.pages.filter((p) => !printed.has(p.letterId)).map((p) => p.page),
   };
-}
-
-async function readPart(fileKey: string): Promise<FilePart | undefined> {
-  try {
-    const object = await s3.send(new GetObjectCommand({ Bucket: bucket(), Key: partKeyOf(fileKey) }));
-    return JSON.parse(await object.Body!.transformToString()) as FilePart;
-  } catch (error) {
-    if (error instanceof NoSuchKey || (error as { name?: string }).name === "NoSuchKey") return undefined;
-    throw error;
-  }
 }
 
 /**
@@ -515,12 +245,7 @@ async function finishFile(
 
 /** Batches a crashed run left open: mark their committed letters, then write their manifest and summary. */
 async function finaliseOpenBatches(): Promise<{ recoveredLetters: number; finalisedBatches: number }> {
-  const open = await queryIndex<{
-    batchId: string;
-    prefix: string;
-    startedAt: string;
-    files: Record<string, unknown>;
-  }>(OPEN_BATCHES_PK);
+  const open = await openBatches();
   let recoveredLetters = 0;
   for (const batch of open) {
     const parts = (await Promise.all(Object.keys(batch.files ?? {}).map(readPart))).filter(
@@ -533,7 +258,7 @@ async function finaliseOpenBatches(): Promise<{ recoveredLetters: number; finali
       recoveredLetters += marked;
     }
     if (parts.length === 0) {
-      await dynamodb.send(new DeleteCommand({ TableName: table(), Key: batchKey(batch.batchId) }));
+      await deleteBatch(batch.batchId);
     } else {
       await writeBatchManifest(batch.batchId, batch.prefix, manifest);
     }
@@ -542,22 +267,8 @@ async function finaliseOpenBatches(): Promise<{ recoveredLetters: number; finali
   return { recoveredLetters, finalisedBatches: open.length };
 }
 
+/** The manifest and summary of a batch, then the batch closed. */
 async function writeBatchManifest(batchId: string, prefix: string, builder: ManifestBuilder): Promise<void> {
-  const manifest = builder.build();
-  const keys = manifestKeys(prefix);
-  const put = (Key: string, Body: string, ContentType: string) =>
-    s3.send(new PutObjectCommand({ Bucket: bucket(), Key, Body, ContentType }));
-  await put(keys.json, manifest.json, "application/json");
-  await put(keys.csv, manifest.csv, "text/csv; charset=utf-8");
-  // The summary is written last: a batch is complete for the print house once its summary exists.
-  await put(keys.summary, JSON.stringify(manifest.summary, null, 2), "application/json");
-  await dynamodb.send(
-    new UpdateCommand({
-      TableName: table(),
-      Key: batchKey(batchId),
-      UpdateExpression: "SET #status = :closed, closedAt = :at REMOVE gsi1pk, gsi1sk",
-      ExpressionAttributeNames: { "#status": "status" },
-      ExpressionAttributeValues: { ":closed": "closed", ":at": now().toISOString() },
-    }),
-  );
+  await putBatchManifest(prefix, builder);
+  await closeBatch(batchId);
 }
