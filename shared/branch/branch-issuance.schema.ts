@@ -1,13 +1,14 @@
+import { contactsSchema } from "../credentials/contacts.schema.ts";
 import { identityDocumentSchema, presentedBySchema } from "../credentials/identity-document.ts";
-import { citizenRequestFields, contactsSchema } from "../pin-requests/pin-request.schema.ts";
+import { healthCardSchema, personFields } from "../credentials/person.schema.ts";
 import * as z from "../platform/zod.ts";
-
-const { partAChannel: _partAChannel, contacts: _contacts, ...personFields } = citizenRequestFields;
 
 /** F9 / F13: the F1 citizen fields (no part-A channel; contacts optional), checked in person. */
 export const branchIssuanceSchema = z.withChecks(
   z.strictObject({
     ...personFields,
+    hasItalianIdDocument: z.boolean(),
+    healthCard: z.optional(healthCardSchema),
     contacts: z.optional(contactsSchema),
     identityDocument: identityDocumentSchema,
     presentedBy: presentedBySchema,

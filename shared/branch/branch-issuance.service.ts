@@ -1,13 +1,13 @@
 import { auditEventPut, recordAuditEvent } from "../audit/audit.store.ts";
 import { type Credential, credentialKey, isLive } from "../credentials/credential.model.ts";
 import { getCredential } from "../credentials/credential.store.ts";
+import { assertConsistentWithCodiceFiscale, assertEligible } from "../credentials/eligibility.ts";
 import { assertDocumentValid, assertPresentedInPerson } from "../credentials/identity-document.ts";
 import { hashSecret } from "../credentials/pin-hash.ts";
 import { generateInitialPin } from "../credentials/pin-rules.ts";
 import { cancelUnprintedLetter } from "../letters/letter.store.ts";
 import { pinReplacedAtBranchNotice } from "../notifications/messages.ts";
 import { commitWithNotices } from "../notifications/outbox.store.ts";
-import { assertConsistentWithCodiceFiscale, assertEligible } from "../pin-requests/pin-request.service.ts";
 import { addDays, now } from "../platform/clock.ts";
 import { required } from "../platform/config.ts";
 import { ConflictError } from "../platform/errors.ts";

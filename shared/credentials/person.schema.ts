@@ -3,8 +3,9 @@ import { CODICE_FISCALE_PATTERN, isValidCodiceFiscale, normaliseCodiceFiscale } 
 import { COUNTRY_CODES, isCountryCode } from "./country-codes.ts";
 
 /**
- * The schemas of who a person is and where, shared by every route that names one: the codice fiscale and a
- * country. No contact here, so a function that validates only these carries no phone-number library.
+ * The schemas of who a person is and where, shared by every route that names one and by the record of insured
+ * persons: the codice fiscale, names, birth, residence, health card. No contact here, so a function that
+ * validates only these carries no phone-number library.
  */
 
 export const codiceFiscaleSchema = z.withChecks(
@@ -36,3 +37,56 @@ export const countryCodeSchema = z.withChecks(
     examples: ["US"],
   }),
 );
+
+const isoDate = z.iso.date("Use the format YYYY-MM-DD");
+/** Text with at least one character that is not a space (it is trimmed before its length is checked). */
+const text = (max: number) =>
+  z.withChecks(
+    z.string(),
+    z.trim(),
+    z.minLength(1, "Required"),
+    z.maxLength(max),
+    z.meta({ pattern: "\\S", description: `At most ${max} characters once trimmed; not blank.` }),
+  );
+
+export const residenceSchema = z.strictObject({
+  countryCode: countryCodeSchema,
+  addressLines: z.withChecks(z.array(text(70)), z.minLength(1), z.maxLength(4)),
+  city: text(60),
+  postalCode: text(16),
+  region: z.optional(text(60)),
+});
+
+export const healthCardSchema = z.strictObject({
+  number: z.withChecks(z.string(), z.regex(/^\d{20}$/, "The health card number has 20 digits")),
+  expiryDate: isoDate,
+});
+
+/** Who a person is and where they live: what a PIN request names and what the record of insured persons holds. */
+export const personFields = {
+  codiceFiscale: codiceFiscaleSchema,
+  surname: text(60),
+  givenName: text(60),
+  birthDate: isoDate,
+  sex: z.enum(["M", "F"]),
+  birthPlaceCode: z.withChecks(
+    z.pipe(
+      z.string(),
+      z.transform((s: string) => s.trim().toUpperCase()),
+    ),
+    z.refine((s) => /^[A-Z]\d{3}$/.test(s), "A Belfiore code: one letter and three digits, e.g. Z404"),
+    z.meta({
+      id: "BelfioreCode",
+      pattern: "^[A-Z][0-9]{3}$",
+      description:
+        "The birthplace's Belfiore (cadastral) code: an Italian municipality (H501 Rome) or Z and three digits " +
+        "for a foreign country (Z404 USA); lower case accepted.",
+      examples: ["Z404", "H501"],
+    }),
+  ),
+  residence: residenceSchema,
+};
+
+/** A person as the record holds them (SPEC §3 "Person on record"). */
+export const personSchema = z.strictObject(personFields);
+export type Person = z.infer<typeof personSchema>;

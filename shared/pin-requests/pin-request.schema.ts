@@ -1,70 +1,12 @@
-import { emailSchema } from "../credentials/contacts.ts";
-import { mobileSchema } from "../credentials/mobile.ts";
-import { codiceFiscaleSchema, countryCodeSchema } from "../credentials/person.schema.ts";
+import { contactsSchema } from "../credentials/contacts.schema.ts";
+import { healthCardSchema, personFields } from "../credentials/person.schema.ts";
 import * as z from "../platform/zod.ts";
-
-// The codice fiscale has a module of its own (without the contacts' phone-number library), used as it is here.
-export { codiceFiscaleSchema };
-
-const isoDate = z.iso.date("Use the format YYYY-MM-DD");
-/** Text with at least one character that is not a space (it is trimmed before its length is checked). */
-const text = (max: number) =>
-  z.withChecks(
-    z.string(),
-    z.trim(),
-    z.minLength(1, "Required"),
-    z.maxLength(max),
-    z.meta({ pattern: "\\S", description: `At most ${max} characters once trimmed; not blank.` }),
-  );
-
-export const residenceSchema = z.strictObject({
-  countryCode: countryCodeSchema,
-  addressLines: z.withChecks(z.array(text(70)), z.minLength(1), z.maxLength(4)),
-  city: text(60),
-  postalCode: text(16),
-  region: z.optional(text(60)),
-});
-
-export const contactsSchema = z.withChecks(
-  z.strictObject({
-    mobile: z.optional(mobileSchema),
-    email: z.optional(emailSchema),
-    pec: z.optional(emailSchema),
-  }),
-  z.refine((c) => c.mobile ?? c.email ?? c.pec, "At least one contact (mobile, email or pec) is required"),
-  z.meta({ minProperties: 1, description: "At least one of mobile, email (an ordinary mailbox) and pec." }),
-);
-
-export const healthCardSchema = z.strictObject({
-  number: z.withChecks(z.string(), z.regex(/^\d{20}$/, "The health card number has 20 digits")),
-  expiryDate: isoDate,
-});
 
 const channelContact = { sms: "mobile", email: "email", pec: "pec" } as const;
 
 /** The citizen data of a PIN request (F1), shared with the operator channels (F8, F9). */
 export const citizenRequestFields = {
-  codiceFiscale: codiceFiscaleSchema,
-  surname: text(60),
-  givenName: text(60),
-  birthDate: isoDate,
-  sex: z.enum(["M", "F"]),
-  birthPlaceCode: z.withChecks(
-    z.pipe(
-      z.string(),
-      z.transform((s: string) => s.trim().toUpperCase()),
-    ),
-    z.refine((s) => /^[A-Z]\d{3}$/.test(s), "A Belfiore code: one letter and three digits, e.g. Z404"),
-    z.meta({
-      id: "BelfioreCode",
-      pattern: "^[A-Z][0-9]{3}$",
-      description:
-        "The birthplace's Belfiore (cadastral) code: an Italian municipality (H501 Rome) or Z and three digits " +
-        "for a foreign country (Z404 USA); lower case accepted.",
-      examples: ["Z404", "H501"],
-    }),
-  ),
-  residence: residenceSchema,
+  ...personFields,
   hasItalianIdDocument: z.boolean(),
   contacts: contactsSchema,
   partAChannel: z.enum(["sms", "email", "pec"]),

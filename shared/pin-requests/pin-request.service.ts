@@ -1,5 +1,4 @@
 import { recordAuditEvent } from "../audit/audit.store.ts";
-import { checkCodiceFiscaleConsistency } from "../credentials/codice-fiscale.ts";
 import { maskContact } from "../credentials/contact-mask.ts";
 import { type Credential, isLive } from "../credentials/credential.model.ts";
 import {
@@ -8,6 +7,11 @@ import {
   issuingCredentialDelete,
   versionedUpdate,
 } from "../credentials/credential.store.ts";
+import {
+  assertConsistentWithCodiceFiscale,
+  assertEligible,
+  assertRecordedAbroad,
+} from "../credentials/eligibility.ts";
 import { hashSecret } from "../credentials/pin-hash.ts";
 import { generateInitialPin, splitInitialPin } from "../credentials/pin-rules.ts";
 import { encryptPartB } from "../crypto/part-b.ts";
@@ -28,7 +32,7 @@ import { logger } from "../platform/logger.ts";
 import { randomId } from "../platform/random.ts";
 import { TransactionCancelled, transact } from "../platform/transact.ts";
 import type { PersonRecord } from "../registry/registry.schema.ts";
-import { assertRecordedAbroad, personOnRecordFor, residenceDiffers } from "../registry/registry.service.ts";
+import { personOnRecordFor, residenceDiffers } from "../registry/registry.service.ts";
 import { contactFor, type PinRequest, type PinRequestAccepted } from "./pin-request.schema.ts";
 
 /** Initial PIN validity when part B travels by post (SPEC §3). */
@@ -44,6 +48,9 @@ export const PART_A_PER_DESTINATION_PER_DAY = 3;
 /** At most one "you already have a PIN" notice per holder in this period. */
 export const EXISTING_PIN_NOTICE_QUIET_SECONDS = 24 * 60 * 60;
 
+// The eligibility rules are shared with the branch (credentials/eligibility.ts); exported here as before.
+export { assertConsistentWithCodiceFiscale, assertEligible };
+
 /** Who submits the request: the citizen online, or a contact-center operator for them. */
 export interface RequestOrigin {
   channel: "web" | "contact-center";
@@ -54,44 +61,6 @@ export interface IssuedRequest {
   accepted: PinRequestAccepted;
   /** Part A, returned only to an operator channel that reads it out (F8). */
   partA?: string;
-}
-
-/** The typed identity must agree with the codice fiscale (SPEC §3), on every channel. */
-export function assertConsistentWithCodiceFiscale(
-  person: Pick<
-    PinRequest,
-    "codiceFiscale" | "surname" | "givenName" | "birthDate" | "sex" | "birthPlaceCode"
-  >,
-): void {
-  const mismatches = checkCodiceFiscaleConsistency(person.codiceFiscale, person);
-  if (mismatches.length > 0) {
-    throw new AppError(
-      422,
-      "codice-fiscale-mismatch",
-      "Codice fiscale does not match",
-      "The codice fiscale does not agree with the personal data given.",
-      {
-        errors: mismatches.map((field: string) => ({
-          path: field,
-          message: "Does not agree with the codice fiscale",
-        })),
-      },
-    );
-  }
-}
-
-/** Since 1 October 2021 the PIN is only for residents abroad without an Italian identity document. */
-export function assertEligible(person: Pick<PinRequest, "residence" | "hasItalianIdDocument">): void {
-  if (person.residence.countryCode === "IT" || person.hasItalianIdDocument) {
-    throw new AppError(
-      422,
-      "not-eligible",
-      "Not eligible for a PIN",
-      "Since 1 October 2021 the PIN is issued only to residents abroad without an Italian identity document. " +
-        "Use SPID, CIE (Carta d'identità elettronica) or CNS (Carta nazionale dei servizi) instead.",
-      { extra: { alternatives: ["SPID", "CIE", "CNS"] } },
-    );
-  }
 }
 
 /**

@@ -1,20 +1,12 @@
-import { citizenRequestFields } from "../pin-requests/pin-request.schema.ts";
-import * as z from "../platform/zod.ts";
+import { personSchema } from "../credentials/person.schema.ts";
+import type * as z from "../platform/zod.ts";
 
 /**
  * One person of the institution's record of insured persons (SPEC §3 "Person on record"): the authority on
  * who a codice fiscale belongs to and where that person lives. Part B of a PIN only ever travels to this
  * residence.
  */
-export const personRecordSchema = z.strictObject({
-  codiceFiscale: citizenRequestFields.codiceFiscale,
-  surname: citizenRequestFields.surname,
-  givenName: citizenRequestFields.givenName,
-  birthDate: citizenRequestFields.birthDate,
-  sex: citizenRequestFields.sex,
-  birthPlaceCode: citizenRequestFields.birthPlaceCode,
-  residence: citizenRequestFields.residence,
-});
+export const personRecordSchema = personSchema;
 
 export type PersonRecord = z.infer<typeof personRecordSchema>;
 

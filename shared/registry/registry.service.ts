@@ -1,6 +1,10 @@
 import type { Residence } from "../credentials/credential.model.ts";
 import { AppError } from "../platform/errors.ts";
 import type { PersonRecord } from "./registry.schema.ts";
+
+// Eligibility on the recorded residence is one of the shared rules (credentials/eligibility.ts).
+export { assertRecordedAbroad } from "../credentials/eligibility.ts";
+
 import { getPersonOnRecord, type StoredPersonRecord } from "./registry.store.ts";
 
 /** Names compare on their letters alone: accents, case, spaces and apostrophes do not make a mismatch. */
@@ -46,20 +50,6 @@ export async function personOnRecordFor(person: Identity): Promise<StoredPersonR
   const record = await getPersonOnRecord(person.codiceFiscale);
   if (!record || !sameIdentity(record, person)) throw notOnRecord();
   return record;
-}
-
-/** Eligibility judged on the recorded residence: a person on record as living in Italy is not eligible. */
-export function assertRecordedAbroad(record: PersonRecord): void {
-  if (record.residence.countryCode === "IT") {
-    throw new AppError(
-      422,
-      "not-eligible",
-      "Not eligible for a PIN",
-      "The institution's records show a residence in Italy: the PIN is issued only to residents abroad. " +
-        "Use SPID, CIE or CNS, or update your residence at a branch or through the contact center.",
-      { extra: { alternatives: ["SPID", "CIE", "CNS"] } },
-    );
-  }
 }
 
 const foldText = (s: string) =>

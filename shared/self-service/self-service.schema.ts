@@ -1,6 +1,6 @@
 import { emailSchema } from "../credentials/contacts.ts";
 import { mobileSchema } from "../credentials/mobile.ts";
-import { codiceFiscaleSchema, healthCardSchema } from "../pin-requests/pin-request.schema.ts";
+import { codiceFiscaleSchema, healthCardSchema } from "../credentials/person.schema.ts";
 import * as z from "../platform/zod.ts";
 
 export const recoveryRequestSchema = z.withChecks(
