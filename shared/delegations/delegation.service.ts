@@ -1,5 +1,3 @@
-import { TransactionCanceledException } from "@aws-sdk/client-dynamodb";
-import { GetCommand, TransactWriteCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { auditEventPut, recordAuditEvent } from "../audit/audit.store.ts";
 import { issueAccessToken } from "../auth/access-token.ts";
 import { decodeOmocodia, givenNameCode, surnameCode } from "../credentials/codice-fiscale.ts";
@@ -7,23 +5,22 @@ import { getCredential, romeDate } from "../credentials/credential.store.ts";
 import { delegationNotice } from "../notifications/messages.ts";
 import { noticeItems } from "../notifications/outbox.store.ts";
 import { addDays, now, nowMs } from "../platform/clock.ts";
-import { required } from "../platform/config.ts";
-import { dynamodb } from "../platform/dynamodb-client.ts";
 import { AppError, ConflictError, NotFoundError, ValidationError } from "../platform/errors.ts";
 import { randomId } from "../platform/random.ts";
-import type { TransactItem } from "../platform/transact.ts";
+import { type TransactItem, TransactionCancelled, transact } from "../platform/transact.ts";
 import type { Delegation, PersonRef } from "./delegation.schema.ts";
 import {
-  delegateSlotsKey,
-  delegationKey,
+  delegateSlotTake,
+  delegationPuts,
+  delegationRevokes,
   delegationsOf,
   delegationView,
-  delegatorSlotKey,
+  delegatorSlotTake,
   endsAtMs,
+  freeSlots,
   getDelegation,
-  givenKey,
   isActive,
-  receivedKey,
+  pruneEndedSlots,
   type StoredDelegation,
 } from "./delegation.store.ts";
 
@@ -67,43 +64,6 @@ function ttlAfter(endMs: number): number | undefined {
   return endMs === Number.MAX_SAFE_INTEGER ? undefined : Math.ceil(endMs / 1000) + RETENTION_DAYS * 86_400;
 }
 
-/** Removes from the delegate's map the ordinary delegations that ended by date (each one conditionally). */
-async function pruneEndedSlots(delegate: string): Promise<void> {
-  const TableName = required("TABLE_NAME");
-  await dynamodb.send(
-    new UpdateCommand({
-      TableName,
-      Key: delegateSlotsKey(delegate),
-      UpdateExpression: "SET slots = if_not_exists(slots, :empty)",
-      ExpressionAttributeValues: { ":empty": {} },
-    }),
-  );
-  const { Item } = await dynamodb.send(
-    new GetCommand({ TableName, Key: delegateSlotsKey(delegate), ConsistentRead: true }),
-  );
-  const slots = (Item?.slots ?? {}) as Record<string, number>;
-  for (const [id, endMs] of Object.entries(slots)) {
-    if (endMs >= nowMs()) continue;
-    await dynamodb
-      .send(
-        new UpdateCommand({
-          TableName,
-          Key: delegateSlotsKey(delegate),
-          UpdateExpression: "REMOVE slots.#id",
-          ConditionExpression: "slots.#id = :end",
-          ExpressionAttributeNames: { "#id": id },
-          ExpressionAttributeValues: { ":end": endMs },
-        }),
-      )
-      .catch(() => undefined);
-  }
-}
-
-const isConflict = (error: TransactionCanceledException) =>
-  (error.CancellationReasons ?? []).some((r) => r.Code === "TransactionConflict");
-const failedAt = (error: TransactionCanceledException, index: number) =>
-  error.CancellationReasons?.[index]?.Code === "ConditionalCheckFailed";
-
 /**
  * Primary course (F14, give): one trusted person for the delegator, with an optional end date at least 30
  * days ahead. The delegation, its two listing copies, the delegator's one slot and the delegate's count are
@@ -131,7 +91,6 @@ export async function giveDelegation(
   const ordinary = kind === "ordinary";
   if (ordinary) await pruneEndedSlots(delegate.codiceFiscale);
 
-  const TableName = required("TABLE_NAME");
   const id = randomId();
   const endMs = endsAtMs(endsOn);
   const stored: StoredDelegation = {
@@ -145,67 +104,33 @@ export async function giveDelegation(
     createdAt: now().toISOString(),
     createdBy: origin.actor,
   };
-  const ttl = ttlAfter(endMs);
-  const copy = { ...stored, ...(ttl ? { ttl } : {}) };
-  const items: Array<Record<string, unknown>> = [
-    {
-      Put: {
-        TableName,
-        Item: { ...delegationKey(id), ...copy },
-        ConditionExpression: "attribute_not_exists(pk)",
-      },
-    },
-    { Put: { TableName, Item: { ...givenKey(delegator.codiceFiscale, id), ...copy } } },
-    { Put: { TableName, Item: { ...receivedKey(delegate.codiceFiscale, id), ...copy } } },
-  ];
+  const items = delegationPuts(stored, ttlAfter(endMs));
   if (ordinary) {
     items.push(
-      {
-        Update: {
-          TableName,
-          Key: delegatorSlotKey(delegator.codiceFiscale),
-          UpdateExpression: "SET delegationId = :id, endsAtMs = :end",
-          ConditionExpression: "attribute_not_exists(delegationId) OR endsAtMs < :now",
-          ExpressionAttributeValues: { ":id": id, ":end": endMs, ":now": nowMs() },
-        },
-      },
-      {
-        Update: {
-          TableName,
-          Key: delegateSlotsKey(delegate.codiceFiscale),
-          UpdateExpression: "SET slots.#id = :end",
-          ConditionExpression: "size(slots) < :limit",
-          ExpressionAttributeNames: { "#id": id },
-          ExpressionAttributeValues: { ":end": endMs, ":limit": MAX_ORDINARY_PER_DELEGATE },
-        },
-      },
+      delegatorSlotTake(delegator.codiceFiscale, id, endMs),
+      delegateSlotTake(delegate.codiceFiscale, id, endMs, MAX_ORDINARY_PER_DELEGATE),
     );
   }
   // Last, so the limits keep their positions among the cancellation reasons.
   items.push(...(await announcement(stored, "given", origin)));
-  for (let attempt = 0; ; attempt++) {
-    try {
-      await dynamodb.send(new TransactWriteCommand({ TransactItems: items as never }));
-      break;
-    } catch (error) {
-      if (!(error instanceof TransactionCanceledException)) throw error;
-      if (ordinary && failedAt(error, 3)) {
-        throw new ConflictError(
-          "delegate-exists",
-          "The delegator already has an active delegate: revoke it first.",
-        );
-      }
-      if (ordinary && failedAt(error, 4)) {
-        throw new ConflictError(
-          "delegation-limit",
-          `The delegate already holds ${MAX_ORDINARY_PER_DELEGATE} active delegations.`,
-        );
-      }
-      // Parallel requests on the same slot items conflict; each retries until its condition decides.
-      if (!isConflict(error) || attempt >= 12) throw error;
-      await new Promise((r) => setTimeout(r, 10 + Math.random() * 40 * (attempt + 1)));
-    }
-  }
+  // Parallel requests on the same slot items conflict; each is sent again until its condition decides.
+  await transact(items, {
+    conditions: ordinary
+      ? {
+          3: () =>
+            new ConflictError(
+              "delegate-exists",
+              "The delegator already has an active delegate: revoke it first.",
+            ),
+          4: () =>
+            new ConflictError(
+              "delegation-limit",
+              `The delegate already holds ${MAX_ORDINARY_PER_DELEGATE} active delegations.`,
+            ),
+        }
+      : {},
+    conflictRetries: 12,
+  });
   return delegationView(stored);
 }
 
@@ -266,65 +191,17 @@ export async function endDelegation(id: string, codiceFiscale: string, origin: O
     throw notFound();
   }
   if (stored.status === "revoked") return;
-  const TableName = required("TABLE_NAME");
-  const at = now().toISOString();
-  const ttl = ttlAfter(nowMs());
-  const revoke = (Key: Record<string, string>, condition?: string) => ({
-    Update: {
-      TableName,
-      Key,
-      UpdateExpression: "SET #status = :revoked, endedAt = :at, #ttl = :ttl",
-      ...(condition ? { ConditionExpression: condition } : {}),
-      ExpressionAttributeNames: { "#status": "status", "#ttl": "ttl" },
-      ExpressionAttributeValues: {
-        ":revoked": "revoked",
-        ":at": at,
-        ":ttl": ttl,
-        ...(condition ? { ":active": "active" } : {}),
-      },
-    },
-  });
+  const items = [
+    ...delegationRevokes(stored, now().toISOString(), ttlAfter(nowMs())),
+    ...(await announcement({ ...stored, status: "revoked" }, "revoked", origin)),
+  ];
   try {
-    await dynamodb.send(
-      new TransactWriteCommand({
-        TransactItems: [
-          revoke(delegationKey(id), "#status = :active"),
-          revoke(givenKey(stored.delegator.codiceFiscale, id)),
-          revoke(receivedKey(stored.delegate.codiceFiscale, id)),
-          ...(await announcement({ ...stored, status: "revoked" }, "revoked", origin)),
-        ],
-      }),
-    );
+    await transact(items);
   } catch (error) {
-    if (error instanceof TransactionCanceledException && failedAt(error, 0)) return; // ended by the other party meanwhile
+    if (error instanceof TransactionCancelled && error.failedAt(0)) return; // ended by the other party meanwhile
     throw error;
   }
-  if (stored.kind === "ordinary") {
-    await Promise.all([
-      dynamodb
-        .send(
-          new UpdateCommand({
-            TableName,
-            Key: delegatorSlotKey(stored.delegator.codiceFiscale),
-            UpdateExpression: "REMOVE delegationId, endsAtMs",
-            ConditionExpression: "delegationId = :id",
-            ExpressionAttributeValues: { ":id": id },
-          }),
-        )
-        .catch(() => undefined),
-      dynamodb
-        .send(
-          new UpdateCommand({
-            TableName,
-            Key: delegateSlotsKey(stored.delegate.codiceFiscale),
-            UpdateExpression: "REMOVE slots.#id",
-            ConditionExpression: "attribute_exists(slots)",
-            ExpressionAttributeNames: { "#id": id },
-          }),
-        )
-        .catch(() => undefined),
-    ]);
-  }
+  if (stored.kind === "ordinary") await freeSlots(stored);
 }
 
 /**

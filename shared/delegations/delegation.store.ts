@@ -1,8 +1,9 @@
-import { GetCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
+import { GetCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { romeDate } from "../credentials/credential.store.ts";
-import { now } from "../platform/clock.ts";
+import { now, nowMs } from "../platform/clock.ts";
 import { required } from "../platform/config.ts";
 import { dynamodb } from "../platform/dynamodb-client.ts";
+import type { TransactItem } from "../platform/transact.ts";
 import type { Delegation, PersonRef } from "./delegation.schema.ts";
 
 /**
@@ -94,4 +95,137 @@ export async function delegationStillActive(
     stored.delegator.codiceFiscale === delegator &&
     stored.delegate.codiceFiscale === delegate
   );
+}
+
+/** The delegation and its two listing copies (the delegator's GIVEN, the delegate's RECEIVED). */
+export function delegationPuts(stored: StoredDelegation, ttl: number | undefined): TransactItem[] {
+  const TableName = required("TABLE_NAME");
+  const copy = { ...stored, ...(ttl ? { ttl } : {}) };
+  return [
+    {
+      Put: {
+        TableName,
+        Item: { ...delegationKey(stored.id), ...copy },
+        ConditionExpression: "attribute_not_exists(pk)",
+      },
+    },
+    { Put: { TableName, Item: { ...givenKey(stored.delegator.codiceFiscale, stored.id), ...copy } } },
+    { Put: { TableName, Item: { ...receivedKey(stored.delegate.codiceFiscale, stored.id), ...copy } } },
+  ];
+}
+
+/** The delegator's one slot, taken for delegation `id` on condition that it is free (or its holder ended). */
+export function delegatorSlotTake(delegator: string, id: string, endMs: number): TransactItem {
+  return {
+    Update: {
+      TableName: required("TABLE_NAME"),
+      Key: delegatorSlotKey(delegator),
+      UpdateExpression: "SET delegationId = :id, endsAtMs = :end",
+      ConditionExpression: "attribute_not_exists(delegationId) OR endsAtMs < :now",
+      ExpressionAttributeValues: { ":id": id, ":end": endMs, ":now": nowMs() },
+    },
+  };
+}
+
+/** One of the delegate's slots, taken for delegation `id` on condition that fewer than `limit` are taken. */
+export function delegateSlotTake(delegate: string, id: string, endMs: number, limit: number): TransactItem {
+  return {
+    Update: {
+      TableName: required("TABLE_NAME"),
+      Key: delegateSlotsKey(delegate),
+      UpdateExpression: "SET slots.#id = :end",
+      ConditionExpression: "size(slots) < :limit",
+      ExpressionAttributeNames: { "#id": id },
+      ExpressionAttributeValues: { ":end": endMs, ":limit": limit },
+    },
+  };
+}
+
+/** Removes from the delegate's map the ordinary delegations that ended by date (each one conditionally). */
+export async function pruneEndedSlots(delegate: string): Promise<void> {
+  const TableName = required("TABLE_NAME");
+  await dynamodb.send(
+    new UpdateCommand({
+      TableName,
+      Key: delegateSlotsKey(delegate),
+      UpdateExpression: "SET slots = if_not_exists(slots, :empty)",
+      ExpressionAttributeValues: { ":empty": {} },
+    }),
+  );
+  const { Item } = await dynamodb.send(
+    new GetCommand({ TableName, Key: delegateSlotsKey(delegate), ConsistentRead: true }),
+  );
+  const slots = (Item?.slots ?? {}) as Record<string, number>;
+  for (const [id, endMs] of Object.entries(slots)) {
+    if (endMs >= nowMs()) continue;
+    await dynamodb
+      .send(
+        new UpdateCommand({
+          TableName,
+          Key: delegateSlotsKey(delegate),
+          UpdateExpression: "REMOVE slots.#id",
+          ConditionExpression: "slots.#id = :end",
+          ExpressionAttributeNames: { "#id": id },
+          ExpressionAttributeValues: { ":end": endMs },
+        }),
+      )
+      .catch(() => undefined);
+  }
+}
+
+/** The three copies marked revoked; the first on condition that the delegation is still active. */
+export function delegationRevokes(
+  stored: StoredDelegation,
+  at: string,
+  ttl: number | undefined,
+): TransactItem[] {
+  const revoke = (Key: Record<string, string>, condition?: string): TransactItem => ({
+    Update: {
+      TableName: required("TABLE_NAME"),
+      Key,
+      UpdateExpression: "SET #status = :revoked, endedAt = :at, #ttl = :ttl",
+      ...(condition ? { ConditionExpression: condition } : {}),
+      ExpressionAttributeNames: { "#status": "status", "#ttl": "ttl" },
+      ExpressionAttributeValues: {
+        ":revoked": "revoked",
+        ":at": at,
+        ":ttl": ttl,
+        ...(condition ? { ":active": "active" } : {}),
+      },
+    },
+  });
+  return [
+    revoke(delegationKey(stored.id), "#status = :active"),
+    revoke(givenKey(stored.delegator.codiceFiscale, stored.id)),
+    revoke(receivedKey(stored.delegate.codiceFiscale, stored.id)),
+  ];
+}
+
+/** Frees the slots an ordinary delegation held, each only if it still holds it. */
+export async function freeSlots(stored: StoredDelegation): Promise<void> {
+  const TableName = required("TABLE_NAME");
+  await Promise.all([
+    dynamodb
+      .send(
+        new UpdateCommand({
+          TableName,
+          Key: delegatorSlotKey(stored.delegator.codiceFiscale),
+          UpdateExpression: "REMOVE delegationId, endsAtMs",
+          ConditionExpression: "delegationId = :id",
+          ExpressionAttributeValues: { ":id": stored.id },
+        }),
+      )
+      .catch(() => undefined),
+    dynamodb
+      .send(
+        new UpdateCommand({
+          TableName,
+          Key: delegateSlotsKey(stored.delegate.codiceFiscale),
+          UpdateExpression: "REMOVE slots.#id",
+          ConditionExpression: "attribute_exists(slots)",
+          ExpressionAttributeNames: { "#id": stored.id },
+        }),
+      )
+      .catch(() => undefined),
+  ]);
 }
