@@ -154,3 +154,30 @@ export function issuingCredentialDelete(codiceFiscale: string): TransactItem {
     },
   };
 }
+
+/** Makes a PIN dispositivo and closes its open conversion pointer (whatever its version). */
+export function credentialConversion(codiceFiscale: string, at: string): TransactItem {
+  return {
+    Update: {
+      TableName: required("TABLE_NAME"),
+      Key: credentialKey(codiceFiscale),
+      UpdateExpression:
+        "SET pinType = :dispositivo, updatedAt = :at ADD #version :one REMOVE openConversionId",
+      ConditionExpression: "attribute_exists(pk)",
+      ExpressionAttributeNames: { "#version": "version" },
+      ExpressionAttributeValues: { ":dispositivo": "dispositivo", ":at": at, ":one": 1 },
+    },
+  };
+}
+
+/** Closes a credential's open conversion pointer (the request was rejected). */
+export function conversionPointerClosed(codiceFiscale: string): TransactItem {
+  return {
+    Update: {
+      TableName: required("TABLE_NAME"),
+      Key: credentialKey(codiceFiscale),
+      UpdateExpression: "REMOVE openConversionId",
+      ConditionExpression: "attribute_exists(pk)",
+    },
+  };
+}
