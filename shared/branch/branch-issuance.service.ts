@@ -1,6 +1,6 @@
 import { auditEventPut, recordAuditEvent } from "../audit/audit.store.ts";
-import { type Credential, credentialKey, isLive } from "../credentials/credential.model.ts";
-import { getCredential } from "../credentials/credential.store.ts";
+import { type Credential, isLive } from "../credentials/credential.model.ts";
+import { credentialPut, getCredential } from "../credentials/credential.store.ts";
 import { assertConsistentWithCodiceFiscale, assertEligible } from "../credentials/eligibility.ts";
 import { assertDocumentValid, assertPresentedInPerson } from "../credentials/identity-document.ts";
 import { hashSecret } from "../credentials/pin-hash.ts";
@@ -90,14 +90,7 @@ export async function issueAtBranch(input: BranchIssuance, operatorId: string) {
   // A replaced PIN's holder is told through the outbox, in the transaction that replaces it.
   const issued = await commitWithNotices(
     [
-      {
-        Put: {
-          TableName: required("TABLE_NAME"),
-          Item: { ...credentialKey(codiceFiscale), kind: "credential", ...credential },
-          ConditionExpression: existing ? "version = :seen" : "attribute_not_exists(pk)",
-          ExpressionAttributeValues: existing ? { ":seen": existing.version } : undefined,
-        },
-      },
+      credentialPut(credential, existing?.version),
       ...(replaced
         ? [
             {
