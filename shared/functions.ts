@@ -211,7 +211,7 @@ export const functionDefinitions = {
   },
   notifier: {
     entry: "functions/jobs/notifier.ts",
-    // Below CLAIM_LEASE_MS (shared/notifications/notifier.ts): a claim outlives the invocation that took it.
+    // Below CLAIM_LEASE_MS (shared/notifications/deliveries.store.ts): a claim outlives the invocation that took it.
     timeoutSeconds: 30,
     bindings: ["table:read", "table:write", "table:stream", "sms:publish", "email:send"],
   },

@@ -4,7 +4,7 @@ import { decryptPartB } from "../crypto/part-b.ts";
 import { now } from "../platform/clock.ts";
 import { logger } from "../platform/logger.ts";
 import { randomId } from "../platform/random.ts";
-import { type FilePart, putBatchManifest, putLetterFile, readPart } from "./batch-files.ts";
+import { type FilePart, putBatchManifest, putLetterFile, readPart } from "./batch-files.store.ts";
 import { batchPrefix, letterFileKey } from "./batch-keys.ts";
 import type { LetterToPrint } from "./letter.schema.ts";
 import {
