@@ -1,7 +1,7 @@
-import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
 import { PutCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { required } from "../platform/config.ts";
 import { dynamodb } from "../platform/dynamodb-client.ts";
+import { conditionally, newItemPut } from "../platform/transact.ts";
 import type { Application } from "./application.schema.ts";
 
 const SK_PREFIX = "APPLICATION#";
@@ -40,31 +40,20 @@ export async function storedApplications(codiceFiscale: string): Promise<StoredA
 }
 
 export async function putApplication(application: StoredApplication): Promise<void> {
-  await dynamodb.send(
-    new PutCommand({
-      TableName: required("TABLE_NAME"),
-      Item: { ...application, kind: "application" },
-      ConditionExpression: "attribute_not_exists(pk)",
-    }),
-  );
+  const { pk, sk, ...attributes } = application;
+  await dynamodb.send(new PutCommand(newItemPut({ pk, sk }, "application", attributes).Put!));
 }
 
 /** Moves a suspended application to `accepted`; false when it no longer was suspended (released meanwhile). */
-export async function acceptSuspended(application: StoredApplication, acceptedAt: string): Promise<boolean> {
-  try {
-    await dynamodb.send(
-      new UpdateCommand({
-        TableName: required("TABLE_NAME"),
-        Key: { pk: application.pk, sk: application.sk },
-        UpdateExpression: "SET #status = :accepted, acceptedAt = :at",
-        ConditionExpression: "#status = :suspended",
-        ExpressionAttributeNames: { "#status": "status" },
-        ExpressionAttributeValues: { ":accepted": "accepted", ":suspended": "suspended", ":at": acceptedAt },
-      }),
-    );
-    return true;
-  } catch (error) {
-    if (error instanceof ConditionalCheckFailedException) return false;
-    throw error;
-  }
+export function acceptSuspended(application: StoredApplication, acceptedAt: string): Promise<boolean> {
+  return conditionally(
+    new UpdateCommand({
+      TableName: required("TABLE_NAME"),
+      Key: { pk: application.pk, sk: application.sk },
+      UpdateExpression: "SET #status = :accepted, acceptedAt = :at",
+      ConditionExpression: "#status = :suspended",
+      ExpressionAttributeNames: { "#status": "status" },
+      ExpressionAttributeValues: { ":accepted": "accepted", ":suspended": "suspended", ":at": acceptedAt },
+    }),
+  );
 }

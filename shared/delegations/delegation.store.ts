@@ -203,29 +203,23 @@ export function delegationRevokes(
 
 /** Frees the slots an ordinary delegation held, each only if it still holds it. */
 export async function freeSlots(stored: StoredDelegation): Promise<void> {
-  const TableName = required("TABLE_NAME");
-  await Promise.all([
-    dynamodb
-      .send(
-        new UpdateCommand({
-          TableName,
-          Key: delegatorSlotKey(stored.delegator.codiceFiscale),
-          UpdateExpression: "REMOVE delegationId, endsAtMs",
-          ConditionExpression: "delegationId = :id",
-          ExpressionAttributeValues: { ":id": stored.id },
-        }),
-      )
-      .catch(() => undefined),
-    dynamodb
-      .send(
-        new UpdateCommand({
-          TableName,
-          Key: delegateSlotsKey(stored.delegate.codiceFiscale),
-          UpdateExpression: "REMOVE slots.#id",
-          ConditionExpression: "attribute_exists(slots)",
-          ExpressionAttributeNames: { "#id": stored.id },
-        }),
-      )
-      .catch(() => undefined),
-  ]);
+  const frees = [
+    {
+      Key: delegatorSlotKey(stored.delegator.codiceFiscale),
+      UpdateExpression: "REMOVE delegationId, endsAtMs",
+      ConditionExpression: "delegationId = :id",
+      ExpressionAttributeValues: { ":id": stored.id },
+    },
+    {
+      Key: delegateSlotsKey(stored.delegate.codiceFiscale),
+      UpdateExpression: "REMOVE slots.#id",
+      ConditionExpression: "attribute_exists(slots)",
+      ExpressionAttributeNames: { "#id": stored.id },
+    },
+  ];
+  await Promise.all(
+    frees.map((free) =>
+      dynamodb.send(new UpdateCommand({ TableName: required("TABLE_NAME"), ...free })).catch(() => undefined),
+    ),
+  );
 }

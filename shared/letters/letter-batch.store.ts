@@ -1,8 +1,8 @@
-import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
 import { DeleteCommand, PutCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { now, nowMs } from "../platform/clock.ts";
 import { required } from "../platform/config.ts";
 import { dynamodb } from "../platform/dynamodb-client.ts";
+import { conditionally } from "../platform/transact.ts";
 import { tableDefinition } from "../table.ts";
 
 /**
@@ -29,36 +29,26 @@ export interface OpenBatch {
 /** Takes the run lease (free, or left expired by a crashed run), or renews this run's own; false when held. */
 export async function takeLease(runId: string, renew = false): Promise<boolean> {
   const at = nowMs();
-  try {
-    await dynamodb.send(
-      new PutCommand({
-        TableName: table(),
-        Item: { ...RUN_LOCK_KEY, kind: "letter-batch-lease", runId, leaseUntil: at + RUN_LEASE_MS },
-        ConditionExpression: renew ? "runId = :me" : "attribute_not_exists(pk) OR leaseUntil < :now",
-        ExpressionAttributeValues: renew ? { ":me": runId } : { ":now": at },
-      }),
-    );
-    return true;
-  } catch (error) {
-    if (error instanceof ConditionalCheckFailedException) return false;
-    throw error;
-  }
+  return conditionally(
+    new PutCommand({
+      TableName: table(),
+      Item: { ...RUN_LOCK_KEY, kind: "letter-batch-lease", runId, leaseUntil: at + RUN_LEASE_MS },
+      ConditionExpression: renew ? "runId = :me" : "attribute_not_exists(pk) OR leaseUntil < :now",
+      ExpressionAttributeValues: renew ? { ":me": runId } : { ":now": at },
+    }),
+  );
 }
 
 /** Releases the lease if this run still holds it. */
 export async function releaseLease(runId: string): Promise<void> {
-  await dynamodb
-    .send(
-      new DeleteCommand({
-        TableName: table(),
-        Key: RUN_LOCK_KEY,
-        ConditionExpression: "runId = :me",
-        ExpressionAttributeValues: { ":me": runId },
-      }),
-    )
-    .catch((error) => {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-    });
+  await conditionally(
+    new DeleteCommand({
+      TableName: table(),
+      Key: RUN_LOCK_KEY,
+      ConditionExpression: "runId = :me",
+      ExpressionAttributeValues: { ":me": runId },
+    }),
+  );
 }
 
 export async function openBatch(batchId: string, prefix: string, startedAt: Date): Promise<void> {

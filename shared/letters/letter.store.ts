@@ -4,7 +4,7 @@ import type { Residence } from "../credentials/credential.model.ts";
 import { required } from "../platform/config.ts";
 import { dynamodb } from "../platform/dynamodb-client.ts";
 import { chunked, inParallel, pause } from "../platform/in-parallel.ts";
-import { type TransactItem, TransactionCancelled, transact } from "../platform/transact.ts";
+import { newItemPut, type TransactItem, TransactionCancelled, transact } from "../platform/transact.ts";
 import { tableDefinition } from "../table.ts";
 
 /**
@@ -64,13 +64,7 @@ export async function cancelUnprintedLetter(letterId: string): Promise<void> {
 
 /** The Put of a new letter (`held`, with its credential, until part A has left). */
 export function letterPut(letter: LetterItem): TransactItem {
-  return {
-    Put: {
-      TableName: required("TABLE_NAME"),
-      Item: { ...letterKey(letter.letterId), kind: "letter", ...letter },
-      ConditionExpression: "attribute_not_exists(pk)",
-    },
-  };
+  return newItemPut(letterKey(letter.letterId), "letter", letter);
 }
 
 /** A held letter becomes `pending`: it enters the pending-letters index, in the order it was queued. */

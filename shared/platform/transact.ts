@@ -1,5 +1,12 @@
-import { TransactionCanceledException } from "@aws-sdk/client-dynamodb";
-import { TransactWriteCommand, type TransactWriteCommandInput } from "@aws-sdk/lib-dynamodb";
+import { ConditionalCheckFailedException, TransactionCanceledException } from "@aws-sdk/client-dynamodb";
+import {
+  type DeleteCommand,
+  type PutCommand,
+  TransactWriteCommand,
+  type TransactWriteCommandInput,
+  type UpdateCommand,
+} from "@aws-sdk/lib-dynamodb";
+import { required } from "./config.ts";
 import { dynamodb } from "./dynamodb-client.ts";
 import type { AppError } from "./errors.ts";
 
@@ -65,3 +72,25 @@ export async function transact(items: TransactItem[], meanings: CancelMeanings =
 }
 
 const resolve = async (meaning: Meaning) => (typeof meaning === "function" ? meaning() : meaning);
+
+/** The Put of a new item of `kind` at `key`: written only where no item is. */
+export function newItemPut(key: { pk: string; sk: string }, kind: string, attributes: object): TransactItem {
+  return {
+    Put: {
+      TableName: required("TABLE_NAME"),
+      Item: { ...key, kind, ...attributes },
+      ConditionExpression: "attribute_not_exists(pk)",
+    },
+  };
+}
+
+/** Sends one conditional write on its own: false when its condition failed (nothing was written then). */
+export async function conditionally(command: PutCommand | UpdateCommand | DeleteCommand): Promise<boolean> {
+  try {
+    await dynamodb.send(command as UpdateCommand);
+    return true;
+  } catch (error) {
+    if (error instanceof ConditionalCheckFailedException) return false;
+    throw error;
+  }
+}
