@@ -1,9 +1,12 @@
-import { TransactionCanceledException } from "@aws-sdk/client-dynamodb";
-import { QueryCommand, TransactWriteCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { releaseSuspendedApplications } from "../applications/application.service.ts";
 import { type AuditEvent, auditEventPut, recordAuditEvent } from "../audit/audit.store.ts";
-import { type Credential, credentialKey, isLive } from "../credentials/credential.model.ts";
-import { getCredential, versionedUpdate } from "../credentials/credential.store.ts";
+import { type Credential, isLive } from "../credentials/credential.model.ts";
+import {
+  conversionPointerClosed,
+  credentialConversion,
+  getCredential,
+  versionedUpdate,
+} from "../credentials/credential.store.ts";
 import {
   assertDocumentValid,
   assertPresentedInPerson,
@@ -12,20 +15,21 @@ import {
 import { conversionDecidedNotice } from "../notifications/messages.ts";
 import { type Notice, noticeItems } from "../notifications/outbox.store.ts";
 import { now } from "../platform/clock.ts";
-import { required } from "../platform/config.ts";
-import { dynamodb } from "../platform/dynamodb-client.ts";
 import { AppError, ConflictError, NotFoundError, ValidationError } from "../platform/errors.ts";
 import { logger } from "../platform/logger.ts";
 import { randomId } from "../platform/random.ts";
-import { tableDefinition } from "../table.ts";
+import { type TransactItem, TransactionCancelled, transact } from "../platform/transact.ts";
 import type { BranchConversion, ConversionChannel, Decision, FaxConversion } from "./conversion.schema.ts";
 import {
   type ConversionRequest,
-  conversionKey,
+  conversionApproved,
+  conversionDecision,
+  conversionPut,
   conversionView,
   getConversion,
   QUEUE_PK,
-  queueAttributes,
+  queuePage,
+  queueSubmitted,
 } from "./conversion.store.ts";
 import {
   checkDocument,
@@ -94,32 +98,23 @@ async function openRequest(
     createdAt: now().toISOString(),
     ...extra,
   };
-  try {
-    await dynamodb.send(
-      new TransactWriteCommand({
-        TransactItems: [
-          {
-            Put: {
-              TableName: required("TABLE_NAME"),
-              Item: { ...conversionKey(request.id), kind: "conversion-request", ...request },
-              ConditionExpression: "attribute_not_exists(pk)",
-            },
-          },
-          {
-            Update: versionedUpdate(credential.codiceFiscale, credential.version, {
-              openConversionId: request.id,
-              updatedAt: request.createdAt,
-            }),
-          },
-        ],
-      }),
-    );
-  } catch (error) {
-    if (!(error instanceof TransactionCanceledException)) throw error;
+  const concurrentOpen = async () => {
     const fresh = await getCredential(credential.codiceFiscale);
     if (fresh) await assertCanOpen(fresh);
-    throw new ConflictError("concurrent-change", "The holder's record changed meanwhile. Please retry.");
-  }
+    return new ConflictError("concurrent-change", "The holder's record changed meanwhile. Please retry.");
+  };
+  await transact(
+    [
+      conversionPut(request),
+      {
+        Update: versionedUpdate(credential.codiceFiscale, credential.version, {
+          openConversionId: request.id,
+          updatedAt: request.createdAt,
+        }),
+      },
+    ],
+    { otherwise: concurrentOpen },
+  );
   return request;
 }
 
@@ -198,28 +193,12 @@ async function markSubmitted(
   }
   const documents = await checkedDocuments(request);
   const submittedAt = now().toISOString();
-  try {
-    await dynamodb.send(
-      new UpdateCommand({
-        TableName: required("TABLE_NAME"),
-        Key: conversionKey(request.id),
-        UpdateExpression:
-          "SET #status = :submitted, submittedAt = :at, checkedDocuments = :documents, gsi3pk = :gpk, gsi3sk = :gsk",
-        ConditionExpression: "#status = :awaiting",
-        ExpressionAttributeNames: { "#status": "status" },
-        ExpressionAttributeValues: {
-          ":submitted": "submitted",
-          ":awaiting": "awaiting-documents",
-          ":at": submittedAt,
-          ":documents": documents,
-          ":gpk": QUEUE_PK,
-          ":gsk": queueAttributes(submittedAt, request.id).gsi3sk,
-        },
-      }),
-    );
-  } catch (error) {
+  const queued = await queueSubmitted(request.id, submittedAt, documents).catch(async (error: unknown) => {
     await discardChecked(documents);
-    if ((error as Error).name !== "ConditionalCheckFailedException") throw error;
+    throw error;
+  });
+  if (!queued) {
+    await discardChecked(documents);
     return (await getConversion(request.id)) ?? request;
   }
   await recordAuditEvent({
@@ -274,7 +253,6 @@ export async function documentUploaded(requestId: string, document: string): Pro
 
 /** F10, back office: submitted requests, oldest first, with 5-minute links to each checked document. */
 export async function conversionQueue(limit: number, cursor?: string) {
-  const index = tableDefinition.globalSecondaryIndexes.conversionQueue;
   let start: Record<string, unknown> | undefined;
   if (cursor) {
     try {
@@ -284,19 +262,9 @@ export async function conversionQueue(limit: number, cursor?: string) {
       throw new ValidationError([{ path: "cursor", message: "Not a cursor this list returned" }]);
     }
   }
-  const { Items = [], LastEvaluatedKey } = await dynamodb.send(
-    new QueryCommand({
-      TableName: required("TABLE_NAME"),
-      IndexName: index.indexName,
-      KeyConditionExpression: "gsi3pk = :q",
-      ExpressionAttributeValues: { ":q": QUEUE_PK },
-      ScanIndexForward: true,
-      Limit: limit,
-      ExclusiveStartKey: start,
-    }),
-  );
+  const { items: Items, lastKey: LastEvaluatedKey } = await queuePage(limit, start);
   const items = await Promise.all(
-    (Items as ConversionRequest[]).map(async (request) => ({
+    Items.map(async (request) => ({
       ...conversionView(request),
       holder: { codiceFiscale: request.codiceFiscale, ...request.holder },
       identityDocument: request.identityDocument,
@@ -316,26 +284,6 @@ export async function conversionQueue(limit: number, cursor?: string) {
     ...(LastEvaluatedKey
       ? { nextCursor: Buffer.from(JSON.stringify(LastEvaluatedKey)).toString("base64url") }
       : {}),
-  };
-}
-
-/**
- * The credential update that makes a PIN dispositivo and closes its open request pointer, on condition that
- * the PIN is still the one the request was made for (a request from before that was recorded: any PIN).
- */
-function convertCredential(request: ConversionRequest, at: string) {
-  return {
-    TableName: required("TABLE_NAME"),
-    Key: credentialKey(request.codiceFiscale),
-    UpdateExpression: "SET pinType = :dispositivo, updatedAt = :at ADD #version :one REMOVE openConversionId",
-    ConditionExpression: request.credentialId ? "credentialId = :requested" : "attribute_exists(pk)",
-    ExpressionAttributeNames: { "#version": "version" },
-    ExpressionAttributeValues: {
-      ":dispositivo": "dispositivo",
-      ":at": at,
-      ":one": 1,
-      ...(request.credentialId ? { ":requested": request.credentialId } : {}),
-    },
   };
 }
 
@@ -409,47 +357,22 @@ export async function decideConversion(
       ? { decision: "rejected", reason: PIN_CHANGED_REASON }
       : asked;
   const decidedAt = now().toISOString();
-  const requestUpdate = {
-    TableName: required("TABLE_NAME"),
-    Key: conversionKey(id),
-    UpdateExpression: `SET #status = :decision, decidedAt = :at, decidedBy = :by${decision.reason ? ", reason = :reason" : ""} REMOVE gsi3pk, gsi3sk`,
-    ConditionExpression: "#status = :submitted",
-    ExpressionAttributeNames: { "#status": "status" },
-    ExpressionAttributeValues: {
-      ":decision": decision.decision,
-      ":at": decidedAt,
-      ":by": `operator:${operatorId}`,
-      ":submitted": "submitted",
-      ...(decision.reason ? { ":reason": decision.reason } : {}),
-    },
-  };
   // A rejection closes the credential's pointer only while it still points here (a new PIN may have its own).
   const credentialUpdates =
     decision.decision === "approved"
-      ? [convertCredential(request, decidedAt)]
+      ? [credentialConversion(request.codiceFiscale, decidedAt, request.credentialId)]
       : credential?.openConversionId === id
-        ? [
-            {
-              TableName: required("TABLE_NAME"),
-              Key: credentialKey(request.codiceFiscale),
-              UpdateExpression: "REMOVE openConversionId",
-              ConditionExpression: "openConversionId = :id",
-              ExpressionAttributeValues: { ":id": id },
-            },
-          ]
+        ? [conversionPointerClosed(request.codiceFiscale, id)]
         : [];
+  const by = `operator:${operatorId}`;
   try {
-    await dynamodb.send(
-      new TransactWriteCommand({
-        TransactItems: [
-          { Update: requestUpdate },
-          ...credentialUpdates.map((update) => ({ Update: update })),
-          ...decisionRecords(request, decision, credential, `operator:${operatorId}`, "back-office"),
-        ],
-      }),
-    );
+    await transact([
+      conversionDecision(id, decision, decidedAt, by),
+      ...credentialUpdates,
+      ...decisionRecords(request, decision, credential, by, "back-office"),
+    ]);
   } catch (error) {
-    if (!(error instanceof TransactionCanceledException)) throw error;
+    if (!(error instanceof TransactionCancelled)) throw error;
     const fresh = await getConversion(id);
     // The request still waits: the PIN changed under this decision, which is decided again on what is there now.
     if (fresh?.status === "submitted" && attempt < 3)
@@ -482,16 +405,10 @@ export async function convertAtBranch(input: BranchConversion, operatorId: strin
   }
   const open = await openRequestOf(credential);
   const at = now().toISOString();
-  const items: Array<Record<string, unknown>> = [
+  const converted = { pinType: "dispositivo", updatedAt: at };
+  const items: TransactItem[] = [
     {
-      Update: {
-        ...versionedUpdate(
-          credential.codiceFiscale,
-          credential.version,
-          { pinType: "dispositivo", updatedAt: at },
-          ["openConversionId"],
-        ),
-      },
+      Update: versionedUpdate(credential.codiceFiscale, credential.version, converted, ["openConversionId"]),
     },
   ];
   const requestId = open?.id ?? randomId();
@@ -504,30 +421,10 @@ export async function convertAtBranch(input: BranchConversion, operatorId: strin
       "branch",
     ),
   );
-  if (open) {
-    items.push({
-      Update: {
-        TableName: required("TABLE_NAME"),
-        Key: conversionKey(open.id),
-        UpdateExpression: "SET #status = :approved, decidedAt = :at, decidedBy = :by REMOVE gsi3pk, gsi3sk",
-        ConditionExpression: "#status IN (:awaiting, :submitted)",
-        ExpressionAttributeNames: { "#status": "status" },
-        ExpressionAttributeValues: {
-          ":approved": "approved",
-          ":at": at,
-          ":by": `operator:${operatorId}`,
-          ":awaiting": "awaiting-documents",
-          ":submitted": "submitted",
-        },
-      },
-    });
-  }
-  try {
-    await dynamodb.send(new TransactWriteCommand({ TransactItems: items as never }));
-  } catch (error) {
-    if (!(error instanceof TransactionCanceledException)) throw error;
-    throw new ConflictError("concurrent-change", "The holder's record changed meanwhile. Please retry.");
-  }
+  if (open) items.push(conversionApproved(open.id, at, `operator:${operatorId}`));
+  await transact(items, {
+    otherwise: new ConflictError("concurrent-change", "The holder's record changed meanwhile. Please retry."),
+  });
   await releaseSuspendedApplications(credential.codiceFiscale);
   return { pinType: "dispositivo" as const };
 }

@@ -1,8 +1,10 @@
-import { GetCommand } from "@aws-sdk/lib-dynamodb";
+import { GetCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import type { IdentityDocument } from "../credentials/identity-document.ts";
 import { required } from "../platform/config.ts";
 import { dynamodb } from "../platform/dynamodb-client.ts";
-import type { ConversionChannel, ConversionStatus } from "./conversion.schema.ts";
+import { conditionally, newItemPut, type TransactItem } from "../platform/transact.ts";
+import { tableDefinition } from "../table.ts";
+import type { ConversionChannel, ConversionStatus, Decision } from "./conversion.schema.ts";
 import type { DocumentName, StoredDocument } from "./uploads.ts";
 
 /** A conversion request (F10): pk `CONVERSION#<id>`, sk `REQUEST`; in the queue index while submitted. */
@@ -52,5 +54,95 @@ export function conversionView(request: ConversionRequest) {
     ...(submittedAt ? { submittedAt } : {}),
     ...(decidedAt ? { decidedAt } : {}),
     ...(reason ? { reason } : {}),
+  };
+}
+
+/** The Put of a new request. */
+export function conversionPut(request: ConversionRequest): TransactItem {
+  return newItemPut(conversionKey(request.id), "conversion-request", request);
+}
+
+/**
+ * Moves a request awaiting documents into the back-office queue with its checked documents; false when it no
+ * longer awaited them.
+ */
+export function queueSubmitted(
+  id: string,
+  submittedAt: string,
+  documents: StoredDocument[],
+): Promise<boolean> {
+  return conditionally(
+    new UpdateCommand({
+      TableName: required("TABLE_NAME"),
+      Key: conversionKey(id),
+      UpdateExpression:
+        "SET #status = :submitted, submittedAt = :at, checkedDocuments = :documents, gsi3pk = :gpk, gsi3sk = :gsk",
+      ConditionExpression: "#status = :awaiting",
+      ExpressionAttributeNames: { "#status": "status" },
+      ExpressionAttributeValues: {
+        ":submitted": "submitted",
+        ":awaiting": "awaiting-documents",
+        ":at": submittedAt,
+        ":documents": documents,
+        ":gpk": QUEUE_PK,
+        ":gsk": queueAttributes(submittedAt, id).gsi3sk,
+      },
+    }),
+  );
+}
+
+/** One page of the back-office queue, oldest first. */
+export async function queuePage(limit: number, start: Record<string, unknown> | undefined) {
+  const { Items = [], LastEvaluatedKey } = await dynamodb.send(
+    new QueryCommand({
+      TableName: required("TABLE_NAME"),
+      IndexName: tableDefinition.globalSecondaryIndexes.conversionQueue.indexName,
+      KeyConditionExpression: "gsi3pk = :q",
+      ExpressionAttributeValues: { ":q": QUEUE_PK },
+      ScanIndexForward: true,
+      Limit: limit,
+      ExclusiveStartKey: start,
+    }),
+  );
+  return { items: Items as ConversionRequest[], lastKey: LastEvaluatedKey };
+}
+
+/** A submitted request decided (out of the queue), on condition that it is still submitted. */
+export function conversionDecision(id: string, decision: Decision, at: string, by: string): TransactItem {
+  return {
+    Update: {
+      TableName: required("TABLE_NAME"),
+      Key: conversionKey(id),
+      UpdateExpression: `SET #status = :decision, decidedAt = :at, decidedBy = :by${decision.reason ? ", reason = :reason" : ""} REMOVE gsi3pk, gsi3sk`,
+      ConditionExpression: "#status = :submitted",
+      ExpressionAttributeNames: { "#status": "status" },
+      ExpressionAttributeValues: {
+        ":decision": decision.decision,
+        ":at": at,
+        ":by": by,
+        ":submitted": "submitted",
+        ...(decision.reason ? { ":reason": decision.reason } : {}),
+      },
+    },
+  };
+}
+
+/** An open request closed as approved (the PIN converted at a branch), on condition that it is still open. */
+export function conversionApproved(id: string, at: string, by: string): TransactItem {
+  return {
+    Update: {
+      TableName: required("TABLE_NAME"),
+      Key: conversionKey(id),
+      UpdateExpression: "SET #status = :approved, decidedAt = :at, decidedBy = :by REMOVE gsi3pk, gsi3sk",
+      ConditionExpression: "#status IN (:awaiting, :submitted)",
+      ExpressionAttributeNames: { "#status": "status" },
+      ExpressionAttributeValues: {
+        ":approved": "approved",
+        ":at": at,
+        ":by": by,
+        ":awaiting": "awaiting-documents",
+        ":submitted": "submitted",
+      },
+    },
   };
 }

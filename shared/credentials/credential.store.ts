@@ -155,29 +155,38 @@ export function issuingCredentialDelete(codiceFiscale: string): TransactItem {
   };
 }
 
-/** Makes a PIN dispositivo and closes its open conversion pointer (whatever its version). */
-export function credentialConversion(codiceFiscale: string, at: string): TransactItem {
+/**
+ * Makes a PIN dispositivo and closes its open conversion pointer, on condition that the PIN is still the one
+ * `requested` (the credential a conversion request was made for; without one, any PIN).
+ */
+export function credentialConversion(codiceFiscale: string, at: string, requested?: string): TransactItem {
   return {
     Update: {
       TableName: required("TABLE_NAME"),
       Key: credentialKey(codiceFiscale),
       UpdateExpression:
         "SET pinType = :dispositivo, updatedAt = :at ADD #version :one REMOVE openConversionId",
-      ConditionExpression: "attribute_exists(pk)",
+      ConditionExpression: requested ? "credentialId = :requested" : "attribute_exists(pk)",
       ExpressionAttributeNames: { "#version": "version" },
-      ExpressionAttributeValues: { ":dispositivo": "dispositivo", ":at": at, ":one": 1 },
+      ExpressionAttributeValues: {
+        ":dispositivo": "dispositivo",
+        ":at": at,
+        ":one": 1,
+        ...(requested ? { ":requested": requested } : {}),
+      },
     },
   };
 }
 
-/** Closes a credential's open conversion pointer (the request was rejected). */
-export function conversionPointerClosed(codiceFiscale: string): TransactItem {
+/** Closes a credential's open conversion pointer while it still points at request `id`. */
+export function conversionPointerClosed(codiceFiscale: string, id: string): TransactItem {
   return {
     Update: {
       TableName: required("TABLE_NAME"),
       Key: credentialKey(codiceFiscale),
       UpdateExpression: "REMOVE openConversionId",
-      ConditionExpression: "attribute_exists(pk)",
+      ConditionExpression: "openConversionId = :id",
+      ExpressionAttributeValues: { ":id": id },
     },
   };
 }
