@@ -15,7 +15,7 @@ import {
 import { conversionDecidedNotice } from "../notifications/messages.ts";
 import { type Notice, noticeItems } from "../notifications/outbox.store.ts";
 import { now } from "../platform/clock.ts";
-import { AppError, ConflictError, NotFoundError, ValidationError } from "../platform/errors.ts";
+import { AppError, ConflictError, NotFoundError } from "../platform/errors.ts";
 import { logger } from "../platform/logger.ts";
 import { randomId } from "../platform/random.ts";
 import { type TransactItem, TransactionCancelled, transact } from "../platform/transact.ts";
@@ -27,18 +27,18 @@ import {
   conversionPut,
   conversionView,
   getConversion,
-  QUEUE_PK,
-  queuePage,
   queueSubmitted,
 } from "./conversion.store.ts";
 import {
   checkDocument,
   type DocumentName,
   discardChecked,
-  presignDownload,
   presignUpload,
   type StoredDocument,
 } from "./uploads.ts";
+
+// The back-office queue has a module of its own; its path stays this one.
+export { conversionQueue } from "./conversion-queue.service.ts";
 
 const OPEN: ReadonlySet<string> = new Set(["awaiting-documents", "submitted"]);
 
@@ -249,42 +249,6 @@ export async function documentUploaded(requestId: string, document: string): Pro
     if (!(error instanceof AppError) || error.code !== "documents-missing") throw error;
     logger.warn("fax scan not acceptable", { requestId });
   }
-}
-
-/** F10, back office: submitted requests, oldest first, with 5-minute links to each checked document. */
-export async function conversionQueue(limit: number, cursor?: string) {
-  let start: Record<string, unknown> | undefined;
-  if (cursor) {
-    try {
-      start = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")) as Record<string, unknown>;
-      if (start.gsi3pk !== QUEUE_PK) throw new Error("cursor");
-    } catch {
-      throw new ValidationError([{ path: "cursor", message: "Not a cursor this list returned" }]);
-    }
-  }
-  const { items: Items, lastKey: LastEvaluatedKey } = await queuePage(limit, start);
-  const items = await Promise.all(
-    Items.map(async (request) => ({
-      ...conversionView(request),
-      holder: { codiceFiscale: request.codiceFiscale, ...request.holder },
-      identityDocument: request.identityDocument,
-      // Only what passed its check at submit, as it was then; nothing is read from where the client uploads.
-      documents: await Promise.all(
-        (request.checkedDocuments ?? []).map(async (stored) => ({
-          document: stored.document,
-          contentType: stored.contentType,
-          bytes: stored.bytes,
-          url: await presignDownload(stored),
-        })),
-      ),
-    })),
-  );
-  return {
-    items,
-    ...(LastEvaluatedKey
-      ? { nextCursor: Buffer.from(JSON.stringify(LastEvaluatedKey)).toString("base64url") }
-      : {}),
-  };
 }
 
 /** Why an approval of a request whose PIN was revoked or reissued since is closed as rejected instead. */

@@ -2,6 +2,7 @@ import { GetCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import type { IdentityDocument } from "../credentials/identity-document.ts";
 import { required } from "../platform/config.ts";
 import { dynamodb } from "../platform/dynamodb-client.ts";
+import { ValidationError } from "../platform/errors.ts";
 import { conditionally, newItemPut, type TransactItem } from "../platform/transact.ts";
 import { tableDefinition } from "../table.ts";
 import type { ConversionChannel, ConversionStatus, Decision } from "./conversion.schema.ts";
@@ -91,8 +92,17 @@ export function queueSubmitted(
   );
 }
 
-/** One page of the back-office queue, oldest first. */
-export async function queuePage(limit: number, start: Record<string, unknown> | undefined) {
+/** One page of the back-office queue, oldest first, from the opaque `cursor` the previous page returned. */
+export async function queuePage(limit: number, cursor: string | undefined) {
+  let start: Record<string, unknown> | undefined;
+  if (cursor) {
+    try {
+      start = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")) as Record<string, unknown>;
+      if (start.gsi3pk !== QUEUE_PK) throw new Error("cursor");
+    } catch {
+      throw new ValidationError([{ path: "cursor", message: "Not a cursor this list returned" }]);
+    }
+  }
   const { Items = [], LastEvaluatedKey } = await dynamodb.send(
     new QueryCommand({
       TableName: required("TABLE_NAME"),
@@ -104,7 +114,8 @@ export async function queuePage(limit: number, start: Record<string, unknown> | 
       ExclusiveStartKey: start,
     }),
   );
-  return { items: Items as ConversionRequest[], lastKey: LastEvaluatedKey };
+  const nextCursor = LastEvaluatedKey && Buffer.from(JSON.stringify(LastEvaluatedKey)).toString("base64url");
+  return { items: Items as ConversionRequest[], nextCursor };
 }
 
 /** A submitted request decided (out of the queue), on condition that it is still submitted. */
