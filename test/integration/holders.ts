@@ -5,9 +5,9 @@ import { mockClient } from "aws-sdk-client-mock";
 import type { AuditEvent } from "#shared/audit/audit.store";
 import { type Credential, credentialKey } from "#shared/credentials/credential.model";
 import { hashSecret } from "#shared/credentials/pin-hash";
-import type { OutboxItem } from "#shared/notifications/outbox";
-import { dynamodb } from "#shared/platform/clients";
+import type { OutboxItem } from "#shared/notifications/outbox.store";
 import { addDays, now } from "#shared/platform/clock";
+import { dynamodb } from "#shared/platform/dynamodb-client";
 import { randomId } from "#shared/platform/random";
 import { type Citizen, makeCitizenN } from "../fixtures/citizens.ts";
 

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { BASE_LOCK_MS, BLOCK_AFTER, LOCK_AFTER } from "#shared/credentials/attempts";
+import { BASE_LOCK_MS, BLOCK_AFTER, LOCK_AFTER } from "#shared/credentials/attempts.store";
 import { getCredential } from "#shared/credentials/credential.store";
 import { nowMs, setClockOffsetSeconds } from "#shared/platform/clock";
 import { changePin, login } from "#shared/sessions/session.service";
