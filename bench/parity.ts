@@ -1,5 +1,5 @@
 /**
- * Enumeration parity: the answers that must not tell who holds a PIN (SPEC §3) are timed side by side on the
+ * Enumeration parity: the answers that must not tell who holds a PIN (docs/product/credential-rules.md) are timed side by side on the
  * local stack (real HTTP, the deployed handlers, DynamoDB Local, the KDF at full OWASP cost), alternating the
  * two cases of each pair sample by sample so both meet the machine in the same state. Prints p50 and p90 of
  * each case and the gaps between them. Target: every gap under 5 ms.

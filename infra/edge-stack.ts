@@ -27,11 +27,11 @@ import { acknowledge } from "./nag.ts";
 /** CloudFront, its certificate and a web ACL of scope CLOUDFRONT all live in us-east-1. */
 export const edgeRegion = "us-east-1";
 
-/** Paths CloudFront sends to the HTTP API (SPEC §9): pages and API share one origin. */
+/** Paths CloudFront sends to the HTTP API (docs/web-client.md): pages and API share one origin. */
 export const apiPathPatterns = ["/v1/*", "/.well-known/*"] as const;
 
 /**
- * Per-source limits in front of the public routes (SPEC §3 "Abuse limits on messages"), per IP address and
+ * Per-source limits in front of the public routes (docs/product/credential-rules.md#abuse-limits-on-messages), per IP address and
  * 5 minutes. The tight one counts the POSTs that make the service send an SMS, an e-mail or a letter.
  */
 export const rateLimits = {
@@ -46,7 +46,7 @@ export const rateLimits = {
 
 /**
  * Fields of the CloudFront access log. Never the path, query string, referrer or cookies: an operator path
- * carries a codice fiscale and a page's query string a one-time link token (SPEC §3 "Storage"), as the API's
+ * carries a codice fiscale and a page's query string a one-time link token (docs/product/credential-rules.md#storage), as the API's
  * own access log leaves out everything but the route key.
  */
 export const accessLogFields = [
@@ -110,7 +110,7 @@ export interface EdgeStackProps extends StackProps {
 /**
  * The public edge, in us-east-1: one CloudFront distribution for the whole service on the web origin's host
  * name, behind an AWS WAF web ACL (per-source rate limits, AWS common rules), with access logs. Today every
- * path goes to the HTTP API; the web client (SPEC §9) takes the default behaviour with its S3 origin, leaving
+ * path goes to the HTTP API; the web client (docs/web-client.md) takes the default behaviour with its S3 origin, leaving
  * `/v1/*` and `/.well-known/*` on the API.
  */
 export class EdgeStack extends Stack {
@@ -202,7 +202,7 @@ export class EdgeStack extends Stack {
     });
     acknowledge(
       this.distribution,
-      "The service is for people resident abroad, in any country (SPEC 1); no country can be refused.",
+      "The service is for people resident abroad, in any country (docs/product/README.md#what-it-is); no country can be refused.",
       "AwsSolutions-CFR1",
     );
     acknowledge(

@@ -68,7 +68,7 @@ export interface ServiceStackProps extends StackProps {
 /** Why API Gateway itself does not authorise a route; the handler does (APIG4). */
 const handlerAuthorisation: Record<Exclude<Access["kind"], "operator" | "identity">, string> = {
   public:
-    "Public by design (SPEC 5): anonymous callers request a PIN, log in, or read health, JWKS and OpenAPI; abuse is bounded by stage throttling and the per-credential attempt budget in the handler.",
+    "Public by design (docs/product/http-api.md#conventions): anonymous callers request a PIN, log in, or read health, JWKS and OpenAPI; abuse is bounded by stage throttling and the per-credential attempt budget in the handler.",
   citizen:
     "Authorised in the handler with the service's own ES256 access and change tokens (KMS-signed, JWKS at /.well-known/jwks.json), which API Gateway cannot verify.",
   "citizen-or-identity":
@@ -184,11 +184,11 @@ export class ServiceStack extends Stack {
       });
     }
 
-    // The record import runs for each file the institution drops under registry/incoming/ (SPEC §3), the
+    // The record import runs for each file the institution drops under registry/incoming/ (docs/product/credential-rules.md), the
     // conversion job for each document uploaded under conversions/ (F10): shared/functions.ts `uploadTriggers`.
     this.invokeOnUploads(uploadTriggers, props.data.uploadsBucket);
 
-    // Outbox notices reach the notifier through the table's stream (SPEC §6): shared/functions.ts `streamConsumers`.
+    // Outbox notices reach the notifier through the table's stream (docs/product/README.md#architecture): shared/functions.ts `streamConsumers`.
     this.consumeTableStream(streamConsumers, props.data.table);
 
     new CfnOutput(this, "ApiUrl", { value: this.api.apiEndpoint });

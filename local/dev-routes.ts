@@ -50,7 +50,7 @@ const tokenRequest = z.discriminatedUnion("kind", [
 
 const clockRequest = z.strictObject({ offsetSeconds: z.number().finite() });
 
-// SPEC §7. `operation` is a pattern on the API action (local/faults.ts `FaultRule`); each SDK attempt is a call.
+// docs/local-stack.md. `operation` is a pattern on the API action (local/faults.ts `FaultRule`); each SDK attempt is a call.
 const faultRequest = z.strictObject({
   service: z.enum(faultServices),
   operation: z.string().min(1).max(300).optional(),

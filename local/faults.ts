@@ -8,7 +8,7 @@ import {
 } from "node:http";
 
 /**
- * Faults on demand (`POST /_local/faults`, SPEC §7): a small proxy in front of each emulator answers the next
+ * Faults on demand (`POST /_local/faults`, docs/local-stack.md): a small proxy in front of each emulator answers the next
  * matching calls the way the real service fails, so the AWS SDK sees real failures (and retries them as it
  * would in AWS: its three attempts each count as a call). Every other call passes through untouched.
  */

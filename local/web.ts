@@ -1,5 +1,5 @@
 /**
- * The web client on the gateway's origin (SPEC §7, §9): built at start into the local data folder, and served
+ * The web client on the gateway's origin (docs/local-stack.md, docs/web-client.md): built at start into the local data folder, and served
  * for every path that is not the API's (`/v1/*`, `/.well-known/*`) nor a development route (`/_local/*`), with
  * the same security headers as behind CloudFront. A path that is no page and no file gets the 404 page.
  */

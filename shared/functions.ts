@@ -121,7 +121,7 @@ export const functionDefinitions = {
     entry: "functions/jobs/expiry-reminders.ts",
     memorySize: 512,
     timeoutSeconds: 900,
-    // Reminders travel through the outbox (SPEC §6): the notifier sends them, this job sends nothing.
+    // Reminders travel through the outbox (docs/product/README.md#architecture): the notifier sends them, this job sends nothing.
     bindings: ["table:write", "table:query:expiry-reminders"],
     async: true,
   },

@@ -8,7 +8,7 @@ export const tableDefinition = {
   sortKey: "sk",
   /** Epoch seconds; DynamoDB TTL removes the item some time after. Reads check expiry themselves. */
   timeToLiveAttribute: "ttl",
-  /** The stream the notifier reads, filtered to outbox items (SPEC §6): each new item's image. */
+  /** The stream the notifier reads, filtered to outbox items (docs/product/README.md#architecture): each new item's image. */
   streamViewType: "NEW_IMAGE",
   globalSecondaryIndexes: {
     /** Letters waiting to be printed: gsi1pk = `LETTER#PENDING`, gsi1sk = `<queuedAt>#<letterId>`. */

@@ -86,7 +86,7 @@ export function contentSecurityPolicy({
   ].join("; ");
 }
 
-/** `config.json`: how operators and identity holders sign in (SPEC §9). */
+/** `config.json`: how operators and identity holders sign in (docs/web-client.md). */
 export type WebConfig =
   | { auth: "local"; identity: "local" }
   | {

@@ -5,7 +5,7 @@ import { login } from "#shared/sessions/session.service";
 
 /**
  * Every failed login answers no sooner than this, so a wrong PIN for a known holder (a conditional write and
- * an audit record more) and any PIN for an unknown codice fiscale take the same time (SPEC §3). Above the
+ * an audit record more) and any PIN for an unknown codice fiscale take the same time (docs/product/credential-rules.md). Above the
  * KDF's p99 on a Lambda slice; measured by `npm run bench -- parity`.
  */
 export const LOGIN_FAILURE_FLOOR_MS = 1_000;

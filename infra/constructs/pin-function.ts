@@ -95,7 +95,7 @@ export class PinFunction extends Construct {
 
     acknowledge(
       this.function,
-      "Node.js 22 is the runtime the service is built and tested for (SPEC 6, esbuild target node22); it is supported by Lambda, and moving to a newer one is a deliberate upgrade.",
+      "Node.js 22 is the runtime the service is built and tested for (docs/product/README.md#architecture, esbuild target node22); it is supported by Lambda, and moving to a newer one is a deliberate upgrade.",
       "AwsSolutions-L1",
     );
     if (props.tracing) {

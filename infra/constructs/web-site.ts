@@ -36,7 +36,7 @@ export interface WebSiteProps {
 }
 
 /**
- * The web client (SPEC §9) as CloudFront's default behaviour: a private S3 bucket reached only through origin
+ * The web client (docs/web-client.md) as CloudFront's default behaviour: a private S3 bucket reached only through origin
  * access control, page paths mapped to their files by a CloudFront function (unknown ones to the 404 page, with
  * status 404), every answer with a strict CSP, HSTS and `frame-ancestors 'none'`, and the client built by
  * esbuild during synthesis and deployed with `BucketDeployment`.

@@ -18,7 +18,7 @@ const isoDateOrTime = z.union([z.iso.date(), z.iso.datetime({ offset: true })], 
   error: "Use a date (YYYY-MM-DD) or a date and time with its offset (2026-01-31T09:30:00+01:00)",
 });
 
-/** `?from=&to=&limit=&cursor=` of an audit read (SPEC §5a lists). */
+/** `?from=&to=&limit=&cursor=` of an audit read (lists: docs/product/http-api.md#route-contracts). */
 export const auditQuerySchema = z.strictObject({
   from: z.optional(isoDateOrTime),
   to: z.optional(isoDateOrTime),

@@ -4,7 +4,7 @@ import { toFieldErrors } from "../platform/http.ts";
 import { type AuditPage, type AuditQuery, auditQuerySchema } from "./audit.schema.ts";
 import { auditKeys, queryTrail, recordAuditEvent } from "./audit.store.ts";
 
-/** How far back a holder sees their own security activity (SPEC §5a F16). */
+/** How far back a holder sees their own security activity (docs/product/http-api.md#f16-audit). */
 export const OWN_ACTIVITY_DAYS = 90;
 
 export function parseAuditQuery(query: Record<string, string | undefined>): AuditQuery {

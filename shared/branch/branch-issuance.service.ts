@@ -16,7 +16,7 @@ import { putPersonOnRecord } from "../registry/registry.store.ts";
 import type { BranchIssuance } from "./branch-issuance.schema.ts";
 import { renderPinMailer } from "./envelope-pdf.ts";
 
-/** A branch-issued initial PIN is valid 30 days (SPEC §3). */
+/** A branch-issued initial PIN is valid 30 days (docs/product/credential-rules.md). */
 export const BRANCH_INITIAL_PIN_DAYS = 30;
 
 function pinExists(): ConflictError {
@@ -37,7 +37,7 @@ export async function issueAtBranch(input: BranchIssuance, operatorId: string) {
   assertPresentedInPerson(input.presentedBy, input.birthDate);
   assertDocumentValid(input.identityDocument);
   assertConsistentWithCodiceFiscale(input);
-  // Intermediaries get a PIN for their work wherever they live; citizens only as residents abroad (SPEC §1).
+  // Intermediaries get a PIN for their work wherever they live; citizens only as residents abroad (docs/product/README.md#what-it-is).
   if (input.holderKind === "citizen") assertEligible(input);
 
   const actor = `operator:${operatorId}`;

@@ -68,7 +68,7 @@ export function maskCodiceFiscale(codiceFiscale: string): string {
   return `${cf.slice(0, 6)}${"*".repeat(cf.length - 7)}${cf.slice(-1)}`;
 }
 
-/** `A1B2C3D4E5F6A7B8` → `A1B2 C3D4 E5F6 A7B8`: easier to copy; login ignores the spaces (SPEC §5). */
+/** `A1B2C3D4E5F6A7B8` → `A1B2 C3D4 E5F6 A7B8`: easier to copy; login ignores the spaces (docs/product/http-api.md#conventions). */
 export function groupPin(pin: string): string {
   return pin.replace(/(.{4})(?!$)/g, "$1 ");
 }

@@ -257,7 +257,7 @@ export const PIN_CHANGED_REASON =
 
 /**
  * What a decision writes besides the state change, in its transaction: the audit record and the holder's
- * notice (outbox, SPEC §6), so a decision is never committed untold.
+ * notice (outbox, docs/product/README.md#architecture), so a decision is never committed untold.
  */
 function decisionRecords(
   request: Pick<ConversionRequest, "id" | "codiceFiscale">,

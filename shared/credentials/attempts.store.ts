@@ -4,7 +4,7 @@ import { nowMs } from "../platform/clock.ts";
 import { required } from "../platform/config.ts";
 import { dynamodb } from "../platform/dynamodb-client.ts";
 
-/** SPEC §3 "Attempts": 5 failures lock for 15 min, each later failure doubles it (max 24 h), 20 block. */
+/** docs/product/credential-rules.md#attempts: 5 failures lock for 15 min, each later failure doubles it (max 24 h), 20 block. */
 export const LOCK_AFTER = 5;
 export const BLOCK_AFTER = 20;
 export const BASE_LOCK_MS = 15 * 60_000;

@@ -55,7 +55,7 @@ export interface Credential {
   pinExpiresAt?: string;
   /** The holder completed first access at least once (recovery needs it). */
   everUsed: boolean;
-  /** Consecutive failed checks, lock and block (SPEC §3 "Attempts"). */
+  /** Consecutive failed checks, lock and block (docs/product/credential-rules.md#attempts). */
   failures: number;
   lockedUntil?: number;
   blocked?: boolean;
@@ -72,7 +72,7 @@ export interface Credential {
 
 export const credentialKey = (codiceFiscale: string) => ({ pk: `CF#${codiceFiscale}`, sk: "CREDENTIAL" });
 
-/** PIN validity by holder kind (SPEC §3 "Expiry"). */
+/** PIN validity by holder kind (docs/product/credential-rules.md#expiry). */
 export function pinValidityDays(kind: HolderKind): number {
   return kind === "intermediary" ? 90 : 180;
 }

@@ -3,11 +3,11 @@ import { checkCodiceFiscaleConsistency } from "./codice-fiscale.ts";
 import type { Person } from "./person.schema.ts";
 
 /**
- * Who may hold a PIN (SPEC §3), judged the same on every channel: the typed identity agrees with its codice
+ * Who may hold a PIN (docs/product/credential-rules.md), judged the same on every channel: the typed identity agrees with its codice
  * fiscale, and a citizen lives abroad without an Italian identity document, as typed and as on record.
  */
 
-/** The typed identity must agree with the codice fiscale (SPEC §3), on every channel. */
+/** The typed identity must agree with the codice fiscale (docs/product/credential-rules.md), on every channel. */
 export function assertConsistentWithCodiceFiscale(
   person: Pick<Person, "codiceFiscale" | "surname" | "givenName" | "birthDate" | "sex" | "birthPlaceCode">,
 ): void {

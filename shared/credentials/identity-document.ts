@@ -3,7 +3,7 @@ import { AppError, ForbiddenError } from "../platform/errors.ts";
 import * as z from "../platform/zod.ts";
 import { codiceFiscaleSchema, countryCodeSchema } from "./person.schema.ts";
 
-/** An identity document checked by an operator (SPEC §5a). */
+/** An identity document checked by an operator (docs/product/http-api.md#route-contracts). */
 export const identityDocumentSchema = z.strictObject({
   kind: z.enum(["passport", "identity-card", "driving-licence", "residence-permit"]),
   number: z.withChecks(z.string(), z.trim(), z.minLength(3), z.maxLength(32)),

@@ -87,6 +87,6 @@ export const personFields = {
   residence: residenceSchema,
 };
 
-/** A person as the record holds them (SPEC §3 "Person on record"). */
+/** A person as the record holds them (docs/product/credential-rules.md#person-on-record). */
 export const personSchema = z.strictObject(personFields);
 export type Person = z.infer<typeof personSchema>;

@@ -27,7 +27,7 @@ export type NewPinVerdict =
       message: string;
     };
 
-/** SPEC §3's rules for a PIN the holder chooses. Messages never repeat the PIN. */
+/** the rules of docs/product/credential-rules.md#operational-pin for a PIN the holder chooses. Messages never repeat the PIN. */
 export function checkNewPin(
   newPin: string,
   context: { currentPin?: string; codiceFiscale: string; surname: string; givenName: string },

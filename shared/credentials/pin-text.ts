@@ -1,5 +1,5 @@
 /**
- * How a PIN and a name are read for SPEC §3's rules, shared by the service (pin-rules.ts) and the pages' live
+ * How a PIN and a name are read for the rules of docs/product/credential-rules.md#operational-pin, shared by the service (pin-rules.ts) and the pages' live
  * checks (web/src/pin-check.ts), so both judge the same text. No imports: the web client bundles it.
  */
 

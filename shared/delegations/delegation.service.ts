@@ -136,7 +136,7 @@ export async function giveDelegation(
 
 /**
  * What a delegation given or ended writes in its own transaction besides itself: each party's audit record and,
- * for a party with a PIN, the notice to their contacts (outbox, SPEC §6), so neither is told of a change that
+ * for a party with a PIN, the notice to their contacts (outbox, docs/product/README.md#architecture), so neither is told of a change that
  * did not happen nor left untold of one that did.
  */
 async function announcement(

@@ -5,7 +5,7 @@ import { expiryReminder } from "../notifications/messages.ts";
 import { commitWithNotices } from "../notifications/outbox.store.ts";
 import { addDays, DAY_MS, now } from "../platform/clock.ts";
 
-/** Days before expiry at which the holder is reminded (SPEC §3). */
+/** Days before expiry at which the holder is reminded (docs/product/credential-rules.md). */
 export const REMINDER_DAYS = [30, 7, 1] as const;
 
 export interface ExpiryReminderSummary {
@@ -23,7 +23,7 @@ export function dueThreshold(daysLeft: number): (typeof REMINDER_DAYS)[number] |
 /**
  * Primary course (F15): read the expiry index day by day for the next 30 Rome calendar days (never a Scan),
  * and for each active PIN queue the reminder it is due, at most once per threshold: the threshold is recorded
- * on the credential with a conditional write in the same transaction as the reminder's outbox notice (SPEC §6),
+ * on the credential with a conditional write in the same transaction as the reminder's outbox notice (docs/product/README.md#architecture),
  * and the notifier delivers it, retrying a channel that fails and never sending a delivered one again. So a
  * reminder is neither lost when SES or SNS fail nor sent twice by a later run. A missed run does not lose a
  * reminder either: the next run queues the most urgent one still due and marks the earlier ones as passed.

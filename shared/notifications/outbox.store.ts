@@ -5,7 +5,7 @@ import { type TransactItem, TransactionCancelled, transact } from "../platform/t
 import { type Contacts, contactChannels, type Message, type Recipient } from "./channels.ts";
 
 /**
- * The transactional outbox (SPEC §6): a notice is an item written in the same DynamoDB transaction as the
+ * The transactional outbox (docs/product/README.md#architecture): a notice is an item written in the same DynamoDB transaction as the
  * state change it reports, so the change never commits without its notice, nor the notice without the change.
  * The notifier function reads it from the table's stream and delivers it (shared/notifications/notifier.ts).
  *

@@ -46,7 +46,7 @@ export const pinRequestAcceptedSchema = z.object({
   partASentTo: z.object({ channel: z.enum(["sms", "email", "pec"]), masked: z.string() }),
   letter: z.object({
     expectedWithinDays: z.withChecks(z.number(), z.int()),
-    /** The recorded residence the letter goes to (SPEC §3): never an address typed in the request. */
+    /** The recorded residence the letter goes to (docs/product/credential-rules.md): never an address typed in the request. */
     sentTo: z.object({ countryCode: z.string(), city: z.string() }),
     addressOnRecordDiffers: z.boolean(),
     note: z.optional(z.string()),

@@ -35,15 +35,15 @@ import type { PersonRecord } from "../registry/registry.schema.ts";
 import { personOnRecordFor, residenceDiffers } from "../registry/registry.service.ts";
 import { contactFor, type PinRequest, type PinRequestAccepted } from "./pin-request.schema.ts";
 
-/** Initial PIN validity when part B travels by post (SPEC §3). */
+/** Initial PIN validity when part B travels by post (docs/product/credential-rules.md). */
 export const POSTAL_INITIAL_PIN_DAYS = 90;
 export const LETTER_EXPECTED_WITHIN_DAYS = 15;
 /**
  * Online requests answer no sooner than this, whichever path they took (issued, a live PIN, a spent
- * budget), so timing does not tell who holds a PIN (SPEC §3). Above the issuing path's p99 (bench/parity).
+ * budget), so timing does not tell who holds a PIN (docs/product/credential-rules.md). Above the issuing path's p99 (bench/parity).
  */
 export const PIN_REQUEST_ANSWER_FLOOR_MS = 1_500;
-/** Part A messages one destination may receive a day (SPEC §3 "Abuse limits on messages"). */
+/** Part A messages one destination may receive a day (docs/product/credential-rules.md#abuse-limits-on-messages). */
 export const PART_A_PER_DESTINATION_PER_DAY = 3;
 /** At most one "you already have a PIN" notice per holder in this period. */
 export const EXISTING_PIN_NOTICE_QUIET_SECONDS = 24 * 60 * 60;

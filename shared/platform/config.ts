@@ -72,7 +72,7 @@ const environment = {
   SENDER_EMAIL: email,
   SES_CONFIGURATION_SET: text(),
   SMS_SENDER_ID: text({ max: 11 }),
-  /** Non-matching recovery or revocation requests one source address may make an hour (SPEC §3). */
+  /** Non-matching recovery or revocation requests one source address may make an hour (docs/product/credential-rules.md). */
   SOURCE_MISSES_PER_HOUR: withDefault(positiveInteger, 20),
   /** KMS key that encrypts part B until its letter is printed (AWS). */
   PART_B_KEY_ID: text(),

@@ -6,7 +6,7 @@ import { required } from "./config.ts";
 import { dynamodb } from "./dynamodb-client.ts";
 
 /**
- * Budgets that keep the service from being used as a message cannon or a guessing oracle (SPEC §3).
+ * Budgets that keep the service from being used as a message cannon or a guessing oracle (docs/product/credential-rules.md).
  * Each is one small item taken with a conditional write, so parallel requests can never overspend it,
  * and expired by TTL. Subjects that are personal data (contacts, source addresses) are stored as digests.
  */

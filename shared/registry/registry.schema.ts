@@ -2,7 +2,7 @@ import { personSchema } from "../credentials/person.schema.ts";
 import type * as z from "../platform/zod.ts";
 
 /**
- * One person of the institution's record of insured persons (SPEC §3 "Person on record"): the authority on
+ * One person of the institution's record of insured persons (docs/product/credential-rules.md#person-on-record): the authority on
  * who a codice fiscale belongs to and where that person lives. Part B of a PIN only ever travels to this
  * residence.
  */

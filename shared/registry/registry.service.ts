@@ -42,7 +42,7 @@ export function notOnRecord(): AppError {
 }
 
 /**
- * The person on record whose identity the request gives (SPEC §3): the record is the authority on who a
+ * The person on record whose identity the request gives (docs/product/credential-rules.md): the record is the authority on who a
  * codice fiscale belongs to and where the letter goes. Which field differed is never said, so the answer
  * teaches nothing about the record.
  */

@@ -41,7 +41,7 @@ import type { recoveryRequestSchema, revocationRequestSchema } from "./self-serv
 
 /** Every recovery and revocation request answers no sooner than this, matched or not. */
 export const ANSWER_FLOOR_MS = 1_200;
-/** Initial PIN validity when both halves travel electronically (recovery, SPEC §3). */
+/** Initial PIN validity when both halves travel electronically (recovery, docs/product/credential-rules.md). */
 export const ELECTRONIC_INITIAL_PIN_HOURS = 48;
 
 /** Matching requests a holder may make an hour: only requests that would send something count. */
@@ -118,7 +118,7 @@ export async function requestRecovery(input: z.infer<typeof recoveryRequestSchem
       return ACCEPTED;
     }
     // The link, its audit record and the notice to every registered contact commit together; the link itself
-    // travels at once, on the request path (SPEC §6).
+    // travels at once, on the request path (docs/product/README.md#architecture).
     const link = newLink({ purpose: "recovery", codiceFiscale, credentialId: credential.credentialId });
     await transact([
       { Put: link.put },

@@ -44,7 +44,7 @@ export type LoginResult =
       expiresIn: number;
     };
 
-/** The one answer to every failed login, whatever the reason (SPEC §3 "Enumeration"). */
+/** The one answer to every failed login, whatever the reason (docs/product/credential-rules.md#enumeration). */
 export function invalidCredentials(): AppError {
   return new UnauthorizedError("invalid-credentials", "The codice fiscale or the PIN is not correct.");
 }
@@ -198,7 +198,7 @@ function weakPin(reason: string, message: string): AppError {
 
 /**
  * Sets the holder's 8-character PIN, consuming a change token (first access, renewal) or after checking the
- * current PIN of an authenticated holder. The new PIN must pass SPEC §3's rules; the initial PIN dies with
+ * current PIN of an authenticated holder. The new PIN must pass the rules of docs/product/credential-rules.md#operational-pin; the initial PIN dies with
  * the change. Parallel uses of one token: exactly one wins, the transaction refuses the others. A token
  * changes only the PIN it was minted for: the transaction also requires that PIN's hash to be unchanged, so
  * a second token from an earlier login cannot replace the PIN the first one set.

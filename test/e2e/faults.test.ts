@@ -16,7 +16,7 @@ import {
 } from "./journeys.ts";
 
 /**
- * The service under real failures of its providers (SPEC §7 `POST /_local/faults`): nothing lost, nothing done
+ * The service under real failures of its providers (docs/local-stack.md `POST /_local/faults`): nothing lost, nothing done
  * twice. The SDK retries: failing one call the application sees takes all its attempts (four for DynamoDB,
  * three for the other clients).
  */

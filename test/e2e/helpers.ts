@@ -131,7 +131,7 @@ export interface PersonOnRecord {
   residence: Record<string, unknown>;
 }
 
-/** Puts people on the institution's record (SPEC §3) with the identity and residence of their requests. */
+/** Puts people on the institution's record (docs/product/credential-rules.md) with the identity and residence of their requests. */
 export async function putOnRecord(...people: PersonOnRecord[]): Promise<void> {
   for (const { codiceFiscale, surname, givenName, birthDate, sex, birthPlaceCode, residence } of people) {
     const reply = await postJson("/_local/registry", {

@@ -20,7 +20,7 @@ import { type RequestBody, tableClient } from "./journeys.ts";
 import { javaProcessesFor, startLocalStack } from "./stack.ts";
 
 /**
- * The transactional outbox (SPEC §6) on the local stack: a notice is written with the state change it reports,
+ * The transactional outbox (docs/product/README.md#architecture) on the local stack: a notice is written with the state change it reports,
  * read from DynamoDB Local's stream like Lambda's event source mapping reads DynamoDB's, and delivered by the
  * notifier once per recipient, whatever fails or restarts in between.
  */

@@ -29,7 +29,7 @@ const recordOf = (person: RequestBody, residence: Record<string, unknown> = pers
   residence,
 });
 
-describe("person on record (SPEC §3)", () => {
+describe("person on record (credential rules)", () => {
   beforeEach(async () => {
     await setClock(0);
     await clearOutbox();
@@ -159,7 +159,7 @@ describe("person on record (SPEC §3)", () => {
   });
 });
 
-describe("recovery budgets cannot be spent by strangers (SPEC §3)", () => {
+describe("recovery budgets cannot be spent by strangers (credential rules)", () => {
   let holder: RequestBody;
   const right = () => ({
     codiceFiscale: holder.codiceFiscale,

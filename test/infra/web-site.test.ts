@@ -19,7 +19,7 @@ beforeAll(() => {
   template = Template.fromStack(edge);
 });
 
-describe("web client on CloudFront (SPEC §9)", () => {
+describe("web client on CloudFront", () => {
   it("serves the default behaviour from a private bucket through origin access control, HTTPS only", () => {
     const config = Object.values(resources("AWS::CloudFront::Distribution"))[0].Properties.DistributionConfig;
     const bucketId = logicalId(edge.webSite.bucket.node.defaultChild as CfnElement);

@@ -137,7 +137,7 @@ export async function auditOf(codiceFiscale: string): Promise<Array<AuditEvent &
 
 export const auditTypes = async (codiceFiscale: string) => (await auditOf(codiceFiscale)).map((e) => e.type);
 
-/** The outbox notices (SPEC §6) addressed to `address`, whatever their channel. */
+/** The outbox notices (docs/product/README.md#architecture) addressed to `address`, whatever their channel. */
 export async function noticesTo(address: string): Promise<OutboxItem[]> {
   const items: OutboxItem[] = [];
   let ExclusiveStartKey: Record<string, unknown> | undefined;

@@ -1,4 +1,4 @@
-/** The identity document an operator checked (SPEC §5a) and who stands at the counter. */
+/** The identity document an operator checked (docs/product/http-api.md#route-contracts) and who stands at the counter. */
 import { countryOptions } from "./countries.ts";
 import { h } from "./dom.ts";
 import { checkbox, input, radios, type State, select } from "./forms.ts";

@@ -1,6 +1,6 @@
 /**
  * Form fields in Bootstrap Italia markup, bound to a plain state object, and the placement of problem+json
- * errors: each `errors[].path` next to the field that carries that path (SPEC §9), the rest in a summary at the
+ * errors: each `errors[].path` next to the field that carries that path (docs/web-client.md), the rest in a summary at the
  * top of the form that links to each field.
  */
 import { ApiError, type FieldError, type Problem } from "./api.ts";

@@ -1,5 +1,5 @@
 /**
- * SPEC §3's rules for a chosen PIN, as the pages check them while the holder types (no DOM here: the unit tests
+ * the rules of docs/product/credential-rules.md#operational-pin for a chosen PIN, as the pages check them while the holder types (no DOM here: the unit tests
  * hold them against the service's own `checkNewPin`). The weak list is the service's module itself.
  */
 import { nameParts, normalisePinInput } from "../../shared/credentials/pin-text.ts";

@@ -1,5 +1,5 @@
 /**
- * Live feedback on a new 8-character PIN, rule by rule (SPEC §3), while the holder types. The service checks
+ * Live feedback on a new 8-character PIN, rule by rule (docs/product/credential-rules.md), while the holder types. The service checks
  * again and has the last word; these are the same rules, and the weak list is the service's own module.
  */
 import { h, icon, replace, uid } from "./dom.ts";

@@ -1,6 +1,6 @@
 /**
  * Tokens live in sessionStorage only (one tab, gone when it closes), never in localStorage or a cookie
- * (SPEC §9): the citizen's access token, a SPID/CIE/CNS identity token, an operator's token, and the token of
+ * (docs/web-client.md): the citizen's access token, a SPID/CIE/CNS identity token, an operator's token, and the token of
  * a delegated session (F14).
  */
 export type TokenKind = "citizen" | "identity" | "operator" | "acting";

@@ -16,7 +16,7 @@ const sns = mockClient(SNSClient);
 const ses = mockClient(SESv2Client);
 const web = { channel: "web" as const, actor: "citizen" };
 
-/** Puts the requester on the institution's record, as the import would (SPEC §3). */
+/** Puts the requester on the institution's record, as the import would (docs/product/credential-rules.md). */
 async function onRecord(request: PinRequest): Promise<PinRequest> {
   const { codiceFiscale, surname, givenName, birthDate, sex, birthPlaceCode, residence } = request;
   await putPersonOnRecord(

@@ -6,7 +6,7 @@ import { dueThreshold } from "#shared/expiry/expiry-reminders.service";
 import { cronExpression, jobDefinitions } from "#shared/jobs";
 import { findRoute, matchPath } from "#shared/routes";
 
-describe("lock schedule (SPEC §3 Attempts)", () => {
+describe("lock schedule (credential rules, Attempts)", () => {
   it("locks at 5 for 15 minutes, doubles each later failure up to 24 hours, blocks at 20", () => {
     const t = 1_000_000;
     expect(lockFor(4, t)).toEqual({ blocked: false });

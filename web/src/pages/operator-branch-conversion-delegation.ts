@@ -1,6 +1,6 @@
 /**
  * The branch page's sections for conversion to dispositivo in person and for delegations entered at the counter
- * (SPEC §5a, F10 and F14).
+ * (docs/product/http-api.md#route-contracts, F10 and F14).
  */
 
 import { documentBody, documentFields, emptyDocument, presentedByFields } from "../documents.ts";
