@@ -25,7 +25,7 @@ const invalid = { statusCode: 401, code: "invalid-credentials" };
 /** A login expected to fail: its error. */
 const refused = (codiceFiscale: string, pin: string) => login(codiceFiscale, pin).catch((e: unknown) => e);
 
-describe("login and lockout (F3/F4, credential rules, Attempts) on DynamoDB Local", { timeout: 180_000 }, () => {
+describe("login and lockout (F3/F4, Attempts) on DynamoDB Local", { timeout: 180_000 }, () => {
   beforeEach(() => delivery.reset());
   afterEach(() => setClockOffsetSeconds(0));
 
