@@ -1,14 +1,13 @@
-import { GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
 import { createLocalJWKSet, jwtVerify } from "jose";
 import type { Credential } from "../credentials/credential.model.ts";
 import { getCredential } from "../credentials/credential.store.ts";
 import { nowEpochSeconds } from "../platform/clock.ts";
 import { required } from "../platform/config.ts";
-import { dynamodb } from "../platform/dynamodb-client.ts";
 import { ForbiddenError, UnauthorizedError } from "../platform/errors.ts";
 import type { HttpEvent } from "../platform/http.ts";
 import { randomId } from "../platform/random.ts";
 import { accessTokenSigner } from "./signing-key.ts";
+import { pseudonymFor, resolvePseudonym } from "./subject.store.ts";
 
 export const ACCESS_TOKEN_TTL_SECONDS = 15 * 60;
 /** The resource the tokens are for (RFC 9068 `aud`) and the client they are issued to (`client_id`). */
@@ -29,32 +28,6 @@ export interface CitizenPrincipal {
 /** A verified token's principal with the credential it names, as it is now (PIN type and state come from here). */
 export interface Holder extends CitizenPrincipal {
   credential: Credential;
-}
-
-/**
- * Tokens carry no codice fiscale (it is personal data, and bearer tokens end up in logs and browsers): the
- * subject is a random pseudonym that the table maps to the holder for the token's lifetime.
- */
-const subjectKey = (subject: string) => ({ pk: `SUBJECT#${subject}`, sk: "SUBJECT" });
-
-async function pseudonymFor(codiceFiscale: string, expiresAt: number): Promise<string> {
-  const subject = randomId();
-  await dynamodb.send(
-    new PutCommand({
-      TableName: required("TABLE_NAME"),
-      Item: { ...subjectKey(subject), kind: "subject", codiceFiscale, ttl: expiresAt + 60 },
-      ConditionExpression: "attribute_not_exists(pk)",
-    }),
-  );
-  return subject;
-}
-
-async function resolvePseudonym(subject: string): Promise<string | undefined> {
-  const { Item } = await dynamodb.send(
-    new GetCommand({ TableName: required("TABLE_NAME"), Key: subjectKey(subject), ConsistentRead: true }),
-  );
-  if (!Item || (Item.ttl as number) < nowEpochSeconds()) return undefined;
-  return Item.codiceFiscale as string;
 }
 
 /**

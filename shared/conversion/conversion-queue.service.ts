@@ -1,5 +1,5 @@
 import { conversionView, queuePage } from "./conversion.store.ts";
-import { presignDownload } from "./uploads.ts";
+import { presignDownload } from "./uploads.store.ts";
 
 /** F10, back office: submitted requests, oldest first, with 5-minute links to each checked document. */
 export async function conversionQueue(limit: number, cursor?: string) {

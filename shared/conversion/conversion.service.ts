@@ -35,7 +35,7 @@ import {
   discardChecked,
   presignUpload,
   type StoredDocument,
-} from "./uploads.ts";
+} from "./uploads.store.ts";
 
 // The back-office queue has a module of its own; its path stays this one.
 export { conversionQueue } from "./conversion-queue.service.ts";

@@ -6,7 +6,7 @@ import { ValidationError } from "../platform/errors.ts";
 import { conditionally, newItemPut, type TransactItem } from "../platform/transact.ts";
 import { tableDefinition } from "../table.ts";
 import type { ConversionChannel, ConversionStatus, Decision } from "./conversion.schema.ts";
-import type { DocumentName, StoredDocument } from "./uploads.ts";
+import type { DocumentName, StoredDocument } from "./uploads.store.ts";
 
 /** A conversion request (F10): pk `CONVERSION#<id>`, sk `REQUEST`; in the queue index while submitted. */
 export interface ConversionRequest {
@@ -17,7 +17,7 @@ export interface ConversionRequest {
   channel: ConversionChannel;
   identityDocument: IdentityDocument;
   documents: DocumentName[];
-  /** The documents as checked at submit: copies the client cannot replace (shared/conversion/uploads.ts). */
+  /** The documents as checked at submit: copies the client cannot replace (shared/conversion/uploads.store.ts). */
   checkedDocuments?: StoredDocument[];
   /** The credential the request was made for: a PIN revoked or reissued since is not converted. */
   credentialId?: string;
