@@ -1,4 +1,4 @@
-import { PutCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { PutCommand, paginateQuery, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { required } from "../platform/config.ts";
 import { dynamodb } from "../platform/dynamodb-client.ts";
 import { conditionally, newItemPut } from "../platform/transact.ts";
@@ -21,21 +21,18 @@ export const applicationKey = (codiceFiscale: string, submittedAt: string, id: s
 /** Every application of a holder, newest first. */
 export async function storedApplications(codiceFiscale: string): Promise<StoredApplication[]> {
   const items: StoredApplication[] = [];
-  let ExclusiveStartKey: Record<string, unknown> | undefined;
-  do {
-    const page = await dynamodb.send(
-      new QueryCommand({
-        TableName: required("TABLE_NAME"),
-        KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
-        ExpressionAttributeValues: { ":pk": `CF#${codiceFiscale}`, ":prefix": SK_PREFIX },
-        ScanIndexForward: false,
-        ConsistentRead: true,
-        ExclusiveStartKey,
-      }),
-    );
+  for await (const page of paginateQuery(
+    { client: dynamodb },
+    {
+      TableName: required("TABLE_NAME"),
+      KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
+      ExpressionAttributeValues: { ":pk": `CF#${codiceFiscale}`, ":prefix": SK_PREFIX },
+      ScanIndexForward: false,
+      ConsistentRead: true,
+    },
+  )) {
     items.push(...((page.Items ?? []) as StoredApplication[]));
-    ExclusiveStartKey = page.LastEvaluatedKey;
-  } while (ExclusiveStartKey);
+  }
   return items;
 }
 

@@ -1,5 +1,5 @@
 import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
-import { GetCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { GetCommand, paginateQuery, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { romeDate } from "../platform/clock.ts";
 import { required } from "../platform/config.ts";
 import { dynamodb } from "../platform/dynamodb-client.ts";
@@ -86,20 +86,17 @@ export function versionedUpdate(
 /** The credentials whose PIN expires on a Rome calendar day (`YYYY-MM-DD`), page by page, from the expiry index. */
 export async function* credentialsExpiringOn(day: string): AsyncGenerator<Credential[]> {
   const { indexName } = tableDefinition.globalSecondaryIndexes.expiryReminders;
-  let ExclusiveStartKey: Record<string, unknown> | undefined;
-  do {
-    const page = await dynamodb.send(
-      new QueryCommand({
-        TableName: required("TABLE_NAME"),
-        IndexName: indexName,
-        KeyConditionExpression: "gsi2pk = :day",
-        ExpressionAttributeValues: { ":day": `EXPIRY#${day}` },
-        ExclusiveStartKey,
-      }),
-    );
-    ExclusiveStartKey = page.LastEvaluatedKey;
+  for await (const page of paginateQuery(
+    { client: dynamodb },
+    {
+      TableName: required("TABLE_NAME"),
+      IndexName: indexName,
+      KeyConditionExpression: "gsi2pk = :day",
+      ExpressionAttributeValues: { ":day": `EXPIRY#${day}` },
+    },
+  )) {
     yield (page.Items ?? []) as Credential[];
-  } while (ExclusiveStartKey);
+  }
 }
 
 /**

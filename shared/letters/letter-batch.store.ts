@@ -1,4 +1,4 @@
-import { DeleteCommand, PutCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { DeleteCommand, PutCommand, paginateQuery, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { now, nowMs } from "../platform/clock.ts";
 import { required } from "../platform/config.ts";
 import { dynamodb } from "../platform/dynamodb-client.ts";
@@ -106,19 +106,16 @@ export async function deleteBatch(batchId: string): Promise<void> {
 export async function openBatches(): Promise<OpenBatch[]> {
   const { indexName } = tableDefinition.globalSecondaryIndexes.pendingLetters;
   const out: OpenBatch[] = [];
-  let ExclusiveStartKey: Record<string, unknown> | undefined;
-  do {
-    const page = await dynamodb.send(
-      new QueryCommand({
-        TableName: table(),
-        IndexName: indexName,
-        KeyConditionExpression: "gsi1pk = :pk",
-        ExpressionAttributeValues: { ":pk": OPEN_BATCHES_PK },
-        ExclusiveStartKey,
-      }),
-    );
-    ExclusiveStartKey = page.LastEvaluatedKey;
+  for await (const page of paginateQuery(
+    { client: dynamodb },
+    {
+      TableName: table(),
+      IndexName: indexName,
+      KeyConditionExpression: "gsi1pk = :pk",
+      ExpressionAttributeValues: { ":pk": OPEN_BATCHES_PK },
+    },
+  )) {
     out.push(...((page.Items ?? []) as OpenBatch[]));
-  } while (ExclusiveStartKey);
+  }
   return out;
 }

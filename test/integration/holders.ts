@@ -1,6 +1,6 @@
 import { SESv2Client, SendEmailCommand } from "@aws-sdk/client-sesv2";
 import { PublishCommand, SNSClient } from "@aws-sdk/client-sns";
-import { PutCommand, QueryCommand, ScanCommand } from "@aws-sdk/lib-dynamodb";
+import { PutCommand, paginateScan, QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { mockClient } from "aws-sdk-client-mock";
 import type { AuditEvent } from "#shared/audit/audit.store";
 import { type Credential, credentialKey } from "#shared/credentials/credential.model";
@@ -140,29 +140,30 @@ export const auditTypes = async (codiceFiscale: string) => (await auditOf(codice
 /** The outbox notices (docs/product/README.md#architecture) addressed to `address`, whatever their channel. */
 export async function noticesTo(address: string): Promise<OutboxItem[]> {
   const items: OutboxItem[] = [];
-  let ExclusiveStartKey: Record<string, unknown> | undefined;
-  do {
-    const page = await dynamodb.send(
-      new ScanCommand({
-        TableName: TableName(),
-        FilterExpression: "kind = :outbox",
-        ExpressionAttributeValues: { ":outbox": "outbox" },
-        ConsistentRead: true,
-        ExclusiveStartKey,
-      }),
-    );
+  for await (const page of paginateScan(
+    { client: dynamodb },
+    {
+      TableName: TableName(),
+      FilterExpression: "kind = :outbox",
+      ExpressionAttributeValues: { ":outbox": "outbox" },
+      ConsistentRead: true,
+    },
+  )) {
     items.push(...((page.Items ?? []) as OutboxItem[]));
-    ExclusiveStartKey = page.LastEvaluatedKey;
-  } while (ExclusiveStartKey);
+  }
   return items.filter((n) => n.recipients.some((r) => r.to === address));
 }
 
 export const noticeTypesTo = async (address: string) => (await noticesTo(address)).map((n) => n.type).sort();
 
-/** Everything the table holds, as text: to check that a secret was written nowhere. */
+/** Everything the table holds, every page of it, as text: to check that a secret was written nowhere. */
 export async function wholeTable(): Promise<string> {
-  const { Items = [] } = await dynamodb.send(
-    new ScanCommand({ TableName: TableName(), ConsistentRead: true }),
-  );
-  return JSON.stringify(Items);
+  const items: unknown[] = [];
+  for await (const page of paginateScan(
+    { client: dynamodb },
+    { TableName: TableName(), ConsistentRead: true },
+  )) {
+    items.push(...(page.Items ?? []));
+  }
+  return JSON.stringify(items);
 }
