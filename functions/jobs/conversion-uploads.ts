@@ -4,10 +4,12 @@ import type { S3Event } from "aws-lambda";
 import { uploadsPrefixes } from "#shared/bucket-layout";
 import { documentUploaded } from "#shared/conversion/conversion.service";
 import { logger } from "#shared/platform/logger";
+import { publishMetrics } from "#shared/platform/metrics";
 
 /** Invoked by S3 for each document uploaded under `conversions/`: a faxed request is queued once its scan is in. */
 export const handler = middy<S3Event, void>()
   .use(injectLambdaContext(logger, { resetKeys: true }))
+  .use(publishMetrics())
   .handler(async (event) => {
     for (const record of event.Records) {
       const key = decodeURIComponent(record.s3.object.key.replace(/\+/g, " "));

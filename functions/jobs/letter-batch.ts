@@ -3,6 +3,7 @@ import middy from "@middy/core";
 import type { Context } from "aws-lambda";
 import { runLetterBatch } from "#shared/letters/letter-batch.service";
 import { logger } from "#shared/platform/logger";
+import { publishMetrics } from "#shared/platform/metrics";
 
 /**
  * Scheduled daily (Europe/Rome) by EventBridge Scheduler; locally by the local stack's scheduler and
@@ -10,6 +11,7 @@ import { logger } from "#shared/platform/logger";
  */
 export const handler = middy()
   .use(injectLambdaContext(logger, { resetKeys: true }))
+  .use(publishMetrics())
   .handler(async (_event: unknown, context: Context) => {
     const summary = await runLetterBatch({ remainingMs: () => context.getRemainingTimeInMillis() });
     logger.info("letter batch done", { ...summary });

@@ -6,6 +6,7 @@ import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEven
 import { deliverNotice } from "#shared/notifications/notifier";
 import type { OutboxItem } from "#shared/notifications/outbox.store";
 import { logger } from "#shared/platform/logger";
+import { publishMetrics } from "#shared/platform/metrics";
 
 /** The event source mapping's filter lets only these through; checked again, as a record is cheap to skip. */
 function isOutboxInsert(record: DynamoDBRecord): boolean {
@@ -20,6 +21,7 @@ function isOutboxInsert(record: DynamoDBRecord): boolean {
  */
 export const handler = middy<DynamoDBStreamEvent, DynamoDBBatchResponse>()
   .use(injectLambdaContext(logger, { resetKeys: true }))
+  .use(publishMetrics())
   .handler(async (event, context: Context) => {
     const failed = await Promise.all(
       event.Records.filter(isOutboxInsert).map(async (record) => {

@@ -9,6 +9,7 @@ import { config } from "./config.ts";
 import { corsPolicy } from "./cors.ts";
 import { AppError, type FieldError, ValidationError } from "./errors.ts";
 import { logger } from "./logger.ts";
+import { publishMetrics } from "./metrics.ts";
 import { webOriginFromParameter } from "./web-origin.ts";
 import * as z from "./zod.ts";
 
@@ -58,8 +59,9 @@ type BodyOf<S> = S extends core.$ZodType ? core.output<S> : undefined;
 const securityHeaderOptions = { poweredBy: false, reportingEndpoints: false };
 
 /**
- * The one middy chain of every HTTP function: the web origin from its parameter when the deployment has no
- * fixed one → header normalisation → CORS → security headers → problem+json rendering → JSON body parsing
+ * The one middy chain of every HTTP function: the logger's context → the metrics the invocation counted (flushed
+ * when it ends, error or not) → the web origin from its parameter when the deployment has no fixed one → header
+ * normalisation → CORS → security headers → problem+json rendering → JSON body parsing
  * and zod validation → the handler. Middy runs `onError` in reverse order, so the problem renderer turns any
  * error into a response before CORS and security headers decorate it.
  * CORS only with a fixed web origin: a deployment on its distribution's domain serves pages and API from that
@@ -72,6 +74,7 @@ export function httpHandler<S extends core.$ZodType | undefined = undefined, Pri
   const cfg = config();
   const chain = middy<HttpEvent, HttpResult>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(publishMetrics())
     .use(webOriginFromParameter())
     .use(httpHeaderNormalizer());
   if (cfg.WEB_ORIGIN !== undefined)
