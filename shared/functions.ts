@@ -135,6 +135,10 @@ export const functionDefinitions = {
     entry: "functions/http/operator-contacts.ts",
     bindings: ["table:read", "table:write"],
   },
+  operatorRevocations: {
+    entry: "functions/http/operator-revocations.ts",
+    bindings: ["table:read", "table:write", "email:send"],
+  },
   branchIssuances: {
     entry: "functions/http/branch-issuances.ts",
     memorySize: 1024,

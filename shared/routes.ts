@@ -7,6 +7,7 @@ import {
 import { auditPageSchema, auditQuerySchema } from "./audit/audit.schema.ts";
 import { branchIssuanceSchema, branchIssuedSchema } from "./branch/branch-issuance.schema.ts";
 import { addContactSchema, maskedContactsSchema } from "./contact-center/contact.schema.ts";
+import { operatorRevocationSchema, revocationLinkSentSchema } from "./contact-center/revocation.schema.ts";
 import {
   branchConversionSchema,
   conversionSchema,
@@ -282,6 +283,24 @@ export const routes: readonly RouteDefinition[] = [
     summary: "Add a contact for a holder who has at least one (F7); quiet for 7 days, previous contacts told",
     body: addContactSchema,
     responses: { 200: { description: "The holder's contacts, masked", schema: maskedContactsSchema } },
+  },
+  {
+    method: "POST",
+    path: "/v1/operator/revocations",
+    functionName: "operatorRevocations",
+    access: { kind: "operator", groups: ["contact-center"] },
+    problems: {
+      404: "holder-not-found: no live PIN for this codice fiscale",
+      422: "verification-failed: the caller's answers do not match (no field is named)",
+      429: "verification-limit (3 mismatches for this codice fiscale today), revocation-limit (3 links an hour)",
+    },
+    summary:
+      "Revoke for a caller without a health card (F17): answers checked against the record, the F6 24 h link " +
+      "to the address given, every registered contact told",
+    body: operatorRevocationSchema,
+    responses: {
+      202: { description: "The confirmation link was sent", schema: revocationLinkSentSchema },
+    },
   },
   {
     method: "POST",

@@ -166,6 +166,20 @@ export function recoveryPartMessage(
   );
 }
 
+/** F17: the contact center sent a revocation link for the holder's PIN to `masked`, which may be a new address. */
+export function contactCenterRevocationNotice(masked: string): Message {
+  return bilingual(
+    "Revoca del PIN avviata dal contact center",
+    "PIN revocation started by the contact center",
+    `Su richiesta telefonica, il contact center ha inviato a ${masked} un collegamento per revocare il tuo PIN, ` +
+      "valido 24 ore. Il PIN resta valido finché il collegamento non viene usato. Se non l'hai chiesto tu, " +
+      "non usare il collegamento e chiama subito il contact center.",
+    `At a caller's request, the contact center sent a link to revoke your PIN to ${masked}, valid 24 hours. ` +
+      "The PIN keeps working until the link is used. If you did not ask for it, do not use the link and call " +
+      "the contact center at once.",
+  );
+}
+
 export function revokedNotice(): Message {
   return bilingual(
     "PIN revocato",

@@ -1,12 +1,12 @@
 /**
  * The operator console in a real Chromium: local sign-in by group, the contact center's request by phone with
- * part A shown once, adding a contact, the branch issuance whose envelope opens as a PDF blob in a new tab,
+ * part A shown once, adding a contact, revoking for a caller without health card, the branch issuance whose envelope opens as a PDF blob in a new tab,
  * and the auditor's paged events.
  */
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { outbox, postJson, putOnRecord } from "../e2e/helpers.ts";
-import { activeHolders } from "../e2e/journeys.ts";
+import { activeHolders, issueInitialPins } from "../e2e/journeys.ts";
 import { pinRequestBody } from "../fixtures/requests.ts";
 import { audit, open, useBrowser } from "./browser.ts";
 
@@ -83,6 +83,40 @@ describe("operator console", () => {
     await contact.locator("button[type=submit]").click();
     await page.waitForSelector(".error-summary .alert");
     expect(await page.textContent(".error-summary")).toContain("già registrato");
+  });
+
+  it("contact center revokes for a caller without health card: answers checked, the link to the address given", async () => {
+    const person = pinRequestBody();
+    await issueInitialPins([person]);
+    const address = `caller-${person.contacts.email}`;
+    const page = await signIn("contact-center", "cc-9");
+    const revoke = page.locator("#caller-revocation-form");
+    await revoke.locator('input[name="codiceFiscale"]').fill(person.codiceFiscale);
+    await revoke.locator('input[name="answers.birthDate"]').fill(person.birthDate);
+    // The place of birth through the same picker as the other forms, here by its code.
+    await revoke.locator('input[name="birthPlace"]').fill(person.birthPlaceCode.toLowerCase());
+    await expect
+      .poll(() => revoke.locator('[data-path="birthPlaceCode"]').textContent())
+      .toContain(person.birthPlaceCode);
+    await revoke
+      .locator('select[name="answers.residence.countryCode"]')
+      .selectOption(person.residence.countryCode);
+    await revoke.locator('input[name="answers.residence.postalCode"]').fill("99999");
+    await revoke.locator('input[name="email"]').fill(address);
+    await revoke.locator("button[type=submit]").click();
+    // A wrong answer: refused without saying which, nothing sent.
+    await page.waitForSelector("#caller-revocation-form .error-summary .alert");
+    expect(await page.textContent("#caller-revocation-form .error-summary")).toContain("non corrispondono");
+    await audit(page, "operator-contact-center-revocation-refused");
+
+    await revoke.locator('input[name="answers.residence.postalCode"]').fill(person.residence.postalCode);
+    await revoke.locator("button[type=submit]").click();
+    await page.waitForSelector("#caller-revocation-outcome");
+    expect(await page.textContent("#caller-revocation-outcome")).toMatch(/link|collegamento/i);
+    await audit(page, "operator-contact-center-revocation-sent");
+    const mails = (await outbox()).emails.filter((m) => m.to === address);
+    expect(mails).toHaveLength(1);
+    expect(mails[0]?.text).toContain("/revocation/confirm?token=");
   });
 
   it("branch issuance: the envelope PDF opens in a new tab as a blob, the PIN never on the page", async () => {

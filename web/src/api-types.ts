@@ -378,6 +378,23 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/v1/operator/revocations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Revoke for a caller without a health card (F17): answers checked against the record, the F6 24 h link to the address given, every registered contact told */
+        post: operations["operatorRevocations"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/phone-pins": {
         parameters: {
             query?: never;
@@ -3239,6 +3256,133 @@ export interface operations {
             };
             /** @description temporarily-unavailable: part A could not be sent and nothing usable was kept; retry after Retry-After */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    operatorRevocations: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    answers: {
+                        /** Format: date */
+                        birthDate: string;
+                        birthPlaceCode: components["schemas"]["BelfioreCode"];
+                        residence: {
+                            countryCode: components["schemas"]["CountryCode"];
+                            /** @description At most 16 characters once trimmed; not blank. */
+                            postalCode: string;
+                        };
+                    };
+                    codiceFiscale: components["schemas"]["CodiceFiscale"];
+                    email?: components["schemas"]["Email"];
+                    pec?: components["schemas"]["Email"];
+                } & (unknown | unknown);
+            };
+        };
+        responses: {
+            /** @description The confirmation link was sent */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        sentTo: {
+                            /** @enum {string} */
+                            channel: "email" | "pec";
+                            masked: string;
+                        };
+                    };
+                };
+            };
+            /** @description validation-failed (errors[] names each field), malformed-json */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description unauthorized (no bearer token), invalid-token (not valid, expired, or its PIN changed); In AWS, a missing or invalid token is refused by API Gateway's JWT authorizer */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description forbidden: the operator is in none of the groups contact-center */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description holder-not-found: no live PIN for this codice fiscale */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description payload-too-large: bodies are at most 65536 bytes */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description unsupported-media-type: send application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description verification-failed: the caller's answers do not match (no field is named) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description verification-limit (3 mismatches for this codice fiscale today), revocation-limit (3 links an hour); Throttled: API Gateway's stage limits (application/json), or the edge's per-source rules (problem+json) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description internal-error: nothing about the request is disclosed */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };

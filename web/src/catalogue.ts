@@ -42,6 +42,11 @@ const it = {
   "problem.no-registered-contact":
     "La persona non ha recapiti registrati: un recapito si aggiunge solo se ne esiste già uno.",
   "problem.holder-not-found": "Nessun titolare di PIN con questo codice fiscale.",
+  "problem.verification-failed": "Le risposte non corrispondono agli archivi.",
+  "problem.verification-limit":
+    "Troppe verifiche non riuscite oggi per questo codice fiscale: riprova domani o indirizza la persona a una sede.",
+  "problem.revocation-limit":
+    "Troppi collegamenti di revoca inviati nell'ultima ora per questo titolare: riprova più tardi.",
   "problem.delegate-not-allowed":
     "Il PIN si rilascia in sede solo al titolare, al genitore di un minore o al tutore: non a un delegato.",
   "problem.not-a-minor": "Un genitore può agire solo per un figlio minorenne.",
@@ -490,6 +495,13 @@ const it = {
   "operator.cc.submitVerify": "Verifica",
   "operator.cc.valid": "PIN telefonico valido: identità verificata.",
   "operator.cc.invalid": "PIN telefonico non valido.",
+  "operator.cc.revoke": "Revoca per chi chiama senza tessera sanitaria",
+  "operator.cc.revokeIntro":
+    "Chiedi a chi chiama la data e il luogo di nascita, il paese e il codice postale di residenza. Se corrispondono agli archivi, il collegamento di conferma della revoca va all'indirizzo indicato (può essere nuovo) e tutti i recapiti registrati ne sono informati. Dopo 3 verifiche non riuscite in un giorno, per quel codice fiscale non se ne possono fare altre fino al giorno dopo.",
+  "operator.cc.revokeAnswers": "Risposte di chi chiama",
+  "operator.cc.submitRevoke": "Verifica e invia il collegamento",
+  "operator.cc.revocationSent":
+    "Risposte verificate. Il collegamento di conferma è stato inviato per {channel} a {to}: chi chiama deve aprirlo entro 24 ore.",
   "operator.branch.title": "Sede",
   "operator.branch.issue": "Rilascio del PIN dispositivo",
   "operator.branch.issueIntro":
@@ -604,6 +616,11 @@ const en: Record<MessageKey, string> = {
   "problem.no-registered-contact":
     "The person has no registered contact: a contact can be added only when one exists.",
   "problem.holder-not-found": "No PIN holder with this codice fiscale.",
+  "problem.verification-failed": "The answers do not match the records.",
+  "problem.verification-limit":
+    "Too many failed checks today for this codice fiscale: try again tomorrow or send the caller to a branch.",
+  "problem.revocation-limit":
+    "Too many revocation links sent for this holder in the last hour: try again later.",
   "problem.delegate-not-allowed":
     "A branch issues a PIN only to the holder, a parent of a minor or a guardian: never to a delegate.",
   "problem.not-a-minor": "A parent may act only for a child under 18.",
@@ -1038,6 +1055,13 @@ const en: Record<MessageKey, string> = {
   "operator.cc.submitVerify": "Check",
   "operator.cc.valid": "Phone PIN valid: identity confirmed.",
   "operator.cc.invalid": "Phone PIN not valid.",
+  "operator.cc.revoke": "Revoke for a caller without health card",
+  "operator.cc.revokeIntro":
+    "Ask the caller for their birth date and place of birth, and the country and postal code where they live. If these match the records, the confirmation link of the revocation goes to the address given (it may be new) and every registered contact is told. After 3 failed checks in a day, no further check is possible for that codice fiscale until the next day.",
+  "operator.cc.revokeAnswers": "The caller's answers",
+  "operator.cc.submitRevoke": "Check and send the link",
+  "operator.cc.revocationSent":
+    "Answers verified. The confirmation link was sent by {channel} to {to}: the caller must open it within 24 hours.",
   "operator.branch.title": "Branch",
   "operator.branch.issue": "Issue a dispositivo PIN",
   "operator.branch.issueIntro":

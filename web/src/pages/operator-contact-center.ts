@@ -1,8 +1,9 @@
 /**
  * Contact center: a PIN request by phone (F8) whose part A is shown once, to be read out; adding a contact
- * (F7); checking a caller's phone PIN (F12).
+ * (F7); checking a caller's phone PIN (F12); revoking for a caller without health card (F17).
  */
 import { type Answer, newIdempotencyKey } from "../api.ts";
+import { callerRevocationSection } from "../caller-revocation.ts";
 import { add, h } from "../dom.ts";
 import { callout, input, namedForm, select, submitButton } from "../forms.ts";
 import { countryName, t } from "../i18n.ts";
@@ -237,6 +238,6 @@ mountPage({
       add(main, callout("danger", t("operator.notYourGroup")));
       return;
     }
-    add(main, requestSection(), contactSection(), verifySection());
+    add(main, requestSection(), contactSection(), verifySection(), callerRevocationSection());
   },
 });
