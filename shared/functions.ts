@@ -213,6 +213,37 @@ export const functionDefinitions = {
     entry: "functions/http/branch-delegations.ts",
     bindings: ["table:read", "table:write"],
   },
+  branchList: { entry: "functions/http/branch-list.ts", bindings: [] },
+  branchSlots: { entry: "functions/http/branch-slots.ts", bindings: ["table:read"] },
+  appointments: {
+    entry: "functions/http/appointments.ts",
+    // The confirmation travels through the outbox, in the booking's own transaction: this function sends nothing.
+    bindings: ["table:read", "table:write"],
+  },
+  appointmentCancellations: {
+    entry: "functions/http/appointment-cancellations.ts",
+    bindings: ["table:read", "table:write"],
+  },
+  operatorAppointments: {
+    entry: "functions/http/operator-appointments.ts",
+    bindings: ["table:read", "table:write"],
+  },
+  branchAppointmentDays: {
+    entry: "functions/http/branch-appointment-days.ts",
+    // table:write for the audit records of the read.
+    bindings: ["table:read", "table:write"],
+  },
+  appointmentCheckIns: {
+    entry: "functions/http/appointment-check-ins.ts",
+    bindings: ["table:read", "table:write"],
+  },
+  appointmentReminders: {
+    entry: "functions/jobs/appointment-reminders.ts",
+    timeoutSeconds: 300,
+    // Reminders travel through the outbox: the notifier sends them, this job sends nothing.
+    bindings: ["table:read", "table:write"],
+    async: true,
+  },
   notifier: {
     entry: "functions/jobs/notifier.ts",
     // Below CLAIM_LEASE_MS (shared/notifications/deliveries.store.ts): a claim outlives the invocation that took it.

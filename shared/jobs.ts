@@ -3,9 +3,9 @@
  * the same handler on the same wall-clock time. Times are in Europe/Rome.
  */
 export interface JobDefinition {
-  name: "letter-batch" | "expiry-reminders";
+  name: "letter-batch" | "expiry-reminders" | "appointment-reminders";
   /** Function that runs the job (see `functionDefinitions`). */
-  functionName: "letterBatch" | "expiryReminders";
+  functionName: "letterBatch" | "expiryReminders" | "appointmentReminders";
   /** Daily run time in Europe/Rome. */
   daily: { hour: number; minute: number };
   description: string;
@@ -25,6 +25,12 @@ export const jobDefinitions: readonly JobDefinition[] = [
     functionName: "expiryReminders",
     daily: { hour: 8, minute: 0 },
     description: "Sends the 30/7/1-day PIN expiry reminders",
+  },
+  {
+    name: "appointment-reminders",
+    functionName: "appointmentReminders",
+    daily: { hour: 17, minute: 0 },
+    description: "Reminds each person booked at a branch tomorrow (F18), once",
   },
 ];
 

@@ -4,8 +4,18 @@ import {
   applicationRequestSchema,
   applicationSchema,
 } from "./applications/application.schema.ts";
+import {
+  appointmentSchema,
+  bookAppointmentSchema,
+  cancelAppointmentSchema,
+  cancelledSchema,
+  checkedInSchema,
+  dayListQuerySchema,
+  dayListSchema,
+} from "./appointments/appointment.schema.ts";
 import { auditPageSchema, auditQuerySchema } from "./audit/audit.schema.ts";
 import { branchIssuanceSchema, branchIssuedSchema } from "./branch/branch-issuance.schema.ts";
+import { branchesPageSchema, slotQuerySchema, slotsPageSchema } from "./branches/branch.schema.ts";
 import { addContactSchema, maskedContactsSchema } from "./contact-center/contact.schema.ts";
 import { operatorRevocationSchema, revocationLinkSentSchema } from "./contact-center/revocation.schema.ts";
 import {
@@ -515,6 +525,90 @@ export const routes: readonly RouteDefinition[] = [
       "Register a delegation at a branch, including guardian and parent ones (which do not count to the limit)",
     body: branchDelegationSchema,
     responses: { 201: { description: "Delegation registered", schema: delegationSchema } },
+  },
+  {
+    method: "GET",
+    path: "/v1/branches",
+    functionName: "branchList",
+    access: { kind: "public" },
+    summary: "Branches that take appointments (F18), with what each offers",
+    responses: { 200: { description: "Branches", schema: branchesPageSchema } },
+  },
+  {
+    method: "GET",
+    path: "/v1/branches/{id}/slots",
+    functionName: "branchSlots",
+    access: { kind: "public" },
+    query: slotQuerySchema,
+    problems: {
+      404: "not-found: no such branch",
+      422: "date-out-of-range (from before today or past 30 days ahead), slot-not-offered (the branch does not offer the service)",
+    },
+    summary:
+      "A branch's bookable slots from ?from= (default tomorrow) for ?days= (default 7), at most 30 days ahead, " +
+      "in the branch's local time with its offset; closed days and past slots left out",
+    responses: { 200: { description: "Slots with their free places", schema: slotsPageSchema } },
+  },
+  {
+    method: "POST",
+    path: "/v1/appointments",
+    functionName: "appointments",
+    access: { kind: "public" },
+    idempotent: true,
+    problems: {
+      409: "slot-full, appointment-exists (a future appointment for the same service; its id in the answer)",
+      422: "slot-not-offered (unknown branch, a service it does not offer, past, off the grid, closed, past 30 days), codice-fiscale-mismatch",
+    },
+    summary:
+      "Book a branch visit (F18); the confirmation with a single-use cancel link goes to the contact. Supports Idempotency-Key.",
+    body: bookAppointmentSchema,
+    responses: { 201: { description: "Booked", schema: appointmentSchema } },
+  },
+  {
+    method: "POST",
+    path: "/v1/appointments/cancel",
+    functionName: "appointmentCancellations",
+    access: { kind: "public" },
+    problems: { 401: "invalid-token: the link is not valid, was used, or its appointment has passed" },
+    summary: "Cancel an appointment with the token of its cancel link; the place is freed once",
+    body: cancelAppointmentSchema,
+    responses: { 200: { description: "Cancelled", schema: cancelledSchema } },
+  },
+  {
+    method: "POST",
+    path: "/v1/operator/appointments",
+    functionName: "operatorAppointments",
+    access: { kind: "operator", groups: ["contact-center"] },
+    idempotent: true,
+    problems: {
+      409: "slot-full, appointment-exists (its id in the answer)",
+      422: "slot-not-offered, codice-fiscale-mismatch",
+    },
+    summary: "Book a branch visit for a caller (F18), as POST /v1/appointments. Supports Idempotency-Key.",
+    body: bookAppointmentSchema,
+    responses: { 201: { description: "Booked", schema: appointmentSchema } },
+  },
+  {
+    method: "GET",
+    path: "/v1/operator/branches/{id}/appointments",
+    functionName: "branchAppointmentDays",
+    access: { kind: "operator", groups: ["branch"] },
+    query: dayListQuerySchema,
+    problems: { 404: "not-found: no such branch" },
+    summary: "A branch's appointments of one day (?date=YYYY-MM-DD) in start order, with names and service",
+    responses: { 200: { description: "The day's list", schema: dayListSchema } },
+  },
+  {
+    method: "POST",
+    path: "/v1/operator/appointments/{id}/check-in",
+    functionName: "appointmentCheckIns",
+    access: { kind: "operator", groups: ["branch"] },
+    problems: {
+      404: "not-found: no such appointment",
+      409: "already-checked-in, appointment-cancelled",
+    },
+    summary: "Mark a person's arrival at the branch, once",
+    responses: { 200: { description: "Checked in", schema: checkedInSchema } },
   },
 ];
 

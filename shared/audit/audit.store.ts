@@ -43,7 +43,12 @@ export type AuditEventType =
   | "delegation-given"
   | "delegation-revoked"
   | "delegated-session-started"
-  | "acted-on-behalf";
+  | "acted-on-behalf"
+  | "appointment-booked"
+  | "appointment-cancelled"
+  | "appointment-checked-in"
+  | "appointment-reminder-sent"
+  | "appointment-listed";
 
 export interface AuditEvent {
   codiceFiscale: string;

@@ -1,5 +1,10 @@
 import { AppError } from "../platform/errors.ts";
-import { checkCodiceFiscaleConsistency } from "./codice-fiscale.ts";
+import {
+  checkCodiceFiscaleConsistency,
+  decodeOmocodia,
+  givenNameCode,
+  surnameCode,
+} from "./codice-fiscale.ts";
 import type { Person } from "./person.schema.ts";
 
 /**
@@ -24,6 +29,29 @@ export function assertConsistentWithCodiceFiscale(
           message: "Does not agree with the codice fiscale",
         })),
       },
+    );
+  }
+}
+
+/**
+ * Names alone must agree with the codice fiscale (the name codes of its first six characters): for a person
+ * known by name only, such as a delegate (F14) or someone booking a branch visit (F18).
+ */
+export function assertNamesMatch(
+  person: { codiceFiscale: string; surname: string; givenName: string },
+  path: string,
+): void {
+  const base = decodeOmocodia(person.codiceFiscale);
+  if (
+    base.slice(0, 3) !== surnameCode(person.surname) ||
+    base.slice(3, 6) !== givenNameCode(person.givenName)
+  ) {
+    throw new AppError(
+      422,
+      "codice-fiscale-mismatch",
+      "Codice fiscale does not match",
+      "The names do not agree with the codice fiscale.",
+      { errors: [{ path, message: "Does not agree with the codice fiscale" }] },
     );
   }
 }

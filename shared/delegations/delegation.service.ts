@@ -1,7 +1,7 @@
 import { auditEventPut, recordAuditEvent } from "../audit/audit.store.ts";
 import { issueAccessToken } from "../auth/access-token.ts";
-import { decodeOmocodia, givenNameCode, surnameCode } from "../credentials/codice-fiscale.ts";
 import { getCredential, romeDate } from "../credentials/credential.store.ts";
+import { assertNamesMatch } from "../credentials/eligibility.ts";
 import { delegationNotice } from "../notifications/messages.ts";
 import { noticeItems } from "../notifications/outbox.store.ts";
 import { addDays, now, nowMs } from "../platform/clock.ts";
@@ -39,25 +39,6 @@ export interface Origin {
 
 function notFound(): NotFoundError {
   return new NotFoundError("No such delegation.");
-}
-
-/** The delegate's names must agree with their codice fiscale (the name codes of its first six characters). */
-function assertNamesMatch(person: PersonRef, path: string): void {
-  const base = decodeOmocodia(person.codiceFiscale);
-  if (
-    base.slice(0, 3) !== surnameCode(person.surname) ||
-    base.slice(3, 6) !== givenNameCode(person.givenName)
-  ) {
-    throw new AppError(
-      422,
-      "codice-fiscale-mismatch",
-      "Codice fiscale does not match",
-      "The names do not agree with the codice fiscale.",
-      {
-        errors: [{ path, message: "Does not agree with the codice fiscale" }],
-      },
-    );
-  }
 }
 
 function ttlAfter(endMs: number): number | undefined {

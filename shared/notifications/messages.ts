@@ -251,3 +251,69 @@ export function delegationNotice(event: "given" | "revoked", kind: string, endsO
         "A delegation between you and another person was revoked: the delegate can no longer act for the delegator.",
       );
 }
+
+/** What a branch visit is for, as the messages name it. */
+const visitPurpose = {
+  "pin-issuance": ["rilascio del PIN dispositivo", "issuing a dispositivo PIN"],
+  "pin-conversion": ["conversione del PIN in dispositivo", "converting a PIN to dispositivo"],
+  delegation: ["registrazione di una delega", "registering a delegation"],
+} as const;
+
+export interface VisitDetails {
+  reference: string;
+  service: keyof typeof visitPurpose;
+  branch: { name: string; address: { addressLines: string[]; city: string }; timeZone: string };
+  /** ISO 8601 instant of the slot's start. */
+  start: string;
+}
+
+/** The visit's date and time in the branch's own time zone, in Italian then English. */
+function visitWhen(visit: VisitDetails): [string, string] {
+  const options: Intl.DateTimeFormatOptions = {
+    timeZone: visit.branch.timeZone,
+    weekday: "long",
+    day: "numeric",
+    month: "long",
+    year: "numeric",
+    hour: "2-digit",
+    minute: "2-digit",
+  };
+  const at = new Date(visit.start);
+  return [
+    new Intl.DateTimeFormat("it-IT", options).format(at),
+    new Intl.DateTimeFormat("en-GB", options).format(at),
+  ];
+}
+
+function visitText(visit: VisitDetails): [string, string] {
+  const [whenIt, whenEn] = visitWhen(visit);
+  const [purposeIt, purposeEn] = visitPurpose[visit.service];
+  const where = `${visit.branch.name}, ${visit.branch.address.addressLines.join(", ")}, ${visit.branch.address.city}`;
+  return [
+    `${whenIt} presso ${where}, per ${purposeIt}. Codice prenotazione ${visit.reference}.`,
+    `${whenEn} at ${where}, for ${purposeEn}. Booking reference ${visit.reference}.`,
+  ];
+}
+
+/** The booking's confirmation; the only message that carries the single-use cancel link. */
+export function appointmentConfirmation(visit: VisitDetails, cancelLink: string): Message {
+  const [it, en] = visitText(visit);
+  return bilingual(
+    "Appuntamento in sede confermato",
+    "Branch appointment confirmed",
+    `Appuntamento confermato: ${it} Porta un documento di identità. Per annullarlo: ${cancelLink}`,
+    `Appointment confirmed: ${en} Bring an identity document. To cancel it: ${cancelLink}`,
+    false,
+  );
+}
+
+export function appointmentReminder(visit: VisitDetails): Message {
+  const [it, en] = visitText(visit);
+  return bilingual(
+    "Promemoria: appuntamento in sede domani",
+    "Reminder: branch appointment tomorrow",
+    `Ti ricordiamo l'appuntamento di domani, ${it} Porta un documento di identità.`,
+    `A reminder of your appointment tomorrow, ${en} Bring an identity document.`,
+    false,
+  );
+}

@@ -36,6 +36,74 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/v1/appointments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Book a branch visit (F18); the confirmation with a single-use cancel link goes to the contact. Supports Idempotency-Key. */
+        post: operations["appointments"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/appointments/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Cancel an appointment with the token of its cancel link; the place is freed once */
+        post: operations["appointmentCancellations"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/branches": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Branches that take appointments (F18), with what each offers */
+        get: operations["branchList"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/branches/{id}/slots": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A branch's bookable slots from ?from= (default tomorrow) for ?days= (default 7), at most 30 days ahead, in the branch's local time with its offset; closed days and past slots left out */
+        get: operations["branchSlots"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/conversion-requests": {
         parameters: {
             query?: never;
@@ -224,6 +292,40 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/v1/operator/appointments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Book a branch visit for a caller (F18), as POST /v1/appointments. Supports Idempotency-Key. */
+        post: operations["operatorAppointments"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/operator/appointments/{id}/check-in": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Mark a person's arrival at the branch, once */
+        post: operations["appointmentCheckIns"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/operator/branch-conversions": {
         parameters: {
             query?: never;
@@ -252,6 +354,23 @@ export type paths = {
         put?: never;
         /** Issue a dispositivo PIN in person (F9, F13): the PIN exists only inside the returned PIN-mailer PDF */
         post: operations["branchIssuances"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/operator/branches/{id}/appointments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A branch's appointments of one day (?date=YYYY-MM-DD) in start order, with names and service */
+        get: operations["branchAppointmentDays"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -800,6 +919,357 @@ export interface operations {
                 };
             };
             /** @description idempotency-key-reused: this Idempotency-Key came with another body */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Throttled: API Gateway's stage limits (application/json), or the edge's per-source rules (problem+json) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description internal-error: nothing about the request is disclosed */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    appointments: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes retries safe: a retry with the same key and body gets the first answer (24 h); the same key with another body is 422 idempotency-key-reused. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    branchId: string;
+                    contact: {
+                        email: components["schemas"]["Email"];
+                    } | {
+                        mobile: components["schemas"]["Mobile"];
+                    };
+                    person: {
+                        codiceFiscale: components["schemas"]["CodiceFiscale"];
+                        givenName: string;
+                        surname: string;
+                    };
+                    /** @enum {string} */
+                    service: "pin-issuance" | "pin-conversion" | "delegation";
+                    /**
+                     * Format: date-time
+                     * @description A slot's start as `GET /v1/branches/{id}/slots` gives it, e.g. 2027-01-12T08:30:00+01:00
+                     */
+                    start: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Booked */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        branch: {
+                            address: {
+                                addressLines: string[];
+                                city: string;
+                                postalCode: string;
+                            };
+                            id: string;
+                            name: string;
+                            services: ("pin-issuance" | "pin-conversion" | "delegation")[];
+                            timeZone: string;
+                        };
+                        /** Format: date-time */
+                        end: string;
+                        /** Format: uuid */
+                        id: string;
+                        reference: string;
+                        /** @enum {string} */
+                        service: "pin-issuance" | "pin-conversion" | "delegation";
+                        /** Format: date-time */
+                        start: string;
+                    };
+                };
+            };
+            /** @description validation-failed (errors[] names each field), malformed-json */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description request-in-progress: a request with this Idempotency-Key is still running; retry later; slot-full, appointment-exists (a future appointment for the same service; its id in the answer) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description payload-too-large: bodies are at most 65536 bytes */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description unsupported-media-type: send application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description idempotency-key-reused: this Idempotency-Key came with another body; slot-not-offered (unknown branch, a service it does not offer, past, off the grid, closed, past 30 days), codice-fiscale-mismatch */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Throttled: API Gateway's stage limits (application/json), or the edge's per-source rules (problem+json) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description internal-error: nothing about the request is disclosed */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    appointmentCancellations: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    token: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Cancelled */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        /** Format: date-time */
+                        start: string;
+                        /** @enum {string} */
+                        status: "cancelled";
+                    };
+                };
+            };
+            /** @description validation-failed (errors[] names each field), malformed-json */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description invalid-token: the link is not valid, was used, or its appointment has passed */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description payload-too-large: bodies are at most 65536 bytes */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description unsupported-media-type: send application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Throttled: API Gateway's stage limits (application/json), or the edge's per-source rules (problem+json) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description internal-error: nothing about the request is disclosed */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    branchList: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Branches */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            address: {
+                                addressLines: string[];
+                                city: string;
+                                postalCode: string;
+                            };
+                            id: string;
+                            name: string;
+                            services: ("pin-issuance" | "pin-conversion" | "delegation")[];
+                            timeZone: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Throttled: API Gateway's stage limits (application/json), or the edge's per-source rules (problem+json) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description internal-error: nothing about the request is disclosed */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    branchSlots: {
+        parameters: {
+            query?: {
+                days?: number;
+                from?: string;
+                service?: "pin-issuance" | "pin-conversion" | "delegation";
+            };
+            header?: never;
+            path: {
+                /** @description The id an earlier answer gave */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Slots with their free places */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            /** Format: date-time */
+                            end: string;
+                            free: number;
+                            /** Format: date-time */
+                            start: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description validation-failed (errors[] names each parameter) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description not-found: no such branch */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description date-out-of-range (from before today or past 30 days ahead), slot-not-offered (the branch does not offer the service) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -1855,6 +2325,242 @@ export interface operations {
             };
         };
     };
+    operatorAppointments: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes retries safe: a retry with the same key and body gets the first answer (24 h); the same key with another body is 422 idempotency-key-reused. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    branchId: string;
+                    contact: {
+                        email: components["schemas"]["Email"];
+                    } | {
+                        mobile: components["schemas"]["Mobile"];
+                    };
+                    person: {
+                        codiceFiscale: components["schemas"]["CodiceFiscale"];
+                        givenName: string;
+                        surname: string;
+                    };
+                    /** @enum {string} */
+                    service: "pin-issuance" | "pin-conversion" | "delegation";
+                    /**
+                     * Format: date-time
+                     * @description A slot's start as `GET /v1/branches/{id}/slots` gives it, e.g. 2027-01-12T08:30:00+01:00
+                     */
+                    start: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Booked */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        branch: {
+                            address: {
+                                addressLines: string[];
+                                city: string;
+                                postalCode: string;
+                            };
+                            id: string;
+                            name: string;
+                            services: ("pin-issuance" | "pin-conversion" | "delegation")[];
+                            timeZone: string;
+                        };
+                        /** Format: date-time */
+                        end: string;
+                        /** Format: uuid */
+                        id: string;
+                        reference: string;
+                        /** @enum {string} */
+                        service: "pin-issuance" | "pin-conversion" | "delegation";
+                        /** Format: date-time */
+                        start: string;
+                    };
+                };
+            };
+            /** @description validation-failed (errors[] names each field), malformed-json */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description unauthorized (no bearer token), invalid-token (not valid, expired, or its PIN changed); In AWS, a missing or invalid token is refused by API Gateway's JWT authorizer */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description forbidden: the operator is in none of the groups contact-center */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description request-in-progress: a request with this Idempotency-Key is still running; retry later; slot-full, appointment-exists (its id in the answer) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description payload-too-large: bodies are at most 65536 bytes */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description unsupported-media-type: send application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description idempotency-key-reused: this Idempotency-Key came with another body; slot-not-offered, codice-fiscale-mismatch */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Throttled: API Gateway's stage limits (application/json), or the edge's per-source rules (problem+json) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description internal-error: nothing about the request is disclosed */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    appointmentCheckIns: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The id an earlier answer gave */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Checked in */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: date-time */
+                        checkedInAt: string;
+                        /** Format: uuid */
+                        id: string;
+                        /** @enum {string} */
+                        status: "checked-in";
+                    };
+                };
+            };
+            /** @description unauthorized (no bearer token), invalid-token (not valid, expired, or its PIN changed); In AWS, a missing or invalid token is refused by API Gateway's JWT authorizer */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description forbidden: the operator is in none of the groups branch */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description not-found: no such appointment */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description already-checked-in, appointment-cancelled */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Throttled: API Gateway's stage limits (application/json), or the edge's per-source rules (problem+json) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description internal-error: nothing about the request is disclosed */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     branchConversions: {
         parameters: {
             query?: never;
@@ -2174,6 +2880,111 @@ export interface operations {
             };
             /** @description codice-fiscale-mismatch, not-eligible, document-expired, not-a-minor */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Throttled: API Gateway's stage limits (application/json), or the edge's per-source rules (problem+json) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description internal-error: nothing about the request is disclosed */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    branchAppointmentDays: {
+        parameters: {
+            query: {
+                date: string;
+            };
+            header?: never;
+            path: {
+                /** @description The id an earlier answer gave */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The day's list */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        branchId: string;
+                        /** Format: date */
+                        date: string;
+                        items: {
+                            /** Format: date-time */
+                            checkedInAt?: string;
+                            /** Format: date-time */
+                            end: string;
+                            /** Format: uuid */
+                            id: string;
+                            person: {
+                                codiceFiscale: string;
+                                givenName: string;
+                                surname: string;
+                            };
+                            reference: string;
+                            /** @enum {string} */
+                            service: "pin-issuance" | "pin-conversion" | "delegation";
+                            /** Format: date-time */
+                            start: string;
+                            /** @enum {string} */
+                            status: "booked" | "checked-in";
+                        }[];
+                    };
+                };
+            };
+            /** @description validation-failed (errors[] names each parameter) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description unauthorized (no bearer token), invalid-token (not valid, expired, or its PIN changed); In AWS, a missing or invalid token is refused by API Gateway's JWT authorizer */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description forbidden: the operator is in none of the groups branch */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description not-found: no such branch */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -1,0 +1,74 @@
+import { appointmentServiceSchema, branchViewSchema } from "../branches/branch.schema.ts";
+import { emailSchema } from "../credentials/contacts.ts";
+import { mobileSchema } from "../credentials/mobile.ts";
+import { personRefSchema } from "../delegations/delegation.schema.ts";
+import * as z from "../platform/zod.ts";
+
+/** Where the confirmation (with the cancel link) and the reminder go: one e-mail address or one mobile number. */
+export const appointmentContactSchema = z.union(
+  [z.strictObject({ email: emailSchema }), z.strictObject({ mobile: mobileSchema })],
+  { error: "Give either email or mobile" },
+);
+
+/** `POST /v1/appointments` and `POST /v1/operator/appointments` (SPEC §11). */
+export const bookAppointmentSchema = z.strictObject({
+  branchId: z.withChecks(z.string(), z.minLength(1), z.maxLength(64)),
+  start: z.withChecks(
+    z.iso.datetime({ offset: true, error: "An ISO 8601 date and time with its offset" }),
+    z.meta({
+      description: "A slot's start as `GET /v1/branches/{id}/slots` gives it, e.g. 2027-01-12T08:30:00+01:00",
+    }),
+  ),
+  service: appointmentServiceSchema,
+  person: personRefSchema,
+  contact: appointmentContactSchema,
+});
+
+export const appointmentSchema = z.object({
+  id: z.uuid(),
+  /** Short code to quote at the desk. */
+  reference: z.string(),
+  branch: branchViewSchema,
+  start: z.iso.datetime({ offset: true }),
+  end: z.iso.datetime({ offset: true }),
+  service: appointmentServiceSchema,
+});
+
+export const cancelAppointmentSchema = z.strictObject({
+  token: z.withChecks(z.string(), z.minLength(16), z.maxLength(128)),
+});
+export const cancelledSchema = z.object({
+  status: z.literal("cancelled"),
+  id: z.uuid(),
+  start: z.iso.datetime({ offset: true }),
+});
+
+/** `?date=YYYY-MM-DD` of the branch's day list. */
+export const dayListQuerySchema = z.strictObject({ date: z.iso.date("Use the format YYYY-MM-DD") });
+
+export const dayEntrySchema = z.object({
+  id: z.uuid(),
+  reference: z.string(),
+  start: z.iso.datetime({ offset: true }),
+  end: z.iso.datetime({ offset: true }),
+  service: appointmentServiceSchema,
+  person: z.object({ codiceFiscale: z.string(), surname: z.string(), givenName: z.string() }),
+  status: z.enum(["booked", "checked-in"]),
+  checkedInAt: z.optional(z.iso.datetime()),
+});
+export const dayListSchema = z.object({
+  branchId: z.string(),
+  date: z.iso.date(),
+  items: z.array(dayEntrySchema),
+});
+
+export const checkedInSchema = z.object({
+  id: z.uuid(),
+  status: z.literal("checked-in"),
+  checkedInAt: z.iso.datetime(),
+});
+
+export type BookAppointment = z.infer<typeof bookAppointmentSchema>;
+export type AppointmentContact = z.infer<typeof appointmentContactSchema>;
+export type Appointment = z.infer<typeof appointmentSchema>;
+export type DayEntry = z.infer<typeof dayEntrySchema>;
