@@ -33,6 +33,7 @@ import {
   routeKeysOf,
   routes,
 } from "#shared/routes";
+import { checkBranches } from "./constructs/branch-check.ts";
 import { constructId } from "./constructs/construct-id.ts";
 import { JobSchedule } from "./constructs/job-schedule.ts";
 import { Monitoring } from "./constructs/monitoring.ts";
@@ -61,6 +62,8 @@ export interface ServiceStackProps extends StackProps {
   readonly identityAudience: string;
   /** @default the service's route table (shared/routes.ts) */
   readonly routes?: readonly RouteDefinition[];
+  /** @default the branches taking appointments, shared/branches/branches.ts (checked here, constructs/branch-check.ts) */
+  readonly branches?: readonly unknown[];
   /** Address e-mailed by the alarm topic (its owner confirms the subscription). @default - no subscription */
   readonly alarmEmail?: string;
 }
@@ -118,6 +121,7 @@ export class ServiceStack extends Stack {
     const operatorIssuer = operators.issuer;
     const identityIssuer = props.identityIssuer.replace(/\/+$/, "");
 
+    checkBranches(props.branches);
     const routeTable = props.routes ?? routes;
     const accessKinds = accessKindsByFunction(routeTable);
     const entries = Object.entries(functionDefinitions) as Array<[FunctionName, FunctionDefinition]>;

@@ -5,6 +5,8 @@
  */
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { branches } from "#shared/branches/branches";
+import { type JobDefinition, jobDefinitions } from "#shared/jobs";
 import { buildOpenApiDocument, OPENAPI_DOCUMENT_FILE } from "#shared/openapi";
 import { routeKeysOf } from "#shared/routes";
 import { LOCAL_CREDENTIALS, LOCAL_REGION, startDynamoDb } from "./dynamodb.ts";
@@ -166,10 +168,11 @@ async function main(): Promise<void> {
         `  Record         ${seeded.rows} people on record from local/registry-seed.jsonl (${seeded.written} new)`,
         `  Data           ${dir}`,
         `  Endpoints      ${join(dir, "endpoints.json")}`,
-        `  Dev routes     GET|DELETE /_local/outbox, POST /_local/jobs/{letter-batch|expiry-reminders},`,
+        `  Dev routes     GET|DELETE /_local/outbox, POST /_local/jobs/{${jobDefinitions.map((j) => j.name).join("|")}},`,
         `                 GET|POST /_local/clock, POST /_local/tokens, POST /_local/registry,`,
         `                 GET|POST|DELETE /_local/faults, GET|POST /_local/streams`,
-        `  Jobs           ${process.env.PIN_LOCAL_SCHEDULER === "off" ? "scheduler off" : "letter-batch 02:00, expiry-reminders 08:00 (Europe/Rome)"}`,
+        `  Jobs           ${process.env.PIN_LOCAL_SCHEDULER === "off" ? "scheduler off" : `${jobDefinitions.map(jobTime).join(", ")} (Europe/Rome)`}`,
+        ...branchLines(),
         "Ctrl-C stops everything.",
         "",
       ].join("\n"),
@@ -178,6 +181,17 @@ async function main(): Promise<void> {
     console.error(`Local stack failed to start: ${(error as Error).message}`);
     await stop(1);
   }
+}
+
+const jobTime = (job: JobDefinition) =>
+  `${job.name} ${String(job.daily.hour).padStart(2, "0")}:${String(job.daily.minute).padStart(2, "0")}`;
+
+/** The branches taking appointments (shared/branches/branches.ts), as the service reads them. */
+function branchLines(): string[] {
+  return branches.map(
+    (b, i) =>
+      `${i === 0 ? "  Branches       " : "                 "}${b.id}: ${b.name}, ${b.address.city}, ${b.desks} desk(s), ${b.slotMinutes}-minute slots`,
+  );
 }
 
 /** The OpenAPI document, which synthesis writes beside the `openapi` function's bundle in AWS; its path. */

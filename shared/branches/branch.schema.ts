@@ -31,7 +31,8 @@ export const branchSchema = z.withChecks(
     id: z.withChecks(z.string(), z.regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, "lower-case words joined by '-'")),
     name: z.withChecks(z.string(), z.minLength(1)),
     address: addressSchema,
-    timeZone: z.literal("Europe/Rome"),
+    /** An IANA time zone; the CDK app requires the one the jobs are scheduled in (Europe/Rome). */
+    timeZone: z.withChecks(z.string(), z.refine(isTimeZone, "An IANA time zone, e.g. Europe/Rome")),
     opening: z.partialRecord(z.enum(weekdays), z.array(interval)),
     slotMinutes: z.withChecks(z.int(), z.minimum(5), z.maximum(120)),
     desks: z.withChecks(z.int(), z.minimum(1), z.maximum(50)),
@@ -58,6 +59,15 @@ export const branchListSchema = z.withChecks(
   z.array(branchSchema),
   z.refine((list) => new Set(list.map((b) => b.id)).size === list.length, "Branch ids are unique"),
 );
+
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat("en", { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 /** Minutes since midnight of an `HH:MM` time. */
 export function minutes(time: string): number {
