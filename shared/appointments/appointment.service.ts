@@ -9,11 +9,13 @@ import { noticeItems } from "../notifications/outbox.store.ts";
 import { now, nowMs } from "../platform/clock.ts";
 import { required } from "../platform/config.ts";
 import { AppError, ConflictError, RetryableError, UnauthorizedError } from "../platform/errors.ts";
+import { pause } from "../platform/in-parallel.ts";
 import { randomId, randomString, randomToken } from "../platform/random.ts";
-import { transact } from "../platform/transact.ts";
+import { type TransactItem, TransactionCancelled, transact } from "../platform/transact.ts";
 import type { Appointment, AppointmentContact, BookAppointment } from "./appointment.schema.ts";
 import {
   appointmentOfLink,
+  bookedCount,
   bookingItems,
   cancellationItems,
   heldAppointmentId,
@@ -110,9 +112,21 @@ export async function bookAppointment(request: BookAppointment, origin: Origin):
       message: appointmentConfirmation({ ...stored, branch }, link),
     }),
   ];
-  await transact(items, {
+  await commitBooking(items, stored, branch.desks, at);
+  return appointmentView(stored, branch);
+}
+
+const slotFull = () => new ConflictError("slot-full", "Every place of this slot is taken: choose another.");
+
+/**
+ * Sends the booking's transaction until a condition decides it. Parallel bookings of one slot cancel each other
+ * ("TransactionConflict"); after each such round the slot's counter is read, and a full slot answers slot-full at
+ * once rather than queueing for another try, so a crowd on one slot drains in a few rounds.
+ */
+async function commitBooking(items: TransactItem[], stored: StoredAppointment, desks: number, at: number) {
+  const meanings = {
     conditions: {
-      0: new ConflictError("slot-full", "Every place of this slot is taken: choose another."),
+      0: slotFull,
       1: async () => {
         const existing = await heldAppointmentId(stored.person.codiceFiscale, stored.service, at);
         return new AppError(
@@ -124,10 +138,18 @@ export async function bookAppointment(request: BookAppointment, origin: Origin):
         );
       },
     },
-    conflictRetries: CONFLICT_RETRIES,
-    otherwise: new RetryableError(),
-  });
-  return appointmentView(stored, branch);
+  };
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await transact(items, meanings);
+      return;
+    } catch (error) {
+      if (!(error instanceof TransactionCancelled)) throw error;
+      if (attempt >= CONFLICT_RETRIES) throw new RetryableError();
+    }
+    if ((await bookedCount(stored.branchId, stored.startMs)) >= desks) throw slotFull();
+    await pause(10 + Math.random() * 20 * Math.min(attempt + 1, 10));
+  }
 }
 
 function invalidLink(): UnauthorizedError {

@@ -141,6 +141,11 @@ export async function heldAppointmentId(
   return Item && (Item.startMs as number) > nowMs ? (Item.appointmentId as string) : undefined;
 }
 
+/** Booked places of one slot, read strongly. */
+export async function bookedCount(branchId: string, startMs: number): Promise<number> {
+  return ((await getItem(slotKey(branchId, startMs)))?.booked as number | undefined) ?? 0;
+}
+
 /** Booked places per slot start (epoch ms) of a branch between two instants. */
 export async function bookedCounts(
   branchId: string,

@@ -125,7 +125,7 @@ describe("service stack: operators", () => {
 describe("service stack: jobs", () => {
   it("schedules every job in Europe/Rome with its cron expression, retries and a dead-letter queue", () => {
     serviceTemplate.resourceCountIs("AWS::Scheduler::Schedule", jobDefinitions.length);
-    expect(jobDefinitions).toHaveLength(2);
+    expect(jobDefinitions).toHaveLength(3);
     for (const job of jobDefinitions) {
       const fn = logicalId(service.functions[job.functionName].function.node.defaultChild as CfnElement);
       const queue = service.failureQueues[job.functionName];
@@ -143,7 +143,11 @@ describe("service stack: jobs", () => {
         }),
       });
     }
-    expect(jobDefinitions.map(cronExpression)).toEqual(["cron(0 2 * * ? *)", "cron(0 8 * * ? *)"]);
+    expect(jobDefinitions.map(cronExpression)).toEqual([
+      "cron(0 2 * * ? *)",
+      "cron(0 8 * * ? *)",
+      "cron(0 17 * * ? *)",
+    ]);
   });
 
   it("sends failed asynchronous invocations to an encrypted, TLS-only queue that raises an alarm", () => {
@@ -151,6 +155,7 @@ describe("service stack: jobs", () => {
       (name) => (functionDefinitions[name] as { async?: boolean }).async,
     );
     expect(asyncFunctions.sort()).toEqual([
+      "appointmentReminders",
       "conversionUploads",
       "expiryReminders",
       "letterBatch",

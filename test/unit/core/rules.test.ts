@@ -56,8 +56,12 @@ describe("route and job definitions", () => {
     expect(findRoute("GET", "/nope")).toEqual({ allowed: [] });
   });
 
-  it("schedules both jobs daily with EventBridge cron syntax", () => {
-    expect(jobDefinitions.map((j) => j.name).sort()).toEqual(["expiry-reminders", "letter-batch"]);
+  it("schedules every job daily with EventBridge cron syntax", () => {
+    expect(jobDefinitions.map((j) => j.name).sort()).toEqual([
+      "appointment-reminders",
+      "expiry-reminders",
+      "letter-batch",
+    ]);
     for (const job of jobDefinitions) expect(cronExpression(job)).toMatch(/^cron\(\d+ \d+ \* \* \? \*\)$/);
   });
 });
