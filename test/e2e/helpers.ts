@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { inject } from "vitest";
+import type { JobDefinition } from "../../shared/jobs.ts";
 
 export interface Reply {
   status: number;
@@ -82,7 +83,7 @@ function summarise(box: Outbox): string {
   return `${box.sms.length} SMS, ${box.emails.length} e-mails`;
 }
 
-export function runJob(name: "letter-batch" | "expiry-reminders"): Promise<Reply> {
+export function runJob(name: JobDefinition["name"]): Promise<Reply> {
   return api(`/_local/jobs/${name}`, { method: "POST" });
 }
 
