@@ -10,6 +10,7 @@ import { now, nowMs } from "../platform/clock.ts";
 import { required } from "../platform/config.ts";
 import { AppError, ConflictError, RetryableError, UnauthorizedError } from "../platform/errors.ts";
 import { pause } from "../platform/in-parallel.ts";
+import { countMetric } from "../platform/metrics.ts";
 import { randomId, randomString, randomToken } from "../platform/random.ts";
 import { type TransactItem, TransactionCancelled, transact } from "../platform/transact.ts";
 import type { Appointment, AppointmentContact, BookAppointment } from "./appointment.schema.ts";
@@ -113,6 +114,9 @@ export async function bookAppointment(request: BookAppointment, origin: Origin):
     }),
   ];
   await commitBooking(items, stored, branch.desks, at);
+  countMetric("AppointmentBooked", {
+    channel: origin.channel === "contact-center" ? "contact-center" : "online",
+  });
   return appointmentView(stored, branch);
 }
 

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import type { BookAppointment } from "#shared/appointments/appointment.schema";
 import { bookAppointment, cancelAppointment } from "#shared/appointments/appointment.service";
 import { sendAppointmentReminders } from "#shared/appointments/appointment-reminders.service";
@@ -37,7 +37,27 @@ async function cancelTokenFor(email: string): Promise<string> {
   return token;
 }
 
-afterEach(() => setClockOffsetSeconds(0));
+afterEach(() => {
+  setClockOffsetSeconds(0);
+  vi.restoreAllMocks();
+});
+
+/** The AppointmentBooked counts written to stdout (CloudWatch embedded metric format) while `fn` runs. */
+async function bookedMetricsOf(fn: () => Promise<unknown>): Promise<Array<Record<string, unknown>>> {
+  const lines: string[] = [];
+  const spy = vi.spyOn(process.stdout, "write").mockImplementation(((chunk: string) => {
+    lines.push(...String(chunk).split("\n"));
+    return true;
+  }) as never);
+  try {
+    await fn();
+  } finally {
+    spy.mockRestore();
+  }
+  return lines
+    .filter((line) => line.startsWith('{"_aws"') && line.includes("AppointmentBooked"))
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
+}
 
 describe("branch appointments (F18) on DynamoDB Local", () => {
   it("gives a slot exactly `desks` bookings however many race for it, the rest slot-full", async () => {
@@ -46,14 +66,21 @@ describe("branch appointments (F18) on DynamoDB Local", () => {
     const people = Array.from({ length: 12 }, () => nextCitizen(60_000));
 
     // Act
-    const outcomes = await Promise.allSettled(
-      people.map((p) => bookAppointment(booking(p, slot.start), web)),
-    );
+    let outcomes: PromiseSettledResult<unknown>[] = [];
+    const metrics = await bookedMetricsOf(async () => {
+      outcomes = await Promise.allSettled(people.map((p) => bookAppointment(booking(p, slot.start), web)));
+    });
 
     // Assess
     const codes = outcomes.map(codeOf);
     expect(codes.filter((c) => c === "booked")).toHaveLength(2);
     expect(codes.filter((c) => c === "slot-full")).toHaveLength(10);
+    // One count per committed booking, by channel, and nothing that names a person or an appointment.
+    expect(metrics.map((m) => [m.AppointmentBooked, m.channel])).toEqual([
+      [1, "online"],
+      [1, "online"],
+    ]);
+    expect(JSON.stringify(metrics)).not.toMatch(new RegExp(people.map((p) => p.codiceFiscale).join("|")));
     const after = (await listSlots("roma-eur", { from: slot.start.slice(0, 10), days: 1 })).items;
     expect(after.find((s) => s.start === slot.start)?.free).toBe(0);
     const day = await listDay("roma-eur", slot.start.slice(0, 10), "op-1");
