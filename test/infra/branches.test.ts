@@ -4,22 +4,17 @@ import { DataStack } from "../../infra/data-stack.ts";
 import { ServiceStack } from "../../infra/service-stack.ts";
 import { branches } from "../../shared/branches/branches.ts";
 import { cronExpression, jobDefinitions } from "../../shared/jobs.ts";
-import { cdkContext, customWebOrigin, testApp } from "./synth.ts";
+import { cdkContext, testApp } from "./synth.ts";
 
-/** The service stack synthesized with `branches` in place of the shared definition. */
+/** The service stack synthesized with the settings of cdk.json, and `list` in place of the shared branches. */
 function synthWith(list?: readonly unknown[]) {
   const app = testApp();
-  const data = new DataStack(app, "Data", { webOrigin: customWebOrigin });
-  const service = new ServiceStack(app, "Service", {
-    data,
-    stage: "test",
-    senderEmail: String(cdkContext.senderEmail),
-    smsSenderId: String(cdkContext.smsSenderId),
-    webOrigin: customWebOrigin,
-    identityIssuer: "https://identity.example.org/",
-    identityAudience: "pin-service",
-    ...(list ? { branches: list } : {}),
-  });
+  const settings = cdkContext as Record<
+    "senderEmail" | "smsSenderId" | "identityIssuer" | "identityAudience",
+    string
+  >;
+  const data = new DataStack(app, "Data", {});
+  const service = new ServiceStack(app, "Service", { ...settings, data, stage: "test", branches: list });
   return { service, template: Template.fromStack(service) };
 }
 

@@ -5,6 +5,7 @@ import { sendAppointmentReminders } from "#shared/appointments/appointment-remin
 import { checkIn, listDay, listSlots } from "#shared/appointments/branch-desk.service";
 import { setClockOffsetSeconds } from "#shared/platform/clock";
 import type { Citizen } from "../../fixtures/citizens.ts";
+import { emfLinesOf } from "../../fixtures/emf.ts";
 import { auditTypes, mockDelivery, nextCitizen, noticesTo, wholeTable } from "../holders.ts";
 
 mockDelivery();
@@ -43,21 +44,8 @@ afterEach(() => {
 });
 
 /** The AppointmentBooked counts written to stdout (CloudWatch embedded metric format) while `fn` runs. */
-async function bookedMetricsOf(fn: () => Promise<unknown>): Promise<Array<Record<string, unknown>>> {
-  const lines: string[] = [];
-  const spy = vi.spyOn(process.stdout, "write").mockImplementation(((chunk: string) => {
-    lines.push(...String(chunk).split("\n"));
-    return true;
-  }) as never);
-  try {
-    await fn();
-  } finally {
-    spy.mockRestore();
-  }
-  return lines
-    .filter((line) => line.startsWith('{"_aws"') && line.includes("AppointmentBooked"))
-    .map((line) => JSON.parse(line) as Record<string, unknown>);
-}
+const bookedMetricsOf = async (fn: () => Promise<unknown>) =>
+  (await emfLinesOf(fn)).filter((line) => "AppointmentBooked" in line);
 
 describe("branch appointments (F18) on DynamoDB Local", () => {
   it("gives a slot exactly `desks` bookings however many race for it, the rest slot-full", async () => {

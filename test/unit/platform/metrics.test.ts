@@ -4,6 +4,7 @@ import { AppError } from "#shared/platform/errors";
 import { type HttpEvent, httpHandler, json } from "#shared/platform/http";
 import { countMetric } from "#shared/platform/metrics";
 import { toHttpApiEvent } from "../../../local/events.ts";
+import { emfLinesOf } from "../../fixtures/emf.ts";
 
 const context = {
   awsRequestId: "req-1",
@@ -23,26 +24,6 @@ function event(path: string): HttpEvent {
     },
     { routeKey: `GET ${path}` },
   );
-}
-
-interface Emf {
-  _aws: { CloudWatchMetrics: { Namespace: string; Dimensions: string[][]; Metrics: { Name: string }[] }[] };
-  [key: string]: unknown;
-}
-
-/** The EMF lines written to stdout while `fn` runs, parsed. */
-async function emfLinesOf(fn: () => Promise<unknown>): Promise<Emf[]> {
-  const lines: string[] = [];
-  const spy = vi.spyOn(process.stdout, "write").mockImplementation(((chunk: string) => {
-    lines.push(...String(chunk).split("\n"));
-    return true;
-  }) as never);
-  try {
-    await fn();
-  } finally {
-    spy.mockRestore();
-  }
-  return lines.filter((line) => line.startsWith('{"_aws"')).map((line) => JSON.parse(line) as Emf);
 }
 
 const handler = httpHandler({}, async ({ event }) => {
