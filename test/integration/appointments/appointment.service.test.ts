@@ -175,6 +175,12 @@ describe("branch appointments (F18) on DynamoDB Local", () => {
       status: "checked-in",
       person: { surname: person.surname },
     });
+    // The appointment and its personal data expire 30 days after the slot, as do its counter, hold and pointer.
+    const items = (
+      JSON.parse(await wholeTable()) as Array<{ kind: string; ttl?: number; id?: string }>
+    ).filter((i) => i.kind === "appointment" && i.id === booked.id);
+    expect(items).toHaveLength(1);
+    expect(items[0]?.ttl).toBe(Math.ceil(Date.parse(slot.end) / 1000) + 30 * 86_400);
     await expect(checkIn("00000000-0000-4000-8000-000000000000", "op-1")).rejects.toMatchObject({
       statusCode: 404,
     });
