@@ -44,6 +44,14 @@ export const appointmentsIt = {
   "problem.appointment-exists":
     "Hai già un appuntamento per questo servizio: per cambiarlo annullalo con il collegamento ricevuto, poi prenota di nuovo.",
   "problem.already-checked-in": "L'arrivo di questa persona è già registrato.",
+  "problem.appointment-cancelled": "Questo appuntamento è stato annullato.",
+  "problem.date-out-of-range": "Si prenota da domani fino a 30 giorni.",
+  "operator.cc.book": "Prenota un appuntamento in sede per chi chiama",
+  "operator.cc.bookIntro":
+    "Scegli servizio, sede, giorno e orario con chi chiama; la conferma con il collegamento per annullare va al recapito indicato.",
+  "operator.cc.bookSubmit": "Prenota",
+  "operator.cc.booked": "Prenotato: {service}, {when}. Codice di prenotazione {reference}.",
+  "operator.cc.bookAnother": "Nuova prenotazione",
   "appointmentsCancel.title": "Annulla l'appuntamento",
   "appointmentsCancel.intro": "Annullando l'appuntamento l'orario torna libero per altri.",
   "appointmentsCancel.submit": "Annulla l'appuntamento",
@@ -108,6 +116,14 @@ export const appointmentsEn: Record<keyof typeof appointmentsIt, string> = {
   "problem.appointment-exists":
     "You already have an appointment for this service: to change it, cancel it with the link you received, then book again.",
   "problem.already-checked-in": "This person's arrival is already recorded.",
+  "problem.appointment-cancelled": "This appointment was cancelled.",
+  "problem.date-out-of-range": "Bookings run from tomorrow to 30 days ahead.",
+  "operator.cc.book": "Book a branch appointment for a caller",
+  "operator.cc.bookIntro":
+    "Choose service, branch, day and time with the caller; the confirmation with the cancel link goes to the contact given.",
+  "operator.cc.bookSubmit": "Book",
+  "operator.cc.booked": "Booked: {service}, {when}. Booking reference {reference}.",
+  "operator.cc.bookAnother": "New booking",
   "appointmentsCancel.title": "Cancel the appointment",
   "appointmentsCancel.intro": "Cancelling the appointment frees its time for others.",
   "appointmentsCancel.submit": "Cancel the appointment",
