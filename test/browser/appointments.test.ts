@@ -9,7 +9,7 @@ import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { api, operatorToken, outbox, postJson } from "../e2e/helpers.ts";
 import { pinRequestBody } from "../fixtures/requests.ts";
-import { audit, open, useBrowser } from "./browser.ts";
+import { audit, mailedLink, open, useBrowser } from "./browser.ts";
 
 const session = useBrowser();
 const BRANCH = "roma-eur";
@@ -31,19 +31,6 @@ function booking(person: Person, start: string, service = "pin-issuance") {
     person: { codiceFiscale: person.codiceFiscale, surname: person.surname, givenName: person.givenName },
     contact: { email: person.contacts.email },
   };
-}
-
-/** The last link to a page of ours the service mailed to `to`. */
-async function mailedLink(to: string, path: string): Promise<string> {
-  await expect
-    .poll(async () => (await outbox()).emails.some((m) => m.to === to && m.text.includes(path)))
-    .toBe(true);
-  const mail = (await outbox()).emails.filter((m) => m.to === to && m.text.includes(path)).at(-1);
-  const link = new RegExp(`https?://[^\\s]+${path.replace(/\//g, "\\/")}\\?token=[A-Za-z0-9_%.-]+`).exec(
-    mail?.text ?? "",
-  )?.[0];
-  if (!link) throw new Error(`no ${path} link mailed to ${to}`);
-  return link;
 }
 
 /** Steps 1-3: service and branch, the first day offered, the slot at `index` of that day; returns its start. */

@@ -5,7 +5,8 @@
  * string itself, whatever the reader's own time zone.
  */
 import { call } from "./api.ts";
-import { h } from "./dom.ts";
+import { h, live } from "./dom.ts";
+import { input, radios } from "./forms.ts";
 import { lang, t } from "./i18n.ts";
 import { calendarFile } from "./ics.ts";
 
@@ -143,6 +144,43 @@ export function emptyBooking(service = ""): BookingState {
     contactKind: "email",
     contact: { email: "", mobile: "" },
   };
+}
+
+/** Where the confirmation goes: e-mail or mobile, and the one field of the kind chosen, redrawn in place. */
+export function contactChoice(state: BookingState): HTMLElement[] {
+  const field = live(() =>
+    state.contactKind === "mobile"
+      ? input(state, {
+          path: "contact.mobile",
+          label: "person.mobile",
+          hint: "person.mobileHint",
+          type: "tel",
+          autocomplete: "tel",
+          required: true,
+        })
+      : input(state, {
+          path: "contact.email",
+          label: "person.email",
+          type: "email",
+          autocomplete: "email",
+          required: true,
+        }),
+  );
+  return [
+    radios(state, {
+      path: "contactKind",
+      label: "appointments.contactKind",
+      hint: "appointments.contactHint",
+      required: true,
+      inline: true,
+      options: [
+        { value: "email", label: t("person.email") },
+        { value: "mobile", label: t("person.mobile") },
+      ],
+      onChange: field.redraw,
+    }),
+    field.element,
+  ];
 }
 
 /** The body of `POST /v1/appointments` (and of the contact center's booking): one contact, the one chosen. */

@@ -3,8 +3,9 @@
  * header, a way back at every step, required fields checked before moving on, the summary's blocks that lead
  * back to their step, and "Conferma e invia" on the last step.
  */
+import { ApiError } from "./api.ts";
 import { add, type Child, h } from "./dom.ts";
-import { busy, markField } from "./forms.ts";
+import { busy, callout, markField, showProblem } from "./forms.ts";
 import { type MessageKey, t } from "./i18n.ts";
 
 export interface Stepper {
@@ -117,10 +118,12 @@ function navigation(form: HTMLFormElement, stepper: Stepper, last: boolean): HTM
 }
 
 /**
- * The form of the current step: header, the step's title and `content`, the navigation. Enter on a step that is
- * not the last works as "Avanti"; on the last, `send` runs with the confirm button busy.
+ * Draws the form of the current step in `main`: header, the step's title and `content`, the navigation, and a
+ * problem left for this step. Enter on a step that is not the last works as "Avanti"; on the last, `send` runs
+ * with the confirm button busy.
  */
 export function stepperForm(
+  main: HTMLElement,
   stepper: Stepper,
   content: Child[],
   send: (form: HTMLFormElement) => Promise<void>,
@@ -154,6 +157,11 @@ export function stepperForm(
     }
     void busy(form.querySelector("button[type=submit]"), () => send(form));
   });
+  add(main, form);
+  if (pendingProblem) {
+    showProblem(form, pendingProblem);
+    pendingProblem = undefined;
+  }
   return form;
 }
 
@@ -182,5 +190,39 @@ export function summaryBlock(title: MessageKey, edit: () => void, rows: Child[])
       ),
       h("dl", { class: "row mb-0" }, rows),
     ),
+  );
+}
+
+/** A problem to show on the step drawn next (a submission refused on another step than the one it names). */
+let pendingProblem: unknown;
+
+/** Shows `error` on the step drawn next, e.g. the times again after `409 slot-full`. */
+export function showOnNextStep(error: unknown): void {
+  pendingProblem = error;
+}
+
+/**
+ * Shows a refused submission: on the step of the first field it names when that is not the step shown (the
+ * person is taken there), else in `form`.
+ */
+export function showStepProblem(
+  form: HTMLFormElement,
+  error: unknown,
+  stepper: Stepper,
+  stepOf: (path: string) => number,
+): void {
+  const first = error instanceof ApiError ? error.problem.errors?.[0]?.path : undefined;
+  if (first !== undefined && stepOf(first) !== stepper.step) {
+    pendingProblem = error;
+    stepper.goTo(stepOf(first));
+  } else showProblem(form, error);
+}
+
+/** The receipt's success box; its title takes the focus once drawn (`#receipt-title`). */
+export function receiptHeader(title: MessageKey, text: MessageKey): HTMLElement {
+  return callout(
+    "success",
+    h("h2", { class: "h4", id: "receipt-title", tabindex: "-1" }, t(title)),
+    h("p", { class: "mb-0" }, t(text)),
   );
 }

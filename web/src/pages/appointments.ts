@@ -10,6 +10,7 @@ import {
   type BranchView,
   bookingBody,
   calendarUrl,
+  contactChoice,
   dayName,
   defaultTimeZone,
   emptyBooking,
@@ -21,11 +22,19 @@ import {
   slotText,
   wallClock,
 } from "../appointments.ts";
-import { add, type Child, h, replace } from "../dom.ts";
-import { callout, input, radios, select, showProblem } from "../forms.ts";
+import { add, type Child, h, live } from "../dom.ts";
+import { callout, radios, select, showProblem } from "../forms.ts";
 import { type MessageKey, t } from "../i18n.ts";
 import { mountPage, rerender } from "../layout.ts";
-import { stepperForm, summaryBlock, summaryRow } from "../stepper.ts";
+import { personRefFields } from "../person.ts";
+import {
+  receiptHeader,
+  showOnNextStep,
+  showStepProblem,
+  stepperForm,
+  summaryBlock,
+  summaryRow,
+} from "../stepper.ts";
 
 const steps: MessageKey[] = [
   "appointments.step.where",
@@ -41,7 +50,6 @@ let branches: BranchView[] | undefined;
 /** The free slots of `key` (branch and service), by the branch's local day. */
 let days: { key: string; byDay: Map<string, Slot[]> } | undefined;
 let booked: { answer: Booked; ics: string } | undefined;
-let pendingError: unknown;
 let refreshed = false;
 /** One key per data submitted: a retried booking is the same booking, never a second one. */
 let idempotency: { key: string; body: string } | undefined;
@@ -64,31 +72,21 @@ async function ensureDays(fresh = false): Promise<Map<string, Slot[]>> {
   return days.byDay;
 }
 
-function branchField(): HTMLElement {
-  const holder = h("div", { class: "branch-field" });
-  const draw = () => {
-    const list = offering();
-    if (!list.some((b) => b.id === state.branchId)) state.branchId = "";
-    replace(
-      holder,
-      state.service && list.length === 0
-        ? callout("warning", t("appointments.noBranch"))
-        : select(state, {
-            path: "branchId",
-            label: "appointments.branch",
-            required: true,
-            placeholder: "appointments.branchChoose",
-            options: list.map((b) => ({ value: b.id, label: `${b.name}, ${addressText(b.address)}` })),
-          }),
-    );
-  };
-  draw();
-  (holder as HTMLElement & { redraw?: () => void }).redraw = draw;
-  return holder;
+function branchField(): Child {
+  const list = offering();
+  if (!list.some((b) => b.id === state.branchId)) state.branchId = "";
+  if (state.service && list.length === 0) return callout("warning", t("appointments.noBranch"));
+  return select(state, {
+    path: "branchId",
+    label: "appointments.branch",
+    required: true,
+    placeholder: "appointments.branchChoose",
+    options: list.map((b) => ({ value: b.id, label: `${b.name}, ${addressText(b.address)}` })),
+  });
 }
 
 function whereStep(): Child[] {
-  const branchHolder = branchField();
+  const branchPart = live(branchField);
   return [
     h("p", {}, t("appointments.intro")),
     radios(state, {
@@ -100,9 +98,9 @@ function whereStep(): Child[] {
         label: serviceName(s),
       })),
       // The branches that offer it, redrawn in place so the focus stays on the chosen service.
-      onChange: () => (branchHolder as HTMLElement & { redraw: () => void }).redraw(),
+      onChange: branchPart.redraw,
     }),
-    branchHolder,
+    branchPart.element,
   ];
 }
 
@@ -153,83 +151,8 @@ function slotStep(byDay: Map<string, Slot[]>): Child[] {
   ];
 }
 
-function contactField(): HTMLElement {
-  const holder = h("div", {});
-  const draw = () =>
-    replace(
-      holder,
-      state.contactKind === "mobile"
-        ? input(state, {
-            path: "contact.mobile",
-            label: "person.mobile",
-            hint: "person.mobileHint",
-            type: "tel",
-            autocomplete: "tel",
-            required: true,
-          })
-        : input(state, {
-            path: "contact.email",
-            label: "person.email",
-            type: "email",
-            autocomplete: "email",
-            required: true,
-          }),
-    );
-  draw();
-  (holder as HTMLElement & { redraw?: () => void }).redraw = draw;
-  return holder;
-}
-
 function personStep(): Child[] {
-  const contact = contactField();
-  return [
-    input(state, {
-      path: "person.codiceFiscale",
-      label: "person.codiceFiscale",
-      hint: "person.codiceFiscaleHint",
-      required: true,
-      upper: true,
-      maxlength: 16,
-      spellcheck: false,
-    }),
-    h(
-      "div",
-      { class: "row" },
-      h(
-        "div",
-        { class: "col-md-6" },
-        input(state, {
-          path: "person.surname",
-          label: "person.surname",
-          required: true,
-          autocomplete: "family-name",
-        }),
-      ),
-      h(
-        "div",
-        { class: "col-md-6" },
-        input(state, {
-          path: "person.givenName",
-          label: "person.givenName",
-          required: true,
-          autocomplete: "given-name",
-        }),
-      ),
-    ),
-    radios(state, {
-      path: "contactKind",
-      label: "appointments.contactKind",
-      hint: "appointments.contactHint",
-      required: true,
-      inline: true,
-      options: [
-        { value: "email", label: t("person.email") },
-        { value: "mobile", label: t("person.mobile") },
-      ],
-      onChange: () => (contact as HTMLElement & { redraw: () => void }).redraw(),
-    }),
-    contact,
-  ];
+  return [...personRefFields(state, "person"), ...contactChoice(state)];
 }
 
 function summaryStep(): Child[] {
@@ -283,18 +206,12 @@ async function send(form: HTMLFormElement): Promise<void> {
     if (code === "slot-full" || code === "slot-not-offered") {
       // Someone else took the place: the times again, as they are now.
       const byDay = await ensureDays(true);
-      pendingError = error;
+      showOnNextStep(error);
       refreshed = true;
       goTo(byDay.has(state.day) ? 2 : 1);
       return;
     }
-    const first = error instanceof ApiError ? error.problem.errors?.[0]?.path : undefined;
-    if (first !== undefined && stepOf(first) !== step) {
-      pendingError = error;
-      goTo(stepOf(first));
-      return;
-    }
-    showProblem(form, error);
+    showStepProblem(form, error, { steps, step, goTo }, stepOf);
   }
 }
 
@@ -305,11 +222,7 @@ function receiptView(main: HTMLElement, { answer, ics }: { answer: Booked; ics: 
     h(
       "div",
       { class: "receipt" },
-      callout(
-        "success",
-        h("h2", { class: "h4", id: "receipt-title", tabindex: "-1" }, t("appointments.receiptTitle")),
-        h("p", { class: "mb-0" }, t("appointments.receiptText")),
-      ),
+      receiptHeader("appointments.receiptTitle", "appointments.receiptText"),
       h(
         "dl",
         { class: "row" },
@@ -364,16 +277,6 @@ mountPage({
               ? personStep()
               : summaryStep();
     refreshed = false;
-    const form = stepperForm(
-      { steps, step, goTo, beforeNext: () => step !== 1 || byDay.size > 0 },
-      content,
-      send,
-    );
-    add(main, form);
-    if (pendingError) {
-      const error = pendingError;
-      pendingError = undefined;
-      showProblem(form, error);
-    }
+    stepperForm(main, { steps, step, goTo, beforeNext: () => step !== 1 || byDay.size > 0 }, content, send);
   },
 });

@@ -8,6 +8,7 @@ import {
   type Booked,
   type BranchView,
   bookingBody,
+  contactChoice,
   dayName,
   emptyBooking,
   freeDays,
@@ -18,11 +19,12 @@ import {
   slotText,
   wallClock,
 } from "../appointments.ts";
-import { h, replace } from "../dom.ts";
-import { callout, input, namedForm, radios, select, showProblem, submitButton } from "../forms.ts";
+import { h, live } from "../dom.ts";
+import { callout, namedForm, select, showProblem, submitButton } from "../forms.ts";
 import { t } from "../i18n.ts";
 import { rerender, section } from "../layout.ts";
 import { operatorCall } from "../operator.ts";
+import { personRefFields } from "../person.ts";
 
 let state = emptyBooking();
 let branches: BranchView[] = [];
@@ -45,42 +47,37 @@ function timeSelect(): HTMLElement {
 
 /** Day and time: reloaded when service or branch changes, the times when the day does. */
 function slotPart(): HTMLElement {
-  const holder = h("div", { class: "row" });
-  const times = h("div", { class: "col-md-6" });
-  const drawTimes = () => replace(times, timeSelect());
-  const draw = () => {
-    replace(
-      holder,
-      h(
-        "div",
-        { class: "col-md-6" },
-        select(state, {
-          path: "day",
-          label: "appointments.step.day",
-          required: true,
-          placeholder: "appointments.step.day",
-          options: [...byDay].map(([day, slots]) => ({
-            value: day,
-            label: `${dayName(day)} (${t("appointments.dayFree", { count: slots.length })})`,
-          })),
-          onChange: () => {
-            state.start = "";
-            drawTimes();
-          },
-        }),
-      ),
-      times,
-    );
-    drawTimes();
-  };
+  const times = live(timeSelect);
+  const days = live(() =>
+    select(state, {
+      path: "day",
+      label: "appointments.step.day",
+      required: true,
+      placeholder: "appointments.step.day",
+      options: [...byDay].map(([day, slots]) => ({
+        value: day,
+        label: `${dayName(day)} (${t("appointments.dayFree", { count: slots.length })})`,
+      })),
+      onChange: () => {
+        state.start = "";
+        times.redraw();
+      },
+    }),
+  );
+  const holder = h(
+    "div",
+    { class: "row" },
+    h("div", { class: "col-md-6" }, days.element),
+    h("div", { class: "col-md-6" }, times.element),
+  );
   const reload = async () => {
     const branch = branches.find((b) => b.id === state.branchId);
     byDay = branch && isService(state.service) ? await freeDays(branch, state.service) : new Map();
     if (!byDay.has(state.day)) state.day = "";
     state.start = "";
-    draw();
+    days.redraw();
+    times.redraw();
   };
-  draw();
   (holder as HTMLElement & { reload?: () => Promise<void> }).reload = reload;
   return holder;
 }
@@ -92,18 +89,6 @@ function bookingForm(): HTMLElement {
       showProblem(slots.closest("form") as HTMLElement, error);
     });
   };
-  const contact = h("div", {});
-  const drawContact = () =>
-    replace(
-      contact,
-      input(state, {
-        path: `contact.${state.contactKind === "mobile" ? "mobile" : "email"}`,
-        label: state.contactKind === "mobile" ? "person.mobile" : "person.email",
-        type: state.contactKind === "mobile" ? "tel" : "email",
-        required: true,
-      }),
-    );
-  drawContact();
   return namedForm(
     "appointment-form",
     async (form) => {
@@ -157,26 +142,8 @@ function bookingForm(): HTMLElement {
       ),
     ),
     slots,
-    input(state, {
-      path: "person.codiceFiscale",
-      label: "person.codiceFiscale",
-      required: true,
-      upper: true,
-      maxlength: 16,
-    }),
-    input(state, { path: "person.surname", label: "person.surname", required: true }),
-    input(state, { path: "person.givenName", label: "person.givenName", required: true }),
-    radios(state, {
-      path: "contactKind",
-      label: "appointments.contactKind",
-      inline: true,
-      options: [
-        { value: "email", label: t("person.email") },
-        { value: "mobile", label: t("person.mobile") },
-      ],
-      onChange: drawContact,
-    }),
-    contact,
+    ...personRefFields(state, "person"),
+    ...contactChoice(state),
     submitButton("operator.cc.bookSubmit"),
   );
 }

@@ -3,9 +3,9 @@
  * summary with "Conferma e invia" → receipt. Every step has a way back; the summary links to each step; a
  * server error takes the person to the step of the first field it names.
  */
-import { type Answer, ApiError, call, newIdempotencyKey } from "../api.ts";
+import { type Answer, call, newIdempotencyKey } from "../api.ts";
 import { add, type Child, h } from "../dom.ts";
-import { callout, checkbox, showProblem } from "../forms.ts";
+import { callout, checkbox } from "../forms.ts";
 import { countryName, formatDate, type MessageKey, t } from "../i18n.ts";
 import { mountPage, rerender } from "../layout.ts";
 import {
@@ -17,7 +17,7 @@ import {
   pinRequestBody,
   residenceFields,
 } from "../person.ts";
-import { stepperForm, summaryBlock, summaryRow } from "../stepper.ts";
+import { receiptHeader, showStepProblem, stepperForm, summaryBlock, summaryRow } from "../stepper.ts";
 
 type Accepted = Answer<"pinRequests">;
 
@@ -30,7 +30,6 @@ const steps: MessageKey[] = [
 const state = emptyPerson();
 let step = 0;
 let receipt: Accepted | undefined;
-let pendingError: unknown;
 /** One key per data submitted: a retry of the same data is the same request, never a second part A. */
 let idempotency: { key: string; body: string } | undefined;
 
@@ -120,13 +119,7 @@ async function send(form: HTMLFormElement): Promise<void> {
     await rerender();
     document.getElementById("receipt-title")?.focus();
   } catch (error) {
-    const first = error instanceof ApiError ? error.problem.errors?.[0]?.path : undefined;
-    if (first !== undefined && stepOf(first) !== step) {
-      pendingError = error;
-      goTo(stepOf(first));
-      return;
-    }
-    showProblem(form, error);
+    showStepProblem(form, error, { steps, step, goTo }, stepOf);
   }
 }
 
@@ -136,11 +129,7 @@ function receiptView(main: HTMLElement, accepted: Accepted): void {
     h(
       "div",
       { class: "receipt" },
-      callout(
-        "success",
-        h("h2", { class: "h4", id: "receipt-title", tabindex: "-1" }, t("request.receiptTitle")),
-        h("p", { class: "mb-0" }, t("request.receiptText")),
-      ),
+      receiptHeader("request.receiptTitle", "request.receiptText"),
       h(
         "dl",
         { class: "row" },
@@ -187,12 +176,6 @@ mountPage({
           : step === 2
             ? [...contactFields(state), partAChannelField(state), healthCardFields(state)]
             : summaryStep();
-    const form = stepperForm({ steps, step, goTo }, content, send);
-    add(main, form);
-    if (pendingError) {
-      const error = pendingError;
-      pendingError = undefined;
-      showProblem(form, error);
-    }
+    stepperForm(main, { steps, step, goTo }, content, send);
   },
 });
