@@ -4,43 +4,19 @@
  * branch's offset (`2026-12-05T08:30:00+01:00`), so the branch's wall-clock day and time are read from the
  * string itself, whatever the reader's own time zone.
  */
-import { call } from "./api.ts";
+import { type Answer, call } from "./api.ts";
 import { h, live } from "./dom.ts";
 import { input, radios } from "./forms.ts";
 import { lang, t } from "./i18n.ts";
 import { calendarFile } from "./ics.ts";
 
-export const appointmentServices = ["pin-issuance", "pin-conversion", "delegation"] as const;
-export type AppointmentService = (typeof appointmentServices)[number];
+export type BranchView = Answer<"branchList">["items"][number];
+export type Slot = Answer<"branchSlots">["items"][number];
+export type Booked = Answer<"appointments">;
+export type AppointmentService = Booked["service"];
+export type Address = BranchView["address"];
 
-export interface Address {
-  addressLines: string[];
-  city: string;
-  postalCode: string;
-}
-
-export interface BranchView {
-  id: string;
-  name: string;
-  address: Address;
-  timeZone?: string;
-  services: AppointmentService[];
-}
-
-export interface Slot {
-  start: string;
-  end: string;
-  free: number;
-}
-
-export interface Booked {
-  id: string;
-  reference: string;
-  branch: string | { id: string; name?: string; address?: Address; timeZone?: string };
-  start: string;
-  end: string;
-  service: AppointmentService;
-}
+const appointmentServices: readonly AppointmentService[] = ["pin-issuance", "pin-conversion", "delegation"];
 
 export const defaultTimeZone = "Europe/Rome";
 
@@ -88,7 +64,7 @@ export async function freeDays(
     "GET",
     `/v1/branches/${encodeURIComponent(branch.id)}/slots`,
     {
-      query: { from: localDate(branch.timeZone ?? defaultTimeZone, 1), days: 30, service },
+      query: { from: localDate(branch.timeZone, 1), days: 30, service },
     },
   );
   const days = new Map<string, Slot[]>();
@@ -202,19 +178,17 @@ export function bookingBody(state: BookingState) {
   };
 }
 
-/** The receipt's calendar file, as a `blob:` URL to download (revoked when the page is left). */
-export function calendarUrl(booked: Booked, branch: BranchView | undefined): string {
-  const detail = typeof booked.branch === "object" ? booked.branch : undefined;
-  const name = detail?.name ?? branch?.name ?? "";
-  const address = addressText(detail?.address ?? branch?.address);
+/** The receipt's calendar file, built from the booking's answer, as a `blob:` URL to download. */
+export function calendarUrl(booked: Booked): string {
+  const { branch } = booked;
   const file = calendarFile({
     uid: `${booked.id}@appointments.inps.it`,
     start: booked.start,
     end: booked.end,
-    timeZone: detail?.timeZone ?? branch?.timeZone ?? defaultTimeZone,
+    timeZone: branch.timeZone,
     title: t("appointments.icsTitle", { service: serviceName(booked.service) }),
     description: t("appointments.icsDescription", { reference: booked.reference }),
-    location: [name, address].filter(Boolean).join(", "),
+    location: `${branch.name}, ${addressText(branch.address)}`,
     stamp: new Date(),
   });
   return URL.createObjectURL(new Blob([file], { type: "text/calendar;charset=utf-8" }));

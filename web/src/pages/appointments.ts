@@ -198,7 +198,7 @@ async function send(form: HTMLFormElement): Promise<void> {
   try {
     const answer = await call<Booked>("POST", "/v1/appointments", { body, idempotencyKey: idempotency.key });
     idempotency = undefined;
-    booked = { answer, ics: calendarUrl(answer, branch()) };
+    booked = { answer, ics: calendarUrl(answer) };
     await rerender();
     document.getElementById("receipt-title")?.focus();
   } catch (error) {
@@ -216,7 +216,6 @@ async function send(form: HTMLFormElement): Promise<void> {
 }
 
 function receiptView(main: HTMLElement, { answer, ics }: { answer: Booked; ics: string }): void {
-  const chosen = branch();
   add(
     main,
     h(
@@ -229,8 +228,8 @@ function receiptView(main: HTMLElement, { answer, ics }: { answer: Booked; ics: 
         h("dt", { class: "col-sm-4" }, t("appointments.reference")),
         h("dd", { class: "col-sm-8 font-monospace", "data-testid": "reference" }, answer.reference),
         summaryRow("appointments.service", serviceName(answer.service)),
-        summaryRow("appointments.branch", chosen?.name),
-        summaryRow("appointments.address", addressText(chosen?.address)),
+        summaryRow("appointments.branch", answer.branch.name),
+        summaryRow("appointments.address", addressText(answer.branch.address)),
         summaryRow("appointments.when", slotText(answer)),
       ),
       localTimeNote(),

@@ -2,8 +2,8 @@
  * The branch page's day list (F18): a branch's appointments of one day in start order, with names and service,
  * and the arrival recorded by a click (once: a second click, here or at another desk, is 409 already-checked-in).
  */
+import type { Answer } from "../api.ts";
 import {
-  type Address,
   type BranchView,
   defaultTimeZone,
   loadBranches,
@@ -17,23 +17,15 @@ import { formatDate, t } from "../i18n.ts";
 import { section } from "../layout.ts";
 import { operatorCall } from "../operator.ts";
 
-export interface DayAppointment {
-  id: string;
-  reference?: string;
-  start: string;
-  end: string;
-  service: string;
-  person: { codiceFiscale: string; surname: string; givenName: string };
-  checkedInAt?: string;
-  branch?: string | { id: string; name?: string; address?: Address };
-}
+type DayAppointment = Answer<"branchAppointmentDays">["items"][number];
+type CheckedIn = Answer<"appointmentCheckIns">;
 
 const query = { branchId: "", date: "" };
 let branches: BranchView[] = [];
 let list: { branchId: string; date: string; items: DayAppointment[] } | undefined;
 
 async function loadDay(): Promise<void> {
-  const { items } = await operatorCall<{ items: DayAppointment[] }>(
+  const { items } = await operatorCall<Answer<"branchAppointmentDays">>(
     "GET",
     `/v1/operator/branches/${encodeURIComponent(query.branchId)}/appointments`,
     { query: { date: query.date } },
@@ -48,11 +40,12 @@ function table(holder: HTMLElement, redraw: () => void): HTMLElement {
   const checkIn = async (item: DayAppointment, button: HTMLButtonElement) => {
     button.disabled = true;
     try {
-      const answer = await operatorCall<{ checkedInAt?: string } | undefined>(
+      const answer = await operatorCall<CheckedIn>(
         "POST",
         `/v1/operator/appointments/${encodeURIComponent(item.id)}/check-in`,
       );
-      item.checkedInAt = answer?.checkedInAt ?? new Date().toISOString();
+      item.checkedInAt = answer.checkedInAt;
+      item.status = answer.status;
       redraw();
       holder.querySelector<HTMLElement>(`[data-arrived="${item.id}"]`)?.focus();
     } catch (error) {
