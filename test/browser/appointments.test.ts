@@ -218,4 +218,36 @@ describe("branch appointments", () => {
     expect(await page.textContent("#appointments-day .error-summary")).toContain("già registrato");
     await audit(page, "operator-branch-appointments-checked-in");
   });
+
+  it("the contact center books for a caller; the confirmation goes to the caller's address", async () => {
+    const person = pinRequestBody();
+    const page = await session.newPage("en");
+    await open(page, "/operator/");
+    await page.selectOption('select[name="role"]', "contact-center");
+    await page.fill('input[name="operatorId"]', "cc-9");
+    await page.click("button[type=submit]");
+    await page.waitForURL("**/operator/contact-center/");
+    const form = page.locator("#appointment-form");
+    await form.waitFor();
+    await form.locator('select[name="service"]').selectOption("pin-issuance");
+    await form.locator('select[name="branchId"]').selectOption(BRANCH);
+    // The days follow the branch and service chosen, the times the day.
+    const firstDay = form.locator('select[name="day"] option:not([value=""])').first();
+    await firstDay.waitFor({ state: "attached" });
+    await form.locator('select[name="day"]').selectOption((await firstDay.getAttribute("value"))!);
+    const firstTime = form.locator('select[name="start"] option:not([value=""])').first();
+    await firstTime.waitFor({ state: "attached" });
+    const start = (await firstTime.getAttribute("value"))!;
+    await form.locator('select[name="start"]').selectOption(start);
+    await form.locator('input[name="person.codiceFiscale"]').fill(person.codiceFiscale);
+    await form.locator('input[name="person.surname"]').fill(person.surname);
+    await form.locator('input[name="person.givenName"]').fill(person.givenName);
+    await form.locator('input[name="contact.email"]').fill(person.contacts.email);
+    await audit(page, "operator-contact-center-appointment");
+    await form.locator("button[type=submit]").click();
+    await page.waitForSelector('[data-testid="appointment-booked"]');
+    expect(await page.textContent('[data-testid="appointment-booked"]')).toContain(start.slice(11, 16));
+    await audit(page, "operator-contact-center-appointment-booked");
+    expect(await mailedLink(person.contacts.email, "/appointments/cancel")).toContain("token=");
+  });
 });

@@ -66,7 +66,6 @@ export const appointmentsIt = {
   "operator.appointments.person": "Persona",
   "operator.appointments.status": "Arrivo",
   "operator.appointments.checkIn": "Registra l'arrivo",
-  "operator.appointments.checkInOf": "Registra l'arrivo di {name}",
   "operator.appointments.checkedIn": "Arrivato alle {time}",
   "operator.appointments.empty": "Nessun appuntamento in questo giorno.",
 };
@@ -138,7 +137,6 @@ export const appointmentsEn: Record<keyof typeof appointmentsIt, string> = {
   "operator.appointments.person": "Person",
   "operator.appointments.status": "Arrival",
   "operator.appointments.checkIn": "Record arrival",
-  "operator.appointments.checkInOf": "Record the arrival of {name}",
   "operator.appointments.checkedIn": "Arrived at {time}",
   "operator.appointments.empty": "No appointment on this day.",
 };

@@ -80,12 +80,10 @@ function table(holder: HTMLElement, redraw: () => void): HTMLElement {
           const who = `${item.person.surname} ${item.person.givenName}`;
           const button = h(
             "button",
-            {
-              type: "button",
-              class: "btn btn-primary btn-xs",
-              "aria-label": t("operator.appointments.checkInOf", { name: who }),
-            },
+            { type: "button", class: "btn btn-primary btn-xs" },
             t("operator.appointments.checkIn"),
+            // Whose arrival, for a screen reader moving from button to button.
+            h("span", { class: "visually-hidden" }, `: ${who}`),
           );
           button.addEventListener("click", () => void checkIn(item, button));
           return h(
