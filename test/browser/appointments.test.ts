@@ -168,15 +168,16 @@ describe("branch appointments", () => {
 
   it("the branch console lists the day in start order and records arrivals once", async () => {
     const [early, late, other] = [pinRequestBody(), pinRequestBody(), pinRequestBody()];
+    // Two people in one slot with room for both, a third later that day (other journeys book here too).
     const slots = await freeSlots("delegation");
-    const day = slots[0]!.start.slice(0, 10);
-    const sameDay = slots.filter((s) => s.start.startsWith(day));
-    const later = sameDay.at(-1)!;
+    const pair = slots.find((s) => s.free >= 2)!;
+    const day = pair.start.slice(0, 10);
+    const later = slots.filter((s) => s.start.startsWith(day) && s.start > pair.start).at(-1)!;
     // Booked late first, so the list's order is the slots', not the bookings'.
     for (const [person, slot] of [
       [late, later],
-      [early, sameDay[0]!],
-      [other, sameDay[0]!],
+      [early, pair],
+      [other, pair],
     ] as const)
       expect((await postJson("/v1/appointments", booking(person, slot.start, "delegation"))).status).toBe(
         201,

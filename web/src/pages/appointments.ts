@@ -256,15 +256,17 @@ mountPage({
   title: "appointments.title",
   async render(main) {
     if (booked) return receiptView(main, booked);
+    let byDay = new Map<string, Slot[]>();
     try {
       branches ??= await loadBranches();
+      if (step === 1 || step === 2) byDay = await ensureDays();
     } catch (error) {
+      // The service did not answer the lists: said on the page, with the way back to the first step.
       const box = h("div", {});
-      add(main, box);
+      add(main, box, h("a", { class: "btn btn-outline-primary", href: "/appointments/" }, t("request.back")));
       showProblem(box, error);
       return;
     }
-    const byDay = step === 1 || step === 2 ? await ensureDays() : new Map<string, Slot[]>();
     const content =
       step === 0
         ? whereStep()
