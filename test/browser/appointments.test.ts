@@ -153,8 +153,10 @@ describe("branch appointments", () => {
     await page.click("text=Confirm and send");
     await page.waitForSelector('[data-testid="reference"]');
     expect(await page.textContent("main")).toContain("Conversion of the PIN to dispositivo");
-    const sms = (await outbox()).sms.filter((m) => m.to === person.contacts.mobile);
-    expect(sms.length).toBeGreaterThan(0);
+    // The confirmation travels through the outbox and the notifier: it arrives, by SMS as chosen.
+    await expect
+      .poll(async () => (await outbox()).sms.filter((m) => m.to === person.contacts.mobile).length)
+      .toBeGreaterThan(0);
 
     await page.click("text=Book another appointment");
     await page.waitForSelector("#app[data-ready] .steppers");
