@@ -26,6 +26,8 @@ export const pages: readonly PageDefinition[] = [
   { path: "/revocation", module: "revocation", title: "revocation.title" },
   { path: "/revocation/confirm", module: "revocation-confirm", title: "revocationConfirm.title" },
   { path: "/phone-pin", module: "phone-pin", title: "phonePin.title" },
+  { path: "/appointments", module: "appointments", title: "appointments.title" },
+  { path: "/appointments/cancel", module: "appointments-cancel", title: "appointmentsCancel.title" },
   { path: "/identity/sign-in", module: "identity-sign-in", title: "identitySignIn.title", localOnly: true },
   { path: "/privacy", module: "privacy", title: "privacy.title" },
   { path: "/accessibility", module: "accessibility", title: "accessibility.title" },

@@ -8,6 +8,7 @@ import { createRequire } from "node:module";
 import { join } from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, expect, inject } from "vitest";
+import { outbox } from "../e2e/helpers.ts";
 import { launchChromium } from "./chromium.ts";
 
 export const screensDir = join(process.cwd(), "test-results", "screens");
@@ -156,4 +157,15 @@ export async function audit(page: Page, name: string): Promise<void> {
   }
   if (start !== (await page.evaluate("document.documentElement.lang"))) await switchLanguage(page, start);
   expect(pageProblems(page), `${name}: console errors`).toEqual([]);
+}
+
+/** The last link to a page of ours (`/recovery/confirm`) the service mailed to `to`, once it has arrived. */
+export async function mailedLink(to: string, path: string): Promise<string> {
+  const mails = async () => (await outbox()).emails.filter((m) => m.to === to && m.text.includes(path));
+  await expect.poll(async () => (await mails()).length).toBeGreaterThan(0);
+  const link = new RegExp(`https?://[^\\s]+${path.replace(/\//g, "\\/")}\\?token=[A-Za-z0-9_%.-]+`).exec(
+    (await mails()).at(-1)?.text ?? "",
+  )?.[0];
+  if (!link) throw new Error(`no ${path} link mailed to ${to}`);
+  return link;
 }

@@ -7,20 +7,10 @@ import { outbox, putOnRecord, runJob } from "../e2e/helpers.ts";
 import { activeHolders, partBsFromBatch } from "../e2e/journeys.ts";
 import { makeCitizen } from "../fixtures/citizens.ts";
 import { pinRequestBody } from "../fixtures/requests.ts";
-import { audit, open, switchLanguage, useBrowser } from "./browser.ts";
+import { audit, mailedLink, open, switchLanguage, useBrowser } from "./browser.ts";
 
 const NEW_PIN = "K7TQ2M9X";
 const session = useBrowser();
-
-/** The last link to a page of ours the service mailed to `to`. */
-async function mailedLink(to: string, path: string): Promise<string> {
-  const mail = (await outbox()).emails.filter((m) => m.to === to && m.text.includes(path)).at(-1);
-  const link = new RegExp(`https?://[^\\s]+${path.replace(/\//g, "\\/")}\\?token=[A-Za-z0-9_%-]+`).exec(
-    mail?.text ?? "",
-  )?.[0];
-  if (!link) throw new Error(`no ${path} link mailed to ${to}`);
-  return link;
-}
 
 describe("citizen pages", () => {
   it("request as a stepper → part A by SMS → letter → first access with live PIN rules → personal area", async () => {

@@ -168,8 +168,9 @@ describe("operator console", () => {
     await again.locator('select[name="identityDocument.issuingCountry"]').selectOption("US");
     await again.locator('input[name="identityDocument.expiryDate"]').fill("2034-05-01");
     await again.locator("button[type=submit]").click();
-    await page.waitForSelector(".error-summary .alert");
-    expect(await page.textContent(".error-summary")).toContain("delegato");
+    // The issuance form's own summary: the branch page has other forms (the day's appointments first).
+    await page.waitForSelector("#issue-form .error-summary .alert");
+    expect(await page.textContent("#issue-form .error-summary")).toContain("delegato");
   });
 
   it("auditor: a codice fiscale's events, a page at a time", async () => {

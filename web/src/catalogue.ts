@@ -1,8 +1,11 @@
 /**
  * Every text of the web client, in Italian and English: one catalogue, one key per text. `en` must have every
- * key of `it` (the type says so).
+ * key of `it` (the type says so). A feature's texts may live in a file of their own, spread in here.
  */
+import { appointmentsEn, appointmentsIt } from "./catalogue-appointments.ts";
+
 const it = {
+  ...appointmentsIt,
   // layout
   "layout.institution": "Istituto Nazionale della Previdenza Sociale",
   "layout.service": "PIN dell'Istituto",
@@ -579,6 +582,7 @@ const it = {
 export type MessageKey = keyof typeof it;
 
 const en: Record<MessageKey, string> = {
+  ...appointmentsEn,
   "layout.institution": "National Social Security Institute",
   "layout.service": "The Institute's PIN",
   "layout.tagline": "Your personal code for online services, for people living abroad",

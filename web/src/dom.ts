@@ -63,3 +63,11 @@ export function uid(prefix: string): string {
   counter += 1;
   return `${prefix}-${counter}`;
 }
+
+/** A part of a form redrawn in place when a choice above it changes, so the focus stays on that choice. */
+export function live(build: () => Child): { element: HTMLElement; redraw(): void } {
+  const element = h("div", {});
+  const redraw = () => replace(element, build());
+  redraw();
+  return { element, redraw };
+}

@@ -75,20 +75,25 @@ function prefill(state: PersonState, fields: HTMLElement, picker: PlacePicker, n
   note.textContent = t("person.prefilled");
 }
 
-export function identityFields(state: PersonState): HTMLElement[] {
-  const picker = placePicker(state);
-  const note = h("p", { class: "form-text prefill-note", role: "status" });
-  const group = h("div", {});
-  const codiceFiscale = input(state, {
-    path: "codiceFiscale",
+/** The codice fiscale, upper-cased as it is typed. */
+function codiceFiscaleInput(state: State, path: string, onInput?: () => void): HTMLElement {
+  return input(state, {
+    path,
     label: "person.codiceFiscale",
     hint: "person.codiceFiscaleHint",
     required: true,
     upper: true,
     maxlength: 16,
     spellcheck: false,
-    onInput: () => prefill(state, group, picker, note),
+    onInput,
   });
+}
+
+export function identityFields(state: PersonState): HTMLElement[] {
+  const picker = placePicker(state);
+  const note = h("p", { class: "form-text prefill-note", role: "status" });
+  const group = h("div", {});
+  const codiceFiscale = codiceFiscaleInput(state, "codiceFiscale", () => prefill(state, group, picker, note));
   group.append(
     codiceFiscale,
     note,
@@ -285,4 +290,18 @@ export function personBody(state: PersonState) {
 /** The F1 / F8 body: the citizen fields and the part-A channel. */
 export function pinRequestBody(state: PersonState) {
   return { ...personBody(state), partAChannel: state.partAChannel };
+}
+
+/** Codice fiscale, surname and given name at `prefix` (`person.codiceFiscale`): who an appointment is for. */
+export function personRefFields(state: State, prefix: string): HTMLElement[] {
+  const name = (field: "surname" | "givenName", autocomplete: string) =>
+    h(
+      "div",
+      { class: "col-md-6" },
+      input(state, { path: `${prefix}.${field}`, label: `person.${field}`, required: true, autocomplete }),
+    );
+  return [
+    codiceFiscaleInput(state, `${prefix}.codiceFiscale`),
+    h("div", { class: "row" }, name("surname", "family-name"), name("givenName", "given-name")),
+  ];
 }

@@ -3,7 +3,9 @@
  * pre-filled form, upload the signed form and the document straight to S3 through the presigned POSTs (with a
  * progress bar each), then submit; the request's state afterwards.
  */
+
 import { type Answer, ApiError } from "../api.ts";
+import { branchVisitNote } from "../appointments.ts";
 import { citizenCall, citizenToken, requireCitizen } from "../citizen.ts";
 import { documentFields, emptyDocument } from "../documents.ts";
 import { add, h } from "../dom.ts";
@@ -158,7 +160,7 @@ mountPage({
   trail: [{ label: "area.title", href: "/area/" }],
   async render(main) {
     await loadStored();
-    add(main, h("p", {}, t("conversion.intro")));
+    add(main, h("p", {}, t("conversion.intro")), branchVisitNote("pin-conversion"));
     if (notice)
       add(main, callout("success", h("p", { class: "mb-0", id: "notice", tabindex: "-1" }, notice)));
     if (current) {

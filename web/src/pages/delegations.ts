@@ -2,7 +2,9 @@
  * F14 delegation of digital identity (route lands with F14): the delegation given (one trusted person) and
  * those received; revoke or renounce; act on the delegator's behalf in a 15-minute delegated session.
  */
+
 import type { Answer } from "../api.ts";
+import { branchVisitNote } from "../appointments.ts";
 import { citizenCall, requireCitizen } from "../citizen.ts";
 import { add, h } from "../dom.ts";
 import { callout, form, input, submitButton } from "../forms.ts";
@@ -107,7 +109,7 @@ mountPage({
   trail: [{ label: "area.title", href: "/area/" }],
   async render(main) {
     if (!lists && !loadFailed) await load();
-    add(main, h("p", {}, t("delegations.intro")));
+    add(main, h("p", {}, t("delegations.intro")), branchVisitNote("delegation"));
     if (notice)
       add(main, callout("success", h("p", { class: "mb-0", id: "notice", tabindex: "-1" }, notice)));
     if (!lists) {

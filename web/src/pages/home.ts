@@ -37,6 +37,7 @@ mountPage({
         card("/recovery/", "recovery.title", "home.recoveryText", "it-refresh"),
         card("/revocation/", "revocation.title", "home.revocationText", "it-ban"),
         card("/phone-pin/", "phonePin.title", "home.phonePinText", "it-telephone"),
+        card("/appointments/", "appointments.title", "home.appointmentsText", "it-calendar"),
       ),
     );
   },

@@ -1,6 +1,7 @@
 /**
  * Branch: issuance of a dispositivo PIN in person (F9, F13), whose PIN exists only inside the sealed-envelope
- * PDF, opened in a new tab to print; conversion in person (F10) and delegations (F14) once their routes exist.
+ * PDF, opened in a new tab to print; conversion in person (F10) and delegations (F14); the day's appointments
+ * with check-in (F18) first, as the desk's day starts there.
  */
 
 import type { Answer } from "../api.ts";
@@ -19,6 +20,7 @@ import {
   personBody,
   residenceFields,
 } from "../person.ts";
+import { branchAppointmentsSection } from "./operator-branch-appointments.ts";
 import { branchConversionSection, branchDelegationSection } from "./operator-branch-conversion-delegation.ts";
 
 type Issued = Answer<"branchIssuances">;
@@ -171,6 +173,12 @@ mountPage({
       add(main, callout("danger", t("operator.notYourGroup")));
       return;
     }
-    add(main, issuanceSection(), branchConversionSection(), branchDelegationSection());
+    add(
+      main,
+      branchAppointmentsSection(),
+      issuanceSection(),
+      branchConversionSection(),
+      branchDelegationSection(),
+    );
   },
 });

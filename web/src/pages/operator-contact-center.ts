@@ -1,6 +1,7 @@
 /**
  * Contact center: a PIN request by phone (F8) whose part A is shown once, to be read out; adding a contact
- * (F7); checking a caller's phone PIN (F12); revoking for a caller without health card (F17).
+ * (F7); checking a caller's phone PIN (F12); revoking for a caller without health card (F17); booking a branch
+ * appointment for a caller (F18).
  */
 import { type Answer, newIdempotencyKey } from "../api.ts";
 import { callerRevocationSection } from "../caller-revocation.ts";
@@ -18,6 +19,7 @@ import {
   pinRequestBody,
   residenceFields,
 } from "../person.ts";
+import { callerAppointmentSection } from "./operator-contact-center-appointment.ts";
 
 type Accepted = Answer<"operatorPinRequests">;
 
@@ -232,12 +234,19 @@ function verifySection(): HTMLElement {
 mountPage({
   title: "operator.cc.title",
   area: "operator",
-  render(main) {
+  async render(main) {
     add(main, operatorBar(token, "contact-center"));
     if (!allowed) {
       add(main, callout("danger", t("operator.notYourGroup")));
       return;
     }
-    add(main, requestSection(), contactSection(), verifySection(), callerRevocationSection());
+    add(
+      main,
+      requestSection(),
+      contactSection(),
+      verifySection(),
+      callerRevocationSection(),
+      await callerAppointmentSection(),
+    );
   },
 });

@@ -3,9 +3,9 @@
  * summary with "Conferma e invia" → receipt. Every step has a way back; the summary links to each step; a
  * server error takes the person to the step of the first field it names.
  */
-import { type Answer, ApiError, call, newIdempotencyKey } from "../api.ts";
+import { type Answer, call, newIdempotencyKey } from "../api.ts";
 import { add, type Child, h } from "../dom.ts";
-import { busy, callout, checkbox, markField, showProblem } from "../forms.ts";
+import { callout, checkbox } from "../forms.ts";
 import { countryName, formatDate, type MessageKey, t } from "../i18n.ts";
 import { mountPage, rerender } from "../layout.ts";
 import {
@@ -17,6 +17,7 @@ import {
   pinRequestBody,
   residenceFields,
 } from "../person.ts";
+import { receiptHeader, showStepProblem, stepperForm, summaryBlock, summaryRow } from "../stepper.ts";
 
 type Accepted = Answer<"pinRequests">;
 
@@ -29,7 +30,6 @@ const steps: MessageKey[] = [
 const state = emptyPerson();
 let step = 0;
 let receipt: Accepted | undefined;
-let pendingError: unknown;
 /** One key per data submitted: a retry of the same data is the same request, never a second part A. */
 let idempotency: { key: string; body: string } | undefined;
 
@@ -44,95 +44,6 @@ function goTo(next: number): void {
   void rerender().then(() => {
     if (!document.querySelector(".error-summary .alert")) document.getElementById("step-title")?.focus();
   });
-}
-
-function stepperHeader(): HTMLElement {
-  return h(
-    "div",
-    { class: "steppers-header" },
-    h(
-      "ol",
-      {},
-      steps.map((label, index) =>
-        h(
-          "li",
-          {
-            class: index < step ? "confirmed" : index === step ? "active" : undefined,
-            "aria-current": index === step ? "step" : undefined,
-          },
-          h(
-            "span",
-            { class: "steppers-number" },
-            h("span", { class: "visually-hidden" }, t("request.stepWord")),
-            ` ${index + 1} `,
-          ),
-          t(label),
-          index < step ? h("span", { class: "visually-hidden" }, ` (${t("request.stepDone")})`) : null,
-        ),
-      ),
-    ),
-    h("span", { class: "steppers-index", "aria-hidden": "true" }, `${step + 1}/${steps.length}`),
-  );
-}
-
-/** Required fields of a step left empty, with their messages beside them; true when the step can be left. */
-function checkRequired(form: HTMLElement): boolean {
-  let ok = true;
-  for (const field of form.querySelectorAll<HTMLElement>("[data-path]")) {
-    const control = field.querySelector<HTMLInputElement | HTMLSelectElement>("[aria-required=true]");
-    const radiosRequired = field.tagName === "FIELDSET" && field.querySelector(".required-mark");
-    const emptyRadios = radiosRequired && !field.querySelector("input:checked");
-    if ((control && control.value.trim() === "") || emptyRadios) {
-      markField(field, t("form.required"));
-      ok = false;
-    } else if (control?.dataset.unresolved) {
-      // Text that names no place (the place picker's own message).
-      markField(field, control.dataset.unresolved);
-      ok = false;
-    }
-  }
-  if (!ok) form.querySelector<HTMLElement>("[aria-invalid=true]")?.focus();
-  return ok;
-}
-
-function navigation(form: HTMLElement, last = false): HTMLElement {
-  return h(
-    "nav",
-    { class: "steppers-nav", "aria-label": t("request.stepNav") },
-    step > 0
-      ? h(
-          "button",
-          {
-            type: "button",
-            class: "btn btn-outline-primary btn-sm steppers-btn-prev",
-            onclick: () => goTo(step - 1),
-          },
-          t("request.back"),
-        )
-      : h("a", { class: "btn btn-outline-primary btn-sm", href: "/" }, t("request.cancel")),
-    last
-      ? h(
-          "button",
-          { type: "submit", class: "btn btn-primary btn-sm steppers-btn-confirm" },
-          t("request.confirm"),
-        )
-      : h(
-          "button",
-          {
-            type: "button",
-            class: "btn btn-primary btn-sm steppers-btn-next",
-            onclick: () => {
-              for (const e of form.querySelectorAll(".field-error")) e.remove();
-              for (const c of form.querySelectorAll("[aria-invalid]")) {
-                c.removeAttribute("aria-invalid");
-                c.classList.remove("is-invalid");
-              }
-              if (checkRequired(form)) goTo(step + 1);
-            },
-          },
-          t("request.next"),
-        ),
-  );
 }
 
 function eligibilityNote(): HTMLElement {
@@ -160,38 +71,11 @@ function personalStep(): Child[] {
   ];
 }
 
-function summaryRow(label: MessageKey, value: string | undefined): Child {
-  return [h("dt", { class: "col-sm-4" }, t(label)), h("dd", { class: "col-sm-8" }, value || "—")];
-}
-
-function summaryBlock(title: MessageKey, target: number, rows: Child[]): HTMLElement {
-  return h(
-    "div",
-    { class: "summary-block card card-bg mb-3" },
-    h(
-      "div",
-      { class: "card-body" },
-      h(
-        "div",
-        { class: "d-flex justify-content-between align-items-start" },
-        h("h3", { class: "h5" }, t(title)),
-        h(
-          "button",
-          { type: "button", class: "btn btn-link p-0", onclick: () => goTo(target) },
-          t("request.edit"),
-          h("span", { class: "visually-hidden" }, `: ${t(title)}`),
-        ),
-      ),
-      h("dl", { class: "row mb-0" }, rows),
-    ),
-  );
-}
-
 function summaryStep(): Child[] {
   const body = pinRequestBody(state);
   return [
     h("p", {}, t("request.summaryIntro")),
-    summaryBlock("request.step.personal", 0, [
+    summaryBlock("request.step.personal", () => goTo(0), [
       summaryRow("person.codiceFiscale", body.codiceFiscale),
       summaryRow("person.surname", body.surname),
       summaryRow("person.givenName", body.givenName),
@@ -206,14 +90,14 @@ function summaryStep(): Child[] {
       ),
       summaryRow("request.hasItalianIdDocument", t(body.hasItalianIdDocument ? "common.yes" : "common.no")),
     ]),
-    summaryBlock("request.step.residence", 1, [
+    summaryBlock("request.step.residence", () => goTo(1), [
       summaryRow("person.country", body.residence.countryCode ? countryName(body.residence.countryCode) : ""),
       summaryRow("person.address", body.residence.addressLines.join(", ")),
       summaryRow("person.city", body.residence.city),
       summaryRow("person.postalCode", body.residence.postalCode),
       summaryRow("person.region", body.residence.region),
     ]),
-    summaryBlock("request.step.contacts", 2, [
+    summaryBlock("request.step.contacts", () => goTo(2), [
       summaryRow("person.mobile", body.contacts.mobile),
       summaryRow("person.email", body.contacts.email),
       summaryRow("person.pec", body.contacts.pec),
@@ -235,13 +119,7 @@ async function send(form: HTMLFormElement): Promise<void> {
     await rerender();
     document.getElementById("receipt-title")?.focus();
   } catch (error) {
-    const first = error instanceof ApiError ? error.problem.errors?.[0]?.path : undefined;
-    if (first !== undefined && stepOf(first) !== step) {
-      pendingError = error;
-      goTo(stepOf(first));
-      return;
-    }
-    showProblem(form, error);
+    showStepProblem(form, error, { steps, step, goTo }, stepOf);
   }
 }
 
@@ -251,11 +129,7 @@ function receiptView(main: HTMLElement, accepted: Accepted): void {
     h(
       "div",
       { class: "receipt" },
-      callout(
-        "success",
-        h("h2", { class: "h4", id: "receipt-title", tabindex: "-1" }, t("request.receiptTitle")),
-        h("p", { class: "mb-0" }, t("request.receiptText")),
-      ),
+      receiptHeader("request.receiptTitle", "request.receiptText"),
       h(
         "dl",
         { class: "row" },
@@ -294,7 +168,6 @@ mountPage({
   title: "request.title",
   render(main) {
     if (receipt) return receiptView(main, receipt);
-    const last = step === steps.length - 1;
     const content =
       step === 0
         ? personalStep()
@@ -303,38 +176,6 @@ mountPage({
           : step === 2
             ? [...contactFields(state), partAChannelField(state), healthCardFields(state)]
             : summaryStep();
-    const form = h(
-      "form",
-      { novalidate: true, class: "steppers pin-form", "aria-labelledby": "step-title" },
-      stepperHeader(),
-      h(
-        "div",
-        { class: "steppers-content" },
-        h("div", { class: "error-summary" }),
-        h(
-          "h2",
-          { class: "h4 mb-3", id: "step-title", tabindex: "-1" },
-          t("request.stepOf", { n: step + 1, total: steps.length }),
-          ": ",
-          t(steps[step]!),
-        ),
-        content,
-      ),
-    );
-    form.append(navigation(form, last));
-    form.addEventListener("submit", (event) => {
-      event.preventDefault();
-      if (!last) {
-        form.querySelector<HTMLButtonElement>(".steppers-btn-next")?.click();
-        return;
-      }
-      void busy(form.querySelector("button[type=submit]"), () => send(form));
-    });
-    add(main, form);
-    if (pendingError) {
-      const error = pendingError;
-      pendingError = undefined;
-      showProblem(form, error);
-    }
+    stepperForm(main, { steps, step, goTo }, content, send);
   },
 });
