@@ -1,6 +1,6 @@
-import { emailSchema } from "../credentials/contacts.ts";
 import { codiceFiscaleSchema, countryCodeSchema, personFields } from "../credentials/person.schema.ts";
 import * as z from "../platform/zod.ts";
+import { exactlyOneLinkAddress, linkAddressFields } from "../self-service/self-service.schema.ts";
 
 /**
  * F17: what a contact-center operator asks a caller who has no health card, checked against the record and
@@ -17,19 +17,12 @@ export const operatorRevocationSchema = z.withChecks(
         postalCode: personFields.residence.shape.postalCode,
       }),
     }),
-    email: z.optional(emailSchema),
-    pec: z.optional(emailSchema),
+    ...linkAddressFields,
   }),
-  z.refine((r) => Boolean(r.email) !== Boolean(r.pec), {
-    message: "Give exactly one address for the confirmation link: email or pec",
-    path: ["email"],
-  }),
-  z.meta({
-    description:
-      "The caller's codice fiscale, their answers (birth date, birthplace, country and postal code of residence) " +
+  ...exactlyOneLinkAddress(
+    "The caller's codice fiscale, their answers (birth date, birthplace, country and postal code of residence) " +
       "and exactly one address (email or pec, which may be new) for the 24-hour confirmation link.",
-    oneOf: [{ required: ["email"] }, { required: ["pec"] }],
-  }),
+  ),
 );
 
 export type OperatorRevocation = z.infer<typeof operatorRevocationSchema>;

@@ -25,23 +25,26 @@ export const recoveryRequestSchema = z.withChecks(
   }),
 );
 
+/** Where a revocation's confirmation link goes (F6, F17): exactly one of `email` and `pec`, which may be new. */
+export const linkAddressFields = { email: z.optional(emailSchema), pec: z.optional(emailSchema) };
+
+/** The checks of an object with `linkAddressFields`: exactly one address, and `description` for the document. */
+export function exactlyOneLinkAddress<T extends { email?: string; pec?: string }>(description: string) {
+  return [
+    z.refine<T>((r) => Boolean(r.email) !== Boolean(r.pec), {
+      message: "Give exactly one address for the confirmation link: email or pec",
+      path: ["email"],
+    }),
+    z.meta({ description, oneOf: [{ required: ["email"] }, { required: ["pec"] }] }),
+  ] as const;
+}
+
 export const revocationRequestSchema = z.withChecks(
-  z.strictObject({
-    codiceFiscale: codiceFiscaleSchema,
-    healthCard: healthCardSchema,
-    email: z.optional(emailSchema),
-    pec: z.optional(emailSchema),
-  }),
-  z.refine((r) => Boolean(r.email) !== Boolean(r.pec), {
-    message: "Give exactly one address for the confirmation link: email or pec",
-    path: ["email"],
-  }),
-  z.meta({
-    description:
-      "The codice fiscale, the health card as recorded, and exactly one address (email or pec, which may be new) " +
+  z.strictObject({ codiceFiscale: codiceFiscaleSchema, healthCard: healthCardSchema, ...linkAddressFields }),
+  ...exactlyOneLinkAddress(
+    "The codice fiscale, the health card as recorded, and exactly one address (email or pec, which may be new) " +
       "for the confirmation link.",
-    oneOf: [{ required: ["email"] }, { required: ["pec"] }],
-  }),
+  ),
 );
 
 export const confirmationSchema = z.strictObject({

@@ -6,9 +6,10 @@
 import type { Answer } from "./api.ts";
 import { countryOptions } from "./countries.ts";
 import { h } from "./dom.ts";
-import { callout, input, namedForm, radios, select, submitButton } from "./forms.ts";
+import { callout, codiceFiscaleInput, input, namedForm, select, submitButton } from "./forms.ts";
 import { t } from "./i18n.ts";
 import { rerender, section } from "./layout.ts";
+import { linkAddressBody, linkAddressFields } from "./link-address.ts";
 import { operatorCall } from "./operator.ts";
 import { placePicker } from "./place-picker.ts";
 
@@ -61,21 +62,14 @@ export function callerRevocationSection(): HTMLElement {
                 postalCode: answers.residence.postalCode.trim(),
               },
             },
-            [state.kind === "pec" ? "pec" : "email"]: state.address.trim(),
+            ...linkAddressBody(state),
           },
         });
         state = emptyState();
         await rerender();
         document.getElementById("caller-revocation-outcome")?.focus();
       },
-      input(state, {
-        path: "codiceFiscale",
-        label: "person.codiceFiscale",
-        required: true,
-        upper: true,
-        maxlength: 16,
-        spellcheck: false,
-      }),
+      codiceFiscaleInput(state),
       h(
         "fieldset",
         {},
@@ -120,23 +114,7 @@ export function callerRevocationSection(): HTMLElement {
           ),
         ),
       ),
-      radios(state, {
-        path: "kind",
-        label: "revocation.addressKind",
-        inline: true,
-        options: [
-          { value: "email", label: t("channel.email") },
-          { value: "pec", label: t("channel.pec") },
-        ],
-      }),
-      input(state, {
-        path: state.kind === "pec" ? "pec" : "email",
-        statePath: "address",
-        label: "revocation.address",
-        hint: "revocation.addressHint",
-        type: "email",
-        required: true,
-      }),
+      ...linkAddressFields(state),
       submitButton("operator.cc.submitRevoke"),
     ),
   );

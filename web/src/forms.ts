@@ -85,6 +85,18 @@ export function input(state: State, options: InputOptions): HTMLElement {
   );
 }
 
+/** The codice fiscale, as every form asks for it: required, upper-cased as typed, 16 characters, no spellcheck. */
+export function codiceFiscaleInput(state: State, path = "codiceFiscale"): HTMLElement {
+  return input(state, {
+    path,
+    label: "person.codiceFiscale",
+    required: true,
+    upper: true,
+    maxlength: 16,
+    spellcheck: false,
+  });
+}
+
 export function requiredMark(): HTMLElement {
   return h("span", { class: "required-mark" }, h("span", { "aria-hidden": "true" }, " *"));
 }

@@ -1,9 +1,10 @@
 /** F6 revocation: codice fiscale, health card and an e-mail or PEC address for the 24-hour confirmation link. */
 import { call } from "../api.ts";
 import { add, h } from "../dom.ts";
-import { callout, form, input, radios, submitButton } from "../forms.ts";
+import { callout, codiceFiscaleInput, form, input, submitButton } from "../forms.ts";
 import { t } from "../i18n.ts";
 import { mountPage, rerender } from "../layout.ts";
+import { linkAddressBody, linkAddressFields } from "../link-address.ts";
 
 const state = { codiceFiscale: "", healthCard: { number: "", expiryDate: "" }, kind: "email", address: "" };
 let sent = false;
@@ -27,21 +28,14 @@ mountPage({
             body: {
               codiceFiscale: state.codiceFiscale.trim(),
               healthCard: { number: state.healthCard.number.trim(), expiryDate: state.healthCard.expiryDate },
-              [state.kind === "pec" ? "pec" : "email"]: state.address.trim(),
+              ...linkAddressBody(state),
             },
           });
           sent = true;
           await rerender();
           document.getElementById("done")?.focus();
         },
-        input(state, {
-          path: "codiceFiscale",
-          label: "person.codiceFiscale",
-          required: true,
-          upper: true,
-          maxlength: 16,
-          spellcheck: false,
-        }),
+        codiceFiscaleInput(state),
         h(
           "div",
           { class: "row" },
@@ -68,27 +62,7 @@ mountPage({
             }),
           ),
         ),
-        radios(state, {
-          path: "kind",
-          label: "revocation.addressKind",
-          inline: true,
-          onChange: () =>
-            void rerender().then(() =>
-              document.querySelector<HTMLElement>("input[type=radio]:checked")?.focus(),
-            ),
-          options: [
-            { value: "email", label: t("channel.email") },
-            { value: "pec", label: t("channel.pec") },
-          ],
-        }),
-        input(state, {
-          path: state.kind === "pec" ? "pec" : "email",
-          statePath: "address",
-          label: "revocation.address",
-          hint: "revocation.addressHint",
-          type: "email",
-          required: true,
-        }),
+        ...linkAddressFields(state),
         submitButton("revocation.submit"),
       ),
     );
