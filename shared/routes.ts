@@ -47,11 +47,11 @@ import { pinRequestAcceptedSchema, pinRequestSchema } from "./pin-requests/pin-r
 import { healthResponseSchema } from "./platform/health.schema.ts";
 import * as z from "./platform/zod.ts";
 import { formatRouteKeys, matchPath } from "./route-match.ts";
+import { recoveryRequestSchema } from "./self-service/recovery.schema.ts";
 import {
   acceptedSchema,
   confirmationSchema,
   recoveredSchema,
-  recoveryRequestSchema,
   revocationRequestSchema,
   revokedSchema,
 } from "./self-service/self-service.schema.ts";

@@ -1,29 +1,6 @@
 import { emailSchema } from "../credentials/contacts.ts";
-import { mobileSchema } from "../credentials/mobile.ts";
 import { codiceFiscaleSchema, healthCardSchema } from "../credentials/person.schema.ts";
 import * as z from "../platform/zod.ts";
-
-export const recoveryRequestSchema = z.withChecks(
-  z.strictObject({
-    codiceFiscale: codiceFiscaleSchema,
-    mobile: z.optional(mobileSchema),
-    email: z.optional(emailSchema),
-    pec: z.optional(emailSchema),
-  }),
-  z.refine((r) => [r.mobile, r.email, r.pec].filter(Boolean).length >= 2, {
-    message: "Give at least two of your registered contacts (mobile, email, pec)",
-    path: ["contacts"],
-  }),
-  z.meta({
-    description:
-      "The codice fiscale and at least two of the holder's registered contacts (mobile, email, pec).",
-    anyOf: [
-      ["mobile", "email"],
-      ["mobile", "pec"],
-      ["email", "pec"],
-    ].map((pair) => ({ required: pair })),
-  }),
-);
 
 /** Where a revocation's confirmation link goes (F6, F17): exactly one of `email` and `pec`, which may be new. */
 export const linkAddressFields = { email: z.optional(emailSchema), pec: z.optional(emailSchema) };

@@ -37,7 +37,8 @@ import {
   readLink,
   releaseLink,
 } from "./links.store.ts";
-import type { recoveryRequestSchema, revocationRequestSchema } from "./self-service.schema.ts";
+import type { recoveryRequestSchema } from "./recovery.schema.ts";
+import type { revocationRequestSchema } from "./self-service.schema.ts";
 
 /** Every recovery and revocation request answers no sooner than this, matched or not. */
 export const ANSWER_FLOOR_MS = 1_200;
