@@ -7,11 +7,15 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context
 import type * as core from "zod/v4/core";
 import { config } from "./config.ts";
 import { corsPolicy } from "./cors.ts";
-import { AppError, type FieldError, ValidationError } from "./errors.ts";
+import { AppError, ValidationError } from "./errors.ts";
+import { toFieldErrors } from "./field-errors.ts";
 import { logger } from "./logger.ts";
 import { publishMetrics } from "./metrics.ts";
 import { webOriginFromParameter } from "./web-origin.ts";
 import * as z from "./zod.ts";
+
+// In a module of its own so that a job validating rows (the registry import) does not bundle the HTTP chain.
+export { toFieldErrors };
 
 export const MAX_BODY_BYTES = 64 * 1024;
 
@@ -159,33 +163,6 @@ export function parseJsonBody<S extends core.$ZodType>(event: HttpEvent, schema:
   const result = z.safeParse(schema, json);
   if (!result.success) throw new ValidationError(toFieldErrors(result.error));
   return result.data;
-}
-
-/** zod issues as `{path, message}`; unknown keys are reported one per key, at their own path. */
-export function toFieldErrors(error: core.$ZodError): FieldError[] {
-  return fieldErrorsOf(error.issues, []);
-}
-
-/**
- * A union that matched no option reports its own message (which says what it takes), then, when the input came
- * closest to one option (strictly fewest issues), what that option still misses, at full paths.
- */
-function fieldErrorsOf(issues: readonly core.$ZodIssue[], prefix: readonly PropertyKey[]): FieldError[] {
-  return issues.flatMap((issue) => {
-    const path = [...prefix, ...issue.path];
-    const base = path.map(String).join(".");
-    if (issue.code === "unrecognized_keys") {
-      return issue.keys.map((key) => ({ path: base ? `${base}.${key}` : key, message: "Unknown field" }));
-    }
-    if (issue.code === "invalid_union" && issue.errors.length > 0) {
-      const sizes = issue.errors.map((option) => option.length);
-      const fewest = Math.min(...sizes);
-      const closest =
-        sizes.indexOf(fewest) === sizes.lastIndexOf(fewest) ? issue.errors[sizes.indexOf(fewest)] : [];
-      return [{ path: base, message: issue.message }, ...fieldErrorsOf(closest ?? [], path)];
-    }
-    return [{ path: base, message: issue.message }];
-  });
 }
 
 /** Renders any error as RFC 9457 problem+json; unexpected ones become a bare 500 with no detail. */

@@ -4,7 +4,7 @@ import { parse } from "csv-parse";
 import { uploadsPrefixes } from "../bucket-layout.ts";
 import { checkCodiceFiscaleConsistency } from "../credentials/codice-fiscale.ts";
 import type { FieldError } from "../platform/errors.ts";
-import { toFieldErrors } from "../platform/http.ts";
+import { toFieldErrors } from "../platform/field-errors.ts";
 import { logger } from "../platform/logger.ts";
 import { personRecordSchema } from "./registry.schema.ts";
 import { putPersonOnRecord } from "./registry.store.ts";
