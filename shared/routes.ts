@@ -6,13 +6,13 @@ import {
 } from "./applications/application.schema.ts";
 import {
   appointmentSchema,
-  bookAppointmentSchema,
   cancelAppointmentSchema,
   cancelledSchema,
   checkedInSchema,
   dayListQuerySchema,
   dayListSchema,
 } from "./appointments/appointment.schema.ts";
+import { bookAppointmentSchema } from "./appointments/booking.schema.ts";
 import { auditPageSchema, auditQuerySchema } from "./audit/audit.schema.ts";
 import { branchIssuanceSchema, branchIssuedSchema } from "./branch/branch-issuance.schema.ts";
 import { branchesPageSchema, slotQuerySchema, slotsPageSchema } from "./branches/branch.schema.ts";

@@ -1,5 +1,5 @@
-import { type BookAppointment, bookAppointmentSchema } from "#shared/appointments/appointment.schema";
 import { bookAppointment } from "#shared/appointments/appointment.service";
+import { type BookAppointment, bookAppointmentSchema } from "#shared/appointments/booking.schema";
 import { operatorOf } from "#shared/auth/external-tokens";
 import { httpHandler, json } from "#shared/platform/http";
 import { idempotencyKeyOf, idempotent } from "#shared/platform/idempotency";

@@ -13,7 +13,7 @@ import { pause } from "../platform/in-parallel.ts";
 import { countMetric } from "../platform/metrics.ts";
 import { randomId, randomString, randomToken } from "../platform/random.ts";
 import { type TransactItem, TransactionCancelled, transact } from "../platform/transact.ts";
-import type { Appointment, AppointmentContact, BookAppointment } from "./appointment.schema.ts";
+import type { Appointment } from "./appointment.schema.ts";
 import {
   appointmentOfLink,
   bookedCount,
@@ -22,6 +22,7 @@ import {
   heldAppointmentId,
   type StoredAppointment,
 } from "./appointment.store.ts";
+import type { AppointmentContact, BookAppointment } from "./booking.schema.ts";
 
 /** Appointments and their personal data are removed this long after their slot (SPEC §11). */
 export const RETENTION_DAYS = 30;

@@ -4,7 +4,7 @@ import { hashToken } from "../credentials/pin-hash.ts";
 import { required } from "../platform/config.ts";
 import { dynamodb } from "../platform/dynamodb-client.ts";
 import type { TransactItem } from "../platform/transact.ts";
-import type { AppointmentContact } from "./appointment.schema.ts";
+import type { AppointmentContact } from "./booking.schema.ts";
 
 /**
  * An appointment is one item in its branch-day partition (`BRANCH#<id>#DAY#<date>`, sorted by start), so a day's

@@ -36,6 +36,8 @@ describe("bundle contents", () => {
     "revocationConfirmations",
     "recoveryConfirmations",
     "operatorRevocations",
+    "appointmentCancellations",
+    "branchAppointmentDays",
   ] as const)("%s takes no mobile number and carries no phone library", async (name) => {
     const files = await bundledFiles(name);
     expect(files.some((f) => f.includes("shared/platform/http.ts"))).toBe(true);

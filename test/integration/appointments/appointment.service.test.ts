@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import type { BookAppointment } from "#shared/appointments/appointment.schema";
 import { bookAppointment, cancelAppointment } from "#shared/appointments/appointment.service";
 import { sendAppointmentReminders } from "#shared/appointments/appointment-reminders.service";
+import type { BookAppointment } from "#shared/appointments/booking.schema";
 import { checkIn, listDay, listSlots } from "#shared/appointments/branch-desk.service";
 import { setClockOffsetSeconds } from "#shared/platform/clock";
 import type { Citizen } from "../../fixtures/citizens.ts";
