@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { metricNames } from "#shared/platform/metrics";
 import { pinRequestBody } from "../fixtures/requests.ts";
-import { api, postJson, readLogs, setClock, waitForOutbox } from "./helpers.ts";
+import { api, outbox, postJson, putOnRecord, readLogs, setClock, waitForOutbox } from "./helpers.ts";
 import { issueInitialPins, linkTokenSentTo } from "./journeys.ts";
 
 interface MetricSum {
@@ -151,5 +151,22 @@ describe("metrics of a journey (SPEC §13)", () => {
           expect(["service", "channel"]).toEqual(expect.arrayContaining(set));
       }
     }
+  });
+});
+
+describe("the local stack's reads after a change", () => {
+  it("GET /_local/outbox right after a change already holds the notices it committed", async () => {
+    const person = pinRequestBody();
+    await putOnRecord(person);
+    expect((await postJson("/v1/pin-requests", person)).status).toBe(202);
+    for (let i = 0; i < 5; i++) {
+      const reply = await postJson("/v1/sessions", { codiceFiscale: person.codiceFiscale, pin: WRONG });
+      expect(reply.status).toBe(401);
+    }
+    // No waiting, no polling: the fifth failure's lock notice went outbox → stream → notifier meanwhile.
+    const box = await outbox();
+    const locked = (m: { text: string }) => /bloccato|locked/i.test(m.text);
+    expect(box.sms.filter((m) => m.to === person.contacts.mobile && locked(m))).toHaveLength(1);
+    expect(box.emails.filter((m) => m.to === person.contacts.email && locked(m))).toHaveLength(1);
   });
 });
