@@ -86,9 +86,12 @@ export async function submitPinRequest(request: PinRequest, origin: RequestOrigi
         )
       : await issueUnlessLive(request, record, accepted, origin);
   // Every request answered 202, whatever became of it (issued, a live PIN, a spent budget): the demand.
-  countMetric("PinRequested", { channel: origin.channel });
+  countMetric("PinRequested", { channel: metricChannelOf(origin) });
   return issued;
 }
+
+/** The channel a request came through, as metrics name it. */
+const metricChannelOf = (origin: RequestOrigin) => (origin.channel === "web" ? "online" : "contact-center");
 
 function acceptedAnswer(request: PinRequest, record: PersonRecord): PinRequestAccepted {
   const differs = residenceDiffers(request.residence, record.residence);
@@ -280,7 +283,7 @@ async function issueWithLetter(
     outcome: "success",
     details: { credentialId, letterId, partAChannel: channel, pinType: "ordinario" },
   });
-  countMetric("PinIssued", { channel: origin.channel });
+  countMetric("PinIssued", { channel: metricChannelOf(origin) });
   return partA;
 }
 

@@ -34,7 +34,15 @@ export const metricNames = [
 export type MetricName = (typeof metricNames)[number];
 
 /** The one dimension besides `service`: the channel a message went on, or the one a request came through. */
-export type MetricChannel = "sms" | "email" | "pec" | "web" | "contact-center" | "branch" | "back-office";
+export type MetricChannel =
+  | "sms"
+  | "email"
+  | "pec"
+  | "letter"
+  | "online"
+  | "contact-center"
+  | "branch"
+  | "back-office";
 
 export const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: METRICS_SERVICE });
 

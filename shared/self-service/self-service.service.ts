@@ -336,7 +336,7 @@ export async function confirmRevocation(token: string) {
     ],
     { otherwise: invalidLink },
   );
-  countMetric("RevocationCompleted", { channel: "web" });
+  countMetric("RevocationCompleted", { channel: "online" });
   if (credential.letterId) await cancelUnprintedLetter(credential.letterId);
   return { outcome: "revoked" as const };
 }

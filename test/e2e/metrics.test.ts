@@ -86,9 +86,9 @@ describe("metrics of a journey (SPEC §13)", () => {
     expect(printedNow).toBeGreaterThanOrEqual(2);
     expect(grew).toMatchObject({
       PinRequested: 2,
-      "PinRequested/web": 2,
+      "PinRequested/online": 2,
       PinIssued: 2,
-      "PinIssued/web": 2,
+      "PinIssued/online": 2,
       LettersPrinted: printedNow,
       LoginSucceeded: 2,
       PinChanged: 2,
@@ -130,7 +130,7 @@ describe("metrics of a journey (SPEC §13)", () => {
       pins.get(p.codiceFiscale)!.slice(0, 8),
     ]);
     const secrets = [...personal, NEW_PIN, WRONG, token!, ...requestIds];
-    const channels = ["sms", "email", "pec", "web", "contact-center", "branch", "back-office"];
+    const channels = ["sms", "email", "pec", "letter", "online", "contact-center", "branch", "back-office"];
     for (const line of emf) {
       const text = JSON.stringify(line);
       for (const secret of secrets) expect(text.toLowerCase()).not.toContain(secret.toLowerCase());
