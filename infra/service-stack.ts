@@ -194,6 +194,7 @@ export class ServiceStack extends Stack {
 
     // Outbox notices reach the notifier through the table's stream (docs/product/README.md#architecture): shared/functions.ts `streamConsumers`.
     this.consumeTableStream(streamConsumers, props.data.table);
+    this.monitoring.watchService({ api: this.api, notifier: this.functions.notifier.function });
 
     new CfnOutput(this, "ApiUrl", { value: this.api.apiEndpoint });
     new CfnOutput(this, "UserPoolId", { value: this.userPool.userPoolId });
@@ -242,6 +243,7 @@ export class ServiceStack extends Stack {
       stageName: "$default",
       autoDeploy: true,
       throttle: { rateLimit: 50, burstLimit: 100 },
+      detailedMetricsEnabled: true, // per-route metrics, for the dashboard
       accessLogSettings: {
         destination: new apigw.LogGroupLogDestination(accessLogs),
         format: AccessLogFormat.custom(

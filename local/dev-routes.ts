@@ -5,6 +5,7 @@ import { clockOffsetSeconds, nowEpochSeconds, setClockOffsetSeconds } from "#sha
 import { operatorGroups } from "#shared/routes";
 import { type FaultPlan, faultModes, faultServices } from "./faults.ts";
 import { invoke } from "./functions.ts";
+import type { MetricSums } from "./metrics.ts";
 import type { SentEmail } from "./ses.ts";
 import type { SentSms } from "./sms-endpoint.ts";
 
@@ -20,6 +21,8 @@ export interface DevContext {
     drained(timeoutMs?: number): Promise<boolean>;
   };
   ses: { list(): Promise<SentEmail[]>; clear(): Promise<void> };
+  /** The functions' metrics summed since start (local/metrics.ts). */
+  metrics?: MetricSums;
   issuer: {
     jwk: JWK;
     operatorIssuer: string;
@@ -108,7 +111,22 @@ export async function handleDevRoute(
   contentType: string | undefined,
 ): Promise<DevReply> {
   if (path === "/_local/outbox" && method === "GET") {
-    return { status: 200, body: { sms: [...ctx.sms.messages], emails: await ctx.ses.list() } };
+    // What committed before this read has reached it (unless nothing reads the stream: then what is there).
+    const settled = await settle(ctx);
+    return {
+      status: 200,
+      headers: { "x-outbox-settled": String(settled) },
+      body: { sms: [...ctx.sms.messages], emails: await ctx.ses.list() },
+    };
+  }
+  if (path === "/_local/metrics" && method === "GET" && ctx.metrics) {
+    // The notifier's counts of what committed before this read included.
+    const settled = await settle(ctx);
+    return {
+      status: 200,
+      headers: { "x-outbox-settled": String(settled) },
+      body: { metrics: ctx.metrics.list() },
+    };
   }
   if (path === "/_local/outbox" && method === "DELETE") {
     ctx.sms.clear();
@@ -182,6 +200,12 @@ export async function handleDevRoute(
     return { status: 200, body: { token: await issueLocalToken(ctx, parsed) } };
   }
   return problem(404, "not-found", `No development route ${method} ${path}.`);
+}
+
+/** Waits until the notifier has been handed every record committed so far; false when it could not be. */
+async function settle(ctx: DevContext): Promise<boolean> {
+  if (!ctx.streams?.running) return false;
+  return ctx.streams.drained();
 }
 
 async function issueLocalToken(ctx: DevContext, request: z.infer<typeof tokenRequest>): Promise<string> {

@@ -13,6 +13,7 @@ import { LOCAL_CREDENTIALS, LOCAL_REGION, startDynamoDb } from "./dynamodb.ts";
 import { FaultPlan, type FaultService, startFaultProxy } from "./faults.ts";
 import { startGateway } from "./gateway.ts";
 import { loadOrCreateKeys } from "./keys.ts";
+import { captureMetrics, MetricSums } from "./metrics.ts";
 import { freePort } from "./ports.ts";
 import { seedRegistry } from "./registry-seed.ts";
 import { startS3 } from "./s3.ts";
@@ -30,6 +31,9 @@ const UPLOADS_BUCKET = "pin-uploads";
 
 async function main(): Promise<void> {
   const started = performance.now();
+  // Before any function is loaded: their metrics (EMF lines on stdout) are summed for GET /_local/metrics.
+  const metrics = new MetricSums();
+  captureMetrics(metrics);
   const dir = resolve(process.env.PIN_LOCAL_DIR ?? ".local");
   mkdirSync(dir, { recursive: true });
   // endpoints.json is the readiness signal (written once everything, the record seed included, is up): a
@@ -130,7 +134,7 @@ async function main(): Promise<void> {
     stops.push(() => streams.stop());
 
     const web = buildLocalWeb(join(dir, "web"));
-    const gateway = await startGateway(port, { sms, ses, issuer, streams, faults }, web);
+    const gateway = await startGateway(port, { sms, ses, issuer, streams, faults, metrics }, web);
     stops.push(
       () =>
         new Promise<void>((done) => {
@@ -168,7 +172,8 @@ async function main(): Promise<void> {
         `  Record         ${seeded.rows} people on record from local/registry-seed.jsonl (${seeded.written} new)`,
         `  Data           ${dir}`,
         `  Endpoints      ${join(dir, "endpoints.json")}`,
-        `  Dev routes     GET|DELETE /_local/outbox, POST /_local/jobs/{${jobDefinitions.map((j) => j.name).join("|")}},`,
+        `  Dev routes     GET|DELETE /_local/outbox, GET /_local/metrics,`,
+        `                 POST /_local/jobs/{${jobDefinitions.map((j) => j.name).join("|")}},`,
         `                 GET|POST /_local/clock, POST /_local/tokens, POST /_local/registry,`,
         `                 GET|POST|DELETE /_local/faults, GET|POST /_local/streams`,
         `  Jobs           ${process.env.PIN_LOCAL_SCHEDULER === "off" ? "scheduler off" : `${jobDefinitions.map(jobTime).join(", ")} (Europe/Rome)`}`,

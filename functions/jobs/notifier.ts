@@ -3,7 +3,7 @@ import type { AttributeValue } from "@aws-sdk/client-dynamodb";
 import { unmarshall } from "@aws-sdk/util-dynamodb";
 import middy from "@middy/core";
 import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from "aws-lambda";
-import { deliverNotice } from "#shared/notifications/notifier";
+import { deliverNotice, traceOf } from "#shared/notifications/notifier";
 import type { OutboxItem } from "#shared/notifications/outbox.store";
 import { logger } from "#shared/platform/logger";
 import { publishMetrics } from "#shared/platform/metrics";
@@ -26,13 +26,14 @@ export const handler = middy<DynamoDBStreamEvent, DynamoDBBatchResponse>()
     const failed = await Promise.all(
       event.Records.filter(isOutboxInsert).map(async (record) => {
         const image = record.dynamodb?.NewImage as Record<string, AttributeValue>;
+        const notice = unmarshall(image) as OutboxItem;
         try {
-          const { retry } = await deliverNotice(unmarshall(image) as OutboxItem, {
+          const { retry } = await deliverNotice(notice, {
             remainingMs: () => context.getRemainingTimeInMillis(),
           });
           return retry ? record : undefined;
         } catch (error) {
-          logger.error("notice failed", { error: (error as Error).name });
+          logger.error("notice failed", { ...traceOf(notice), error: (error as Error).name });
           return record;
         }
       }),

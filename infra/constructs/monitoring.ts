@@ -11,6 +11,7 @@ import * as subscriptions from "aws-cdk-lib/aws-sns-subscriptions";
 import type * as sqs from "aws-cdk-lib/aws-sqs";
 import { Construct, type IConstruct } from "constructs";
 import { constructId } from "./construct-id.ts";
+import { failedLoginShare, ServiceDashboard, serviceMetric } from "./dashboard.ts";
 
 export interface MonitoringProps {
   /** Address e-mailed by the alarm topic (its owner confirms the subscription). @default - no subscription */
@@ -27,6 +28,10 @@ export interface MonitoringProps {
  */
 export class Monitoring extends Construct {
   readonly alarmTopic: sns.Topic;
+  /** The alarms about the service as a whole (not one function's errors): the dashboard shows them first. */
+  readonly serviceAlarms: cloudwatch.Alarm[] = [];
+  /** The dead-letter queues watched, by function. */
+  private readonly deadLetterQueues: Record<string, sqs.IQueue> = {};
 
   constructor(scope: Construct, id: string, props: MonitoringProps = {}) {
     super(scope, id);
@@ -103,7 +108,8 @@ export class Monitoring extends Construct {
 
   /** A dead-letter queue holding anything: `failure` says what put it there. */
   watchDeadLetters(name: string, queue: sqs.IQueue, failure: string): void {
-    queue
+    this.deadLetterQueues[name] = queue;
+    const alarm = queue
       .metricApproximateNumberOfMessagesVisible({
         period: Duration.minutes(5),
         statistic: cloudwatch.Stats.MAXIMUM,
@@ -115,6 +121,7 @@ export class Monitoring extends Construct {
         evaluationPeriods: 1,
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
       });
+    this.serviceAlarms.push(alarm);
   }
 
   /**
@@ -125,7 +132,7 @@ export class Monitoring extends Construct {
    */
   watchApi(api: apigw.HttpApi, accessLogs: logs.ILogGroup): void {
     const period = Duration.minutes(5);
-    new cloudwatch.MathExpression({
+    const serverErrors = new cloudwatch.MathExpression({
       expression: "IF(requests >= 20, 100 * errors / requests, 0)",
       usingMetrics: {
         errors: api.metricServerError({ period, statistic: cloudwatch.Stats.SUM }),
@@ -149,12 +156,100 @@ export class Monitoring extends Construct {
       metricValue: "1",
       defaultValue: 0,
     });
-    throttled.metric({ period, statistic: cloudwatch.Stats.SUM }).createAlarm(this, "ApiThrottlingAlarm", {
-      alarmDescription: "API: 10 or more requests answered 429 (rate limited) in five minutes",
-      threshold: 10,
+    this.serviceAlarms.push(serverErrors);
+    const throttling = throttled
+      .metric({ period, statistic: cloudwatch.Stats.SUM })
+      .createAlarm(this, "ApiThrottlingAlarm", {
+        alarmDescription: "API: 10 or more requests answered 429 (rate limited) in five minutes",
+        threshold: 10,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      });
+    this.serviceAlarms.push(throttling);
+  }
+
+  /**
+   * The alarms on the service's own metrics (SPEC §13; what each means and what to do: docs/operations.md), then
+   * the dashboard. Call it last, once the API and every dead-letter queue are watched.
+   */
+  watchService(props: { api: apigw.IHttpApi; notifier: lambda.IFunction }): void {
+    const fiveMinutes = Duration.minutes(5);
+    const alarm = (id: string, props: cloudwatch.AlarmProps) =>
+      this.serviceAlarms.push(new cloudwatch.Alarm(this, id, props));
+    // Credential stuffing: the failed share of logins far above what the model learnt for this hour and day.
+    this.serviceAlarms.push(
+      new cloudwatch.AnomalyDetectionAlarm(this, "FailedLoginShareAlarm", {
+        metric: failedLoginShare(fiveMinutes),
+        stdDevs: 4,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_UPPER_THRESHOLD,
+        evaluationPeriods: 3,
+        datapointsToAlarm: 2,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+        alarmDescription:
+          "Failed logins far above their usual share (4 standard deviations, 2 of 3 five-minute periods, 50 logins or more): credential stuffing?",
+      }),
+    );
+    alarm("PartASendFailedAlarm", {
+      metric: serviceMetric("PartASendFailed", { period: fiveMinutes }),
+      threshold: 3,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
       evaluationPeriods: 1,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      alarmDescription: "3 or more PIN requests in five minutes failed because part A could not be sent",
+    });
+    alarm("NoticeFailedAlarm", {
+      metric: serviceMetric("NoticeFailed", { period: fiveMinutes }),
+      threshold: 5,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 3,
+      datapointsToAlarm: 2,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      alarmDescription: "5 or more notice deliveries failed in 2 of the last 3 five-minute periods",
+    });
+    // Every completed run records LettersPrinted once (zero included): 13 two-hour periods without one is
+    // 26 hours without a batch. Missing data is breaching: silence is exactly what this alarm is about.
+    alarm("NoLetterBatchAlarm", {
+      metric: serviceMetric("LettersPrinted", {
+        period: Duration.hours(2),
+        statistic: cloudwatch.Stats.SAMPLE_COUNT,
+      }),
+      threshold: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
+      evaluationPeriods: 13,
+      datapointsToAlarm: 13,
+      treatMissingData: cloudwatch.TreatMissingData.BREACHING,
+      alarmDescription: "No letter batch completed in 26 hours (the daily run did not run, or failed)",
+    });
+    // SES's account reputation, as rates (0-1): AWS reviews an account at 5% bounces or 0.1% complaints.
+    const reputation = (metricName: string) =>
+      new cloudwatch.Metric({
+        namespace: "AWS/SES",
+        metricName,
+        statistic: cloudwatch.Stats.MAXIMUM,
+        period: Duration.hours(1),
+      });
+    alarm("SesBounceRateAlarm", {
+      metric: reputation("Reputation.BounceRate"),
+      threshold: 0.05,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      alarmDescription: "SES bounce rate at 5% or more: the level at which AWS puts the account under review",
+    });
+    alarm("SesComplaintRateAlarm", {
+      metric: reputation("Reputation.ComplaintRate"),
+      threshold: 0.001,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      alarmDescription:
+        "SES complaint rate at 0.1% or more: the level at which AWS puts the account under review",
+    });
+    new ServiceDashboard(this, "Dashboard", {
+      ...props,
+      deadLetterQueues: this.deadLetterQueues,
+      alarms: this.serviceAlarms,
     });
   }
 }

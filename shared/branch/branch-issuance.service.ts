@@ -11,6 +11,7 @@ import { commitWithNotices } from "../notifications/outbox.store.ts";
 import { addDays, now } from "../platform/clock.ts";
 import { required } from "../platform/config.ts";
 import { ConflictError } from "../platform/errors.ts";
+import { countMetric } from "../platform/metrics.ts";
 import { randomId } from "../platform/random.ts";
 import { putPersonOnRecord } from "../registry/registry.store.ts";
 import type { BranchIssuance } from "./branch-issuance.schema.ts";
@@ -112,6 +113,7 @@ export async function issueAtBranch(input: BranchIssuance, operatorId: string) {
   );
   // Another issuance (or any change) got there first: this one issues nothing.
   if (!issued) throw pinExists();
+  countMetric("PinIssued", { channel: "branch" });
   if (replaced && existing.letterId) await cancelUnprintedLetter(existing.letterId);
   await recordAuditEvent({
     codiceFiscale,

@@ -17,6 +17,7 @@ import { type Notice, noticeItems } from "../notifications/outbox.store.ts";
 import { now } from "../platform/clock.ts";
 import { AppError, ConflictError, NotFoundError } from "../platform/errors.ts";
 import { logger } from "../platform/logger.ts";
+import { countMetric } from "../platform/metrics.ts";
 import { randomId } from "../platform/random.ts";
 import { type TransactItem, TransactionCancelled, transact } from "../platform/transact.ts";
 import type { BranchConversion, ConversionChannel, Decision, FaxConversion } from "./conversion.schema.ts";
@@ -344,6 +345,7 @@ export async function decideConversion(
     if (fresh?.status === "approved") await releaseSuspendedApplications(request.codiceFiscale);
     throw new ConflictError("already-decided", "The request was already decided.");
   }
+  countMetric("ConversionDecided", { channel: "back-office" });
   const decided = {
     ...request,
     status: decision.decision,
@@ -389,6 +391,7 @@ export async function convertAtBranch(input: BranchConversion, operatorId: strin
   await transact(items, {
     otherwise: new ConflictError("concurrent-change", "The holder's record changed meanwhile. Please retry."),
   });
+  countMetric("ConversionDecided", { channel: "branch" });
   await releaseSuspendedApplications(credential.codiceFiscale);
   return { pinType: "dispositivo" as const };
 }

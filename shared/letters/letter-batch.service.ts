@@ -3,6 +3,7 @@ import { recordAuditEvents } from "../audit/audit.store.ts";
 import { decryptPartB } from "../crypto/part-b.ts";
 import { now } from "../platform/clock.ts";
 import { logger } from "../platform/logger.ts";
+import { countMetric } from "../platform/metrics.ts";
 import { randomId } from "../platform/random.ts";
 import { type FilePart, putBatchManifest, putLetterFile, readPart } from "./batch-files.store.ts";
 import { batchPrefix, letterFileKey } from "./batch-keys.ts";
@@ -78,7 +79,13 @@ export async function runLetterBatch(options: RunOptions): Promise<LetterBatchSu
     };
   }
   try {
-    return await runWithLease(runId, options);
+    const summary = await runWithLease(runId, options);
+    // Once per completed run, zero included: "no letter batch in 26 hours" alarms on its absence.
+    countMetric("LettersPrinted", { count: summary.letters + summary.recoveredLetters });
+    return summary;
+  } catch (error) {
+    countMetric("LetterBatchFailed");
+    throw error;
   } finally {
     await releaseLease(runId);
   }

@@ -1,5 +1,6 @@
 import { nowMs } from "../platform/clock.ts";
 import { logger } from "../platform/logger.ts";
+import { countMetric } from "../platform/metrics.ts";
 import type { Recipient } from "./channels.ts";
 import { CLAIM_LEASE_MS, claimDelivery, recordSent, releaseClaim } from "./deliveries.store.ts";
 import { deliveryKey, type OutboxItem } from "./outbox.store.ts";
@@ -61,19 +62,28 @@ async function deliverOnce(
     await deliver(recipient.channel, recipient.to, notice.message);
   } catch (error) {
     logger.warn("notice not delivered", {
+      ...traceOf(notice),
       notice: notice.type,
       outboxId: notice.outboxId,
       channel: recipient.channel,
       error: (error as Error).name,
     });
     await releaseClaim(notice.outboxId, key, claim.claim);
+    countMetric("NoticeFailed", { channel: recipient.channel });
     return "failed";
   }
   await recordSent(notice.outboxId, key, claim.claim);
+  countMetric("NoticeDelivered", { channel: recipient.channel });
   logger.info("notice delivered", {
+    ...traceOf(notice),
     notice: notice.type,
     outboxId: notice.outboxId,
     channel: recipient.channel,
   });
   return "sent";
+}
+
+/** The request that committed the notice, under the key its own log lines carry it. */
+export function traceOf(notice: Pick<OutboxItem, "requestId">): { correlation_id?: string } {
+  return notice.requestId ? { correlation_id: notice.requestId } : {};
 }

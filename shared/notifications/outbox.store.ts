@@ -1,5 +1,6 @@
 import { now } from "../platform/clock.ts";
 import { required } from "../platform/config.ts";
+import { currentRequestId } from "../platform/logger.ts";
 import { randomId } from "../platform/random.ts";
 import { type TransactItem, TransactionCancelled, transact } from "../platform/transact.ts";
 import { type Contacts, contactChannels, type Message, type Recipient } from "./channels.ts";
@@ -37,6 +38,8 @@ export interface OutboxItem {
   recipients: Recipient[];
   message: Message;
   createdAt: string;
+  /** The request that committed it (its log lines' `correlation_id`), for the notifier's lines. */
+  requestId?: string;
   ttl: number;
   /** Per recipient (see `deliveryKey`), the notifier's claim or the record of its delivery. */
   deliveries: Record<string, Delivery>;
@@ -62,6 +65,7 @@ function recipientsOf(to: Notice["to"]): Recipient[] {
 export function noticeItems(...notices: Notice[]): TransactItem[] {
   const TableName = required("TABLE_NAME");
   const createdAt = now();
+  const requestId = currentRequestId();
   return notices.flatMap((notice) => {
     const recipients = recipientsOf(notice.to);
     if (recipients.length === 0) return [];
@@ -74,6 +78,7 @@ export function noticeItems(...notices: Notice[]): TransactItem[] {
       recipients,
       message: notice.message,
       createdAt: createdAt.toISOString(),
+      ...(requestId ? { requestId } : {}),
       ttl: Math.ceil(createdAt.getTime() / 1000) + OUTBOX_TTL_SECONDS,
       deliveries: {},
     };

@@ -6,6 +6,7 @@ import { phonePinIssuedNotice } from "../notifications/messages.ts";
 import { commitWithNotices } from "../notifications/outbox.store.ts";
 import { nowMs } from "../platform/clock.ts";
 import { RetryableError } from "../platform/errors.ts";
+import { countMetric } from "../platform/metrics.ts";
 import { randomString } from "../platform/random.ts";
 import { deletePhonePin, type PhonePinItem, phonePinKey, phonePinPut } from "./phone-pin.store.ts";
 
@@ -49,6 +50,7 @@ export async function issuePhonePin(
   );
   // Only a concurrent request for the same holder can cancel it: that one's code stands.
   if (!written) throw new RetryableError("The phone PIN could not be issued. Please retry.");
+  countMetric("PhonePinIssued");
   return { phonePin, expiresAt };
 }
 

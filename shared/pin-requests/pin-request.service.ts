@@ -29,6 +29,7 @@ import { addDays, now } from "../platform/clock.ts";
 import { AppError, ConflictError, RetryableError } from "../platform/errors.ts";
 import { answerAfter, quietPeriodClaim, subjectDigest, takeFromBudget } from "../platform/limits.store.ts";
 import { logger } from "../platform/logger.ts";
+import { countMetric } from "../platform/metrics.ts";
 import { randomId } from "../platform/random.ts";
 import { TransactionCancelled, transact } from "../platform/transact.ts";
 import type { PersonRecord } from "../registry/registry.schema.ts";
@@ -78,11 +79,19 @@ export async function submitPinRequest(request: PinRequest, origin: RequestOrigi
   const record = await personOnRecordFor(request);
   assertRecordedAbroad(record);
   const accepted = acceptedAnswer(request, record);
-  if (origin.channel === "web") {
-    return answerAfter(PIN_REQUEST_ANSWER_FLOOR_MS, () => issueUnlessLive(request, record, accepted, origin));
-  }
-  return issueUnlessLive(request, record, accepted, origin);
+  const issued =
+    origin.channel === "web"
+      ? await answerAfter(PIN_REQUEST_ANSWER_FLOOR_MS, () =>
+          issueUnlessLive(request, record, accepted, origin),
+        )
+      : await issueUnlessLive(request, record, accepted, origin);
+  // Every request answered 202, whatever became of it (issued, a live PIN, a spent budget): the demand.
+  countMetric("PinRequested", { channel: metricChannelOf(origin) });
+  return issued;
 }
+
+/** The channel a request came through, as metrics name it. */
+const metricChannelOf = (origin: RequestOrigin) => (origin.channel === "web" ? "online" : "contact-center");
 
 function acceptedAnswer(request: PinRequest, record: PersonRecord): PinRequestAccepted {
   const differs = residenceDiffers(request.residence, record.residence);
@@ -241,6 +250,7 @@ async function issueWithLetter(
     await deliver(channel, contactFor(request), partAMessage(partA, validUntil));
   } catch (error) {
     logger.error("part A not delivered", { channel, error: (error as Error).name });
+    countMetric("PartASendFailed", { channel });
     await withdraw(request.codiceFiscale, letterId);
     await recordAuditEvent({
       codiceFiscale: request.codiceFiscale,
@@ -273,6 +283,7 @@ async function issueWithLetter(
     outcome: "success",
     details: { credentialId, letterId, partAChannel: channel, pinType: "ordinario" },
   });
+  countMetric("PinIssued", { channel: metricChannelOf(origin) });
   return partA;
 }
 

@@ -63,8 +63,8 @@ type BodyOf<S> = S extends core.$ZodType ? core.output<S> : undefined;
 const securityHeaderOptions = { poweredBy: false, reportingEndpoints: false };
 
 /**
- * The one middy chain of every HTTP function: the logger's context → the metrics the invocation counted (flushed
- * when it ends, error or not) → the web origin from its parameter when the deployment has no fixed one → header
+ * The one middy chain of every HTTP function: the logger's context and the request id on every line → the
+ * metrics the invocation counted (flushed when it ends, error or not) → the web origin from its parameter when the deployment has no fixed one → header
  * normalisation → CORS → security headers → problem+json rendering → JSON body parsing
  * and zod validation → the handler. Middy runs `onError` in reverse order, so the problem renderer turns any
  * error into a response before CORS and security headers decorate it.
@@ -78,6 +78,7 @@ export function httpHandler<S extends core.$ZodType | undefined = undefined, Pri
   const cfg = config();
   const chain = middy<HttpEvent, HttpResult>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(correlateLogs())
     .use(publishMetrics())
     .use(webOriginFromParameter())
     .use(httpHeaderNormalizer());
@@ -94,8 +95,7 @@ export function httpHandler<S extends core.$ZodType | undefined = undefined, Pri
     .use(httpSecurityHeaders(securityHeaderOptions))
     .use(problemJson())
     .handler(async (event, context) => {
-      const requestId = event.requestContext?.requestId ?? context.awsRequestId;
-      logger.appendKeys({ requestId });
+      const requestId = requestIdOf(event, context);
       const principal = (options.auth ? await options.auth(event) : undefined) as Principal;
       const body = options.body ? parseJsonBody(event, options.body) : undefined;
       const response = await fn({
@@ -110,6 +110,16 @@ export function httpHandler<S extends core.$ZodType | undefined = undefined, Pri
       });
       return toResult(response, requestId);
     });
+}
+
+/** API Gateway's id of the request (the `x-request-id` answered), or the invocation's where there is none. */
+function requestIdOf(event: HttpEvent, context: Context): string {
+  return event.requestContext?.requestId ?? context.awsRequestId;
+}
+
+/** Every log line of the request, from the first middleware's on, carries its id as the correlation id. */
+function correlateLogs(): middy.MiddlewareObj<HttpEvent, HttpResult> {
+  return { before: (request) => logger.setCorrelationId(requestIdOf(request.event, request.context)) };
 }
 
 function toResult(response: HttpResponse, requestId: string): HttpResult {
@@ -170,7 +180,7 @@ function problemJson(): middy.MiddlewareObj<HttpEvent, HttpResult> {
   return {
     onError: async (request) => {
       const error = request.error;
-      const requestId = request.event.requestContext?.requestId ?? request.context.awsRequestId;
+      const requestId = requestIdOf(request.event, request.context);
       const problem =
         error instanceof AppError
           ? error

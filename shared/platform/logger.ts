@@ -57,3 +57,13 @@ export const logger = new Logger({
   logLevel: (process.env.LOG_LEVEL ?? "INFO") as "INFO",
   jsonReplacerFn: redactSecrets,
 });
+
+/**
+ * The id of the request being served. The HTTP chain sets it as the logger's correlation id, so every line of
+ * the request carries it (`correlation_id`); a notice takes it along to the notifier's lines. Cleared with the
+ * logger's other keys when the next invocation starts.
+ */
+export function currentRequestId(): string | undefined {
+  const id = logger.getCorrelationId();
+  return typeof id === "string" ? id : undefined;
+}

@@ -33,14 +33,22 @@ export const metricNames = [
 
 export type MetricName = (typeof metricNames)[number];
 
-/** The one dimension besides `service`: the channel a message went on, or the way a PIN was issued. */
-export type MetricChannel = "sms" | "email" | "pec" | "letter" | "branch" | "contact-center" | "online";
+/** The one dimension besides `service`: the channel a message went on, or the one a request came through. */
+export type MetricChannel =
+  | "sms"
+  | "email"
+  | "pec"
+  | "letter"
+  | "online"
+  | "contact-center"
+  | "branch"
+  | "back-office";
 
 export const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: METRICS_SERVICE });
 
 /**
- * Counts one event (or `count` of them). Call it once the event's write has committed, never before: a metric
- * counts what happened. Without a channel the count joins the invocation's buffer, which `publishMetrics`
+ * Counts one event (or `count` of them; zero records that a run happened with nothing to count). Call it once
+ * the event's write has committed, never before: a metric counts what happened. Without a channel the count joins the invocation's buffer, which `publishMetrics`
  * flushes as one line when the handler ends; with one it is written at once on a line of its own, so that
  * concurrent invocations in one process (the local stack) never mix their dimensions.
  */
@@ -49,12 +57,13 @@ export function countMetric(
   options: { channel?: MetricChannel; count?: number } = {},
 ): void {
   const count = options.count ?? 1;
-  if (count <= 0) return;
   if (options.channel === undefined) {
     metrics.addMetric(name, MetricUnit.Count, count);
     return;
   }
   const single = metrics.singleMetric();
+  // Two dimension sets on the one line: per channel, and `service` alone, which alarms and the dashboard read.
+  single.addDimensions({});
   single.addDimension("channel", options.channel);
   single.addMetric(name, MetricUnit.Count, count);
 }

@@ -24,6 +24,7 @@ import { config } from "../platform/config.ts";
 import { RetryableError, UnauthorizedError } from "../platform/errors.ts";
 import { answerAfter, budgetLeft, subjectDigest, takeFromBudget } from "../platform/limits.store.ts";
 import { logger } from "../platform/logger.ts";
+import { countMetric } from "../platform/metrics.ts";
 import { randomId, randomString } from "../platform/random.ts";
 import { TransactionCancelled, transact } from "../platform/transact.ts";
 import type * as z from "../platform/zod.ts";
@@ -215,6 +216,7 @@ export async function confirmRecovery(token: string) {
     }),
     { type: "recovery-completed", to: credential.contacts, message: recoveryCompletedNotice() },
   );
+  countMetric("RecoveryCompleted");
   return {
     outcome: "pin-reissued" as const,
     partASentTo: {
@@ -335,6 +337,7 @@ export async function confirmRevocation(token: string) {
     ],
     { otherwise: invalidLink },
   );
+  countMetric("RevocationCompleted", { channel: "online" });
   if (credential.letterId) await cancelUnprintedLetter(credential.letterId);
   return { outcome: "revoked" as const };
 }

@@ -20,6 +20,7 @@ import { commitWithNotices } from "../notifications/outbox.store.ts";
 import { addDays, now, nowMs } from "../platform/clock.ts";
 import { AppError, UnauthorizedError } from "../platform/errors.ts";
 import { logger } from "../platform/logger.ts";
+import { countMetric } from "../platform/metrics.ts";
 import {
   boundPinHash,
   CHANGE_TOKEN_TTL_SECONDS,
@@ -72,6 +73,7 @@ export async function login(codiceFiscale: string, pinInput: string): Promise<Lo
         details: { state: reservation.reason },
       });
     }
+    countMetric("LoginFailed");
     throw invalidCredentials();
   }
   const credential = reservation.item;
@@ -89,8 +91,10 @@ export async function login(codiceFiscale: string, pinInput: string): Promise<Lo
   const correct = hash ? await verifySecret(pin, hash) : await verifyAgainstDummy(pin).then(() => false);
   if (!correct) {
     await recordFailure(credential, reservation);
+    countMetric("LoginFailed");
     throw invalidCredentials();
   }
+  // A correct PIN is a successful login, whether it gets an access token or must be changed first.
   if (credential.status === "pending-first-access" || Date.parse(credential.pinExpiresAt ?? "") <= at) {
     await clearAttempts(credentialKey(codiceFiscale));
     return changeRequired(
@@ -111,6 +115,7 @@ export async function login(codiceFiscale: string, pinInput: string): Promise<Lo
     }),
     issueAccessToken({ codiceFiscale, credentialId: credential.credentialId, pinType: credential.pinType }),
   ]);
+  countMetric("LoginSucceeded");
   return {
     outcome: "authenticated",
     accessToken,
@@ -140,6 +145,7 @@ async function changeRequired(
     outcome: "success",
     details: { reason },
   });
+  countMetric("LoginSucceeded");
   return { outcome: "pin-change-required", reason, changeToken, expiresIn: CHANGE_TOKEN_TTL_SECONDS };
 }
 
@@ -182,7 +188,11 @@ async function recordFailure(
     to: credential.contacts,
     message,
   });
-  if (!written) logger.error("lock not recorded", { type });
+  if (!written) {
+    logger.error("lock not recorded", { type });
+    return;
+  }
+  countMetric(reservation.blocked ? "CredentialBlocked" : "CredentialLocked");
 }
 
 function invalidChangeToken(): AppError {
@@ -300,5 +310,6 @@ export async function changePin(
     },
   );
   if (!changed) throw invalidChangeToken();
+  countMetric("PinChanged");
   return { outcome: "pin-changed", pinType: credential.pinType, pinExpiresAt };
 }

@@ -3,15 +3,19 @@ import { SESv2Client, SendEmailCommand } from "@aws-sdk/client-sesv2";
 import { PublishCommand, SNSClient } from "@aws-sdk/client-sns";
 import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { marshall } from "@aws-sdk/util-dynamodb";
-import type { Context, DynamoDBRecord } from "aws-lambda";
+import type { Context, DynamoDBRecord, DynamoDBStreamEvent } from "aws-lambda";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { streamConsumers } from "#shared/functions";
 import { CLAIM_LEASE_MS, deliverNotice } from "#shared/notifications/notifier";
 import { noticeItems, type OutboxItem } from "#shared/notifications/outbox.store";
 import { resetConfig } from "#shared/platform/config";
+import { httpHandler, json } from "#shared/platform/http";
+import { logger } from "#shared/platform/logger";
 import { handler } from "../../../functions/jobs/notifier.ts";
+import { toHttpApiEvent } from "../../../local/events.ts";
 import { matchesFilter, toLambdaRecord } from "../../../local/streams.ts";
+import { stdoutJsonLinesOf } from "../../fixtures/emf.ts";
 
 const dynamodb = mockClient(DynamoDBDocumentClient);
 const sns = mockClient(SNSClient);
@@ -252,5 +256,69 @@ describe("the notifier's stream filter", () => {
     expect(
       matchesFilter(consumer!.filter, record("INSERT", { pk: "CF#X", sk: "CREDENTIAL", kind: "credential" })),
     ).toBe(false);
+  });
+});
+
+const invocation = (name: string) =>
+  ({ awsRequestId: `lambda-${name}`, functionName: name, getRemainingTimeInMillis: () => 30_000 }) as Context;
+
+/** A handler that logs twice and queues a notice, as a service does in its transaction. */
+const queueing = httpHandler({}, async () => {
+  logger.info("before the change");
+  const [put] = noticeItems({
+    type: "pin-locked",
+    to: { mobile: "+14155550123", email: "holder@example.org" },
+    message: { subject: "PIN bloccato / PIN locked", text: "locked" },
+  });
+  logger.info("after the change");
+  return json(200, put!.Put!.Item);
+});
+
+describe("one request id from the request to the notifier", () => {
+  it("is on every log line of the request, in the outbox item, and on the notifier's lines for it", async () => {
+    const event = toHttpApiEvent(
+      { method: "POST", url: "/v1/x", rawHeaders: [], body: Buffer.alloc(0), sourceIp: "1.2.3.4", host: "h" },
+      { routeKey: "POST /v1/x" },
+    );
+    let result: { headers: Record<string, string>; body: string } | undefined;
+    const requestLines = await stdoutJsonLinesOf(async () => {
+      result = (await queueing(event, invocation("http"))) as typeof result;
+    });
+    const requestId = result!.headers["x-request-id"]!;
+    expect(requestId).toBe(event.requestContext.requestId);
+    const logLines = requestLines.filter((line) => "level" in line);
+    expect(logLines.map((line) => line.message)).toEqual(["before the change", "after the change"]);
+    for (const line of logLines) expect(line.correlation_id).toBe(requestId);
+    const item = JSON.parse(result!.body) as OutboxItem;
+    expect(item.requestId).toBe(requestId);
+
+    // The notifier, another function and invocation, reads the item from the stream.
+    const stream: DynamoDBStreamEvent = {
+      Records: [
+        {
+          eventName: "INSERT",
+          dynamodb: {
+            SequenceNumber: "1",
+            NewImage: marshall(item, { removeUndefinedValues: true }) as never,
+          },
+        },
+      ],
+    };
+    const notifierLines = await stdoutJsonLinesOf(() => handler(stream, invocation("notifier")));
+    const delivered = notifierLines.filter((line) => line.message === "notice delivered");
+    expect(delivered).toHaveLength(2);
+    for (const line of delivered) expect(line.correlation_id).toBe(requestId);
+    // The metrics of the same invocation carry no id of any kind.
+    const emf = notifierLines.filter((line) => "_aws" in line);
+    expect(emf.map((line) => line.NoticeDelivered)).toEqual([1, 1]);
+    for (const line of emf) expect(JSON.stringify(line)).not.toContain(requestId);
+  });
+
+  it("a request's id does not outlive it: the next invocation starts without one", async () => {
+    const [put] = await (async () => {
+      await stdoutJsonLinesOf(() => handler({ Records: [] }, invocation("notifier")));
+      return noticeItems({ type: "t", to: { email: "a@example.org" }, message: { subject: "s", text: "t" } });
+    })();
+    expect((put!.Put!.Item as OutboxItem).requestId).toBeUndefined();
   });
 });

@@ -47,7 +47,7 @@ describe("metrics through the HTTP middy chain", () => {
     expect(byName.PinIssued).toMatchObject({ service: "pin-service", channel: "sms", PinIssued: 1 });
     expect(byName.PinIssued?._aws.CloudWatchMetrics[0]).toMatchObject({
       Namespace: "PinService",
-      Dimensions: [["service", "channel"]],
+      Dimensions: [["service", "channel"], ["service"]],
     });
     // Two counts of one metric in one invocation: one line, both values.
     expect(byName.LoginFailed).toMatchObject({ service: "pin-service", LoginFailed: [1, 1] });
