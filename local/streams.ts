@@ -245,7 +245,12 @@ export async function startStreamReaders(options: StreamReaderOptions): Promise<
         );
         return true;
       }
+      // A batch failing again waits for its retry; a drain does not wait through the retries (a notice that cannot
+      // be delivered yet does not arrive by waiting): it is answered now, settled only if its pass was complete.
+      retrying = true;
+      answerDrains();
       await sleep(Math.min(100 * 2 ** attempt, MAX_BACKOFF_MS));
+      retrying = false;
     }
     return true;
   }
@@ -279,6 +284,8 @@ export async function startStreamReaders(options: StreamReaderOptions): Promise<
 
   // Passes over the stream, numbered; a drain waits for a whole pass that started after it was asked for.
   let passesStarted = 0;
+  /** A batch failed and waits for its retry (Lambda's backoff). */
+  let retrying = false;
   const drains: Array<{ after: number; done: (drained: boolean) => void }> = [];
 
   function start(): void {
@@ -298,18 +305,25 @@ export async function startStreamReaders(options: StreamReaderOptions): Promise<
             );
           }
         }
-        if (running && complete) {
-          for (const drain of drains.filter((d) => d.after < pass)) {
-            drains.splice(drains.indexOf(drain), 1);
-            drain.done(true);
-          }
-        }
+        if (running && complete) answerDrains(pass);
         if (running) await sleep(POLL_MS);
       }
     })();
   }
 
+  /**
+   * After pass `pass` completed, answers the drains asked for before it started (everything committed before
+   * them was read and delivered); without a pass (a batch is retrying), answers every drain, unsettled.
+   */
+  function answerDrains(pass?: number): void {
+    for (const drain of drains.filter((d) => pass === undefined || d.after < pass)) {
+      drains.splice(drains.indexOf(drain), 1);
+      drain.done(pass !== undefined);
+    }
+  }
+
   function drained(timeoutMs = 30_000): Promise<boolean> {
+    if (retrying) return Promise.resolve(false);
     return new Promise((resolve) => {
       const drain = {
         after: passesStarted,
