@@ -2,6 +2,7 @@ import { generateAuthenticationOptions, verifyAuthenticationResponse } from "@si
 import { recordAuditEvent } from "../audit/audit.store.ts";
 import { getCredential } from "../credentials/credential.store.ts";
 import { now, nowMs } from "../platform/clock.ts";
+import { countMetric } from "../platform/metrics.ts";
 import { randomBytesOf, randomId } from "../platform/random.ts";
 import { invalidCredentials, type LoginResult, sessionFor } from "../sessions/session.service.ts";
 import type { PasskeyLogin } from "./passkey.schema.ts";
@@ -95,6 +96,7 @@ export async function loginWithPasskey(input: PasskeyLogin): Promise<LoginResult
     backedUp: credentialBackedUp,
   });
   if (!recorded) throw invalidCredentials();
+  countMetric("PasskeyLogin");
   await recordAuditEvent({
     codiceFiscale: stored.codiceFiscale,
     type: "login-succeeded",

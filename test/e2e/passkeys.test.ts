@@ -170,6 +170,8 @@ describe("passkeys (F19)", () => {
     expect(answers.filter((a) => a.status === 200)).toHaveLength(1);
     const failures = answers.filter((a) => a.status !== 200).map(invalid);
     expect(new Set(failures.map((f) => JSON.stringify(f))).size).toBe(1);
+    // The challenge is spent: not even a fresh signature over it gets in.
+    invalid(await postJson("/v1/passkey-sessions", { challengeId, response: authenticator.assert(options) }));
 
     const wrongOrigin = invalid(await passkeyLogin(authenticator, { origin: "https://evil.example" }));
     const wrongRp = invalid(await passkeyLogin(authenticator, { rpId: "evil.example" }));
@@ -252,6 +254,23 @@ describe("passkeys (F19)", () => {
       box.emails.some((m) => m.to === person.contacts.email && /Passkey/.test(m.subject)),
     );
     invalid(await passkeyLogin(authenticator));
+  });
+
+  it("keeps the PIN's expiry: with an expired PIN a passkey login leads to renewal, then works again", async () => {
+    const person = people[0]!;
+    const authenticator = new SoftwareAuthenticator(webOrigin());
+    expect((await addPasskey(await pinLogin(person), authenticator)).status).toBe(201);
+    await setClock(181 * 86_400);
+    const expired = await passkeyLogin(authenticator);
+    expect(expired.status).toBe(200);
+    expect(expired.body).toMatchObject({ outcome: "pin-change-required", reason: "expired" });
+    const renewed = await postJson("/v1/pin-changes", {
+      changeToken: expired.body.changeToken,
+      newPin: "RN4WQ8ZT",
+    });
+    expect(renewed.status).toBe(200);
+    const after = await passkeyLogin(authenticator);
+    expect(after.body.outcome).toBe("authenticated");
   });
 
   it("refuses a delegated token with 403", async () => {
