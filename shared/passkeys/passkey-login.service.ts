@@ -15,7 +15,7 @@ import {
   type StoredPasskey,
   takeChallenge,
 } from "./passkey.store.ts";
-import { CHALLENGE_TTL_MS, relyingParty } from "./relying-party.ts";
+import { CHALLENGE_TTL_MS, expectations, relyingParty } from "./relying-party.ts";
 
 /**
  * Primary course (F19, login step 1): a fresh random challenge for this relying party, with user verification
@@ -69,19 +69,15 @@ export async function loginWithPasskey(input: PasskeyLogin): Promise<LoginResult
   const userHandle = input.response.response.userHandle;
   if (userHandle !== undefined && userHandle !== holder.userHandle) throw invalidCredentials();
 
-  const rp = relyingParty();
   const verification = await verifyAuthenticationResponse({
     response: input.response,
-    expectedChallenge: challenge.challenge,
-    expectedOrigin: rp.origin,
-    expectedRPID: rp.id,
+    ...expectations(challenge.challenge),
     // The library's own counter check only throws; ours tells a regression from a bad signature.
     credential: {
       id: stored.webauthnId,
       publicKey: new Uint8Array(Buffer.from(stored.publicKey, "base64url")),
       counter: 0,
     },
-    requireUserVerification: true,
   }).catch(() => undefined);
   if (!verification?.verified) throw invalidCredentials();
   const { newCounter, credentialBackedUp } = verification.authenticationInfo;

@@ -21,7 +21,13 @@ import {
   type StoredPasskey,
   takeChallenge,
 } from "./passkey.store.ts";
-import { CHALLENGE_TTL_MS, PASSKEY_ALGORITHMS, PASSKEY_LIMIT, relyingParty } from "./relying-party.ts";
+import {
+  CHALLENGE_TTL_MS,
+  expectations,
+  PASSKEY_ALGORITHMS,
+  PASSKEY_LIMIT,
+  relyingParty,
+} from "./relying-party.ts";
 
 function passkeyLimit(): AppError {
   return new ConflictError(
@@ -107,13 +113,9 @@ export async function registerPasskey(holder: Holder, input: RegisterPasskey) {
   requireRecentLogin(holder, ["pwd"]);
   const challenge = await takeChallenge(input.challengeId, "registration");
   if (challenge?.codiceFiscale !== holder.codiceFiscale) throw passkeyNotVerified();
-  const rp = relyingParty();
   const verification = await verifyRegistrationResponse({
     response: input.response,
-    expectedChallenge: challenge.challenge,
-    expectedOrigin: rp.origin,
-    expectedRPID: rp.id,
-    requireUserVerification: true,
+    ...expectations(challenge.challenge),
     supportedAlgorithmIDs: PASSKEY_ALGORITHMS,
   }).catch(() => undefined);
   if (!verification?.verified) throw passkeyNotVerified();

@@ -17,3 +17,14 @@ export const CHALLENGE_TTL_MS = 5 * 60_000;
 
 /** At most this many passkeys per holder. */
 export const PASSKEY_LIMIT = 5;
+
+/** What every ceremony's response is verified against: its challenge, this origin exactly, this relying party, a verified user. */
+export function expectations(challenge: string) {
+  const rp = relyingParty();
+  return {
+    expectedChallenge: challenge,
+    expectedOrigin: rp.origin,
+    expectedRPID: rp.id,
+    requireUserVerification: true,
+  };
+}

@@ -121,6 +121,10 @@ export async function login(codiceFiscale: string, pinInput: string): Promise<Lo
     }),
   ]);
   countMetric("LoginSucceeded");
+  return authenticated(credential, accessToken);
+}
+
+function authenticated(credential: Credential, accessToken: string): LoginResult {
   return {
     outcome: "authenticated",
     accessToken,
@@ -144,13 +148,7 @@ export async function sessionFor(credential: Credential, amr: CitizenPrincipal["
     pinType: credential.pinType,
     ...(amr ? { amr } : {}),
   });
-  return {
-    outcome: "authenticated",
-    accessToken,
-    expiresIn: ACCESS_TOKEN_TTL_SECONDS,
-    pinType: credential.pinType,
-    pinExpiresAt: credential.pinExpiresAt!,
-  };
+  return authenticated(credential, accessToken);
 }
 
 /** A change token bound to the PIN hash the login just checked: it can replace that PIN and no later one. */
