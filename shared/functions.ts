@@ -244,24 +244,10 @@ export const functionDefinitions = {
     bindings: ["table:read", "table:write"],
     async: true,
   },
-  passkeyRegistrationOptions: {
-    entry: "functions/http/passkey-registration-options.ts",
-    bindings: ["table:read", "table:write", "signingKey:verify"],
-  },
   passkeys: {
     entry: "functions/http/passkeys.ts",
     bindings: ["table:read", "table:write", "signingKey:verify"],
   },
-  passkeyList: { entry: "functions/http/passkey-list.ts", bindings: ["table:read", "signingKey:verify"] },
-  passkeyUpdates: {
-    entry: "functions/http/passkey-updates.ts",
-    bindings: ["table:read", "table:write", "signingKey:verify"],
-  },
-  passkeyDeletions: {
-    entry: "functions/http/passkey-deletions.ts",
-    bindings: ["table:read", "table:write", "signingKey:verify"],
-  },
-  passkeySessionOptions: { entry: "functions/http/passkey-session-options.ts", bindings: ["table:write"] },
   passkeySessions: {
     entry: "functions/http/passkey-sessions.ts",
     bindings: ["table:read", "table:write", "signingKey:sign"],

@@ -90,6 +90,8 @@ export interface RouteDefinition {
   /** API Gateway path syntax: `/v1/conversion-requests/{id}`. */
   path: string;
   functionName: FunctionName;
+  /** The OpenAPI operation id, when the function serves more than one route. @default the function's name */
+  operationId?: string;
   access: Access;
   summary: string;
   /** Request body schema, also used for validation by the handler and for the OpenAPI document. */
@@ -622,7 +624,8 @@ export const routes: readonly RouteDefinition[] = [
   {
     method: "POST",
     path: "/v1/passkeys/registration-options",
-    functionName: "passkeyRegistrationOptions",
+    functionName: "passkeys",
+    operationId: "passkeyRegistrationOptions",
     access: { kind: "citizen" },
     problems: {
       401: "reauthentication-required: the token's PIN login is older than 5 minutes (or was not a PIN login)",
@@ -637,6 +640,7 @@ export const routes: readonly RouteDefinition[] = [
     method: "POST",
     path: "/v1/passkeys",
     functionName: "passkeys",
+    operationId: "passkeys",
     access: { kind: "citizen" },
     problems: {
       400: "passkey-not-verified: the attestation, its origin, relying party or challenge did not check out",
@@ -651,7 +655,8 @@ export const routes: readonly RouteDefinition[] = [
   {
     method: "GET",
     path: "/v1/passkeys",
-    functionName: "passkeyList",
+    functionName: "passkeys",
+    operationId: "passkeyList",
     access: { kind: "citizen" },
     problems: { 403: "forbidden: a delegated token (F14) cannot manage the credential" },
     summary: "The holder's passkeys (F19)",
@@ -660,7 +665,8 @@ export const routes: readonly RouteDefinition[] = [
   {
     method: "PATCH",
     path: "/v1/passkeys/{id}",
-    functionName: "passkeyUpdates",
+    functionName: "passkeys",
+    operationId: "passkeyUpdates",
     access: { kind: "citizen" },
     problems: {
       403: "forbidden: a delegated token (F14) cannot manage the credential",
@@ -673,7 +679,8 @@ export const routes: readonly RouteDefinition[] = [
   {
     method: "DELETE",
     path: "/v1/passkeys/{id}",
-    functionName: "passkeyDeletions",
+    functionName: "passkeys",
+    operationId: "passkeyDeletions",
     access: { kind: "citizen" },
     problems: {
       401: "reauthentication-required: the token's login (PIN or passkey) is older than 5 minutes",
@@ -687,7 +694,8 @@ export const routes: readonly RouteDefinition[] = [
   {
     method: "POST",
     path: "/v1/passkey-sessions/options",
-    functionName: "passkeySessionOptions",
+    functionName: "passkeySessions",
+    operationId: "passkeySessionOptions",
     access: { kind: "public" },
     summary: "Start a passkey login (F19): WebAuthn request options without allowCredentials",
     responses: { 200: { description: "Request options and their challenge", schema: passkeyOptionsSchema } },
@@ -696,6 +704,7 @@ export const routes: readonly RouteDefinition[] = [
     method: "POST",
     path: "/v1/passkey-sessions",
     functionName: "passkeySessions",
+    operationId: "passkeySessions",
     access: { kind: "public" },
     problems: {
       401: "invalid-credentials: the same answer for any failure (challenge, passkey, signature, credential state)",
