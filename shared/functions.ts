@@ -246,11 +246,8 @@ export const functionDefinitions = {
   },
   passkeys: {
     entry: "functions/http/passkeys.ts",
-    bindings: ["table:read", "table:write", "signingKey:verify"],
-  },
-  passkeySessions: {
-    entry: "functions/http/passkey-sessions.ts",
-    bindings: ["table:read", "table:write", "signingKey:sign"],
+    // verify: the holder's routes; sign: the passkey login's access token.
+    bindings: ["table:read", "table:write", "signingKey:verify", "signingKey:sign"],
   },
   notifier: {
     entry: "functions/jobs/notifier.ts",

@@ -694,7 +694,7 @@ export const routes: readonly RouteDefinition[] = [
   {
     method: "POST",
     path: "/v1/passkey-sessions/options",
-    functionName: "passkeySessions",
+    functionName: "passkeys",
     operationId: "passkeySessionOptions",
     access: { kind: "public" },
     summary: "Start a passkey login (F19): WebAuthn request options without allowCredentials",
@@ -703,7 +703,7 @@ export const routes: readonly RouteDefinition[] = [
   {
     method: "POST",
     path: "/v1/passkey-sessions",
-    functionName: "passkeySessions",
+    functionName: "passkeys",
     operationId: "passkeySessions",
     access: { kind: "public" },
     problems: {

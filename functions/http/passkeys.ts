@@ -1,6 +1,10 @@
 import type { Context } from "aws-lambda";
 import { authenticateCitizen } from "#shared/auth/access-token";
-import { registerPasskeySchema, renamePasskeySchema } from "#shared/passkeys/passkey.schema";
+import {
+  passkeyLoginSchema,
+  registerPasskeySchema,
+  renamePasskeySchema,
+} from "#shared/passkeys/passkey.schema";
 import {
   deletePasskey,
   listPasskeys,
@@ -8,13 +12,14 @@ import {
   registrationOptions,
   renameHoldersPasskey,
 } from "#shared/passkeys/passkey.service";
+import { loginWithPasskey, passkeyLoginOptions } from "#shared/passkeys/passkey-login.service";
 import { NotFoundError } from "#shared/platform/errors";
 import { type HttpEvent, httpHandler, json } from "#shared/platform/http";
 
 /**
- * The holder's passkeys (F19), one function for the five management routes (one function per route would put
- * the service stack past CloudFormation's 500 resources): each route keeps its own middy chain, chosen by the
- * API Gateway route key.
+ * Passkeys (F19): one function for the seven routes, the holder's management and the public login (a function
+ * per route would put the service stack past CloudFormation's 500 resources). Each route keeps its own middy
+ * chain, chosen by the API Gateway route key.
  */
 const byRoute: Record<string, (event: HttpEvent, context: Context) => Promise<unknown>> = {
   "POST /v1/passkeys/registration-options": httpHandler(
@@ -39,6 +44,10 @@ const byRoute: Record<string, (event: HttpEvent, context: Context) => Promise<un
       await deletePasskey(principal, pathParameters.id ?? "");
       return { statusCode: 204 };
     },
+  ),
+  "POST /v1/passkey-sessions/options": httpHandler({}, async () => json(200, await passkeyLoginOptions())),
+  "POST /v1/passkey-sessions": httpHandler({ body: passkeyLoginSchema }, async ({ body }) =>
+    json(200, await loginWithPasskey(body)),
   ),
 };
 
