@@ -212,7 +212,12 @@ export class ServiceStack extends Stack {
     const integration = (name: FunctionName): HttpLambdaIntegration => {
       let found = integrations.get(name);
       if (!found) {
-        found = new HttpLambdaIntegration(`${constructId(name)}Integration`, this.functions[name].function);
+        // A function behind several routes (the passkeys') gets one API-scoped invoke permission instead of one
+        // per route: the stack stays within CloudFormation's 500 resources.
+        const routesServed = routeTable.filter((route) => route.functionName === name).length;
+        found = new HttpLambdaIntegration(`${constructId(name)}Integration`, this.functions[name].function, {
+          scopePermissionToRoute: routesServed <= 1,
+        });
         integrations.set(name, found);
       }
       return found;

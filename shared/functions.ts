@@ -244,6 +244,11 @@ export const functionDefinitions = {
     bindings: ["table:read", "table:write"],
     async: true,
   },
+  passkeys: {
+    entry: "functions/http/passkeys.ts",
+    // verify: the holder's routes; sign: the passkey login's access token.
+    bindings: ["table:read", "table:write", "signingKey:verify", "signingKey:sign"],
+  },
   notifier: {
     entry: "functions/jobs/notifier.ts",
     // Below CLAIM_LEASE_MS (shared/notifications/deliveries.store.ts): a claim outlives the invocation that took it.

@@ -145,7 +145,7 @@ function operationOf(route: RouteDefinition, problem: core.$ZodType, gatewayMess
   return {
     method: route.method.toLowerCase() as Lowercase<RouteDefinition["method"]>,
     path: route.path,
-    operationId: route.functionName,
+    operationId: route.operationId ?? route.functionName,
     summary: route.summary,
     tags: [tagOf(route)],
     security: securityOf(route),

@@ -38,6 +38,15 @@ import {
 import type { FunctionName } from "./functions.ts";
 import { type OperatorGroup, operatorGroups } from "./operator-groups.ts";
 import {
+  passkeyAddedSchema,
+  passkeyListSchema,
+  passkeyLoginSchema,
+  passkeyOptionsSchema,
+  passkeySchema,
+  registerPasskeySchema,
+  renamePasskeySchema,
+} from "./passkeys/passkey.schema.ts";
+import {
   phonePinIssuedSchema,
   phonePinRequestSchema,
   phonePinVerdictSchema,
@@ -81,6 +90,8 @@ export interface RouteDefinition {
   /** API Gateway path syntax: `/v1/conversion-requests/{id}`. */
   path: string;
   functionName: FunctionName;
+  /** The OpenAPI operation id, when the function serves more than one route. @default the function's name */
+  operationId?: string;
   access: Access;
   summary: string;
   /** Request body schema, also used for validation by the handler and for the OpenAPI document. */
@@ -609,6 +620,100 @@ export const routes: readonly RouteDefinition[] = [
     },
     summary: "Mark a person's arrival at the branch, once",
     responses: { 200: { description: "Checked in", schema: checkedInSchema } },
+  },
+  {
+    method: "POST",
+    path: "/v1/passkeys/registration-options",
+    functionName: "passkeys",
+    operationId: "passkeyRegistrationOptions",
+    access: { kind: "citizen" },
+    problems: {
+      401: "reauthentication-required: the token's PIN login is older than 5 minutes (or was not a PIN login)",
+      403: "forbidden: a delegated token (F14) cannot manage the credential",
+      409: "passkey-limit: the holder has 5 passkeys already",
+    },
+    summary:
+      "Start adding a passkey (F19): WebAuthn creation options, after a PIN login of the last 5 minutes",
+    responses: { 200: { description: "Creation options and their challenge", schema: passkeyOptionsSchema } },
+  },
+  {
+    method: "POST",
+    path: "/v1/passkeys",
+    functionName: "passkeys",
+    operationId: "passkeys",
+    access: { kind: "citizen" },
+    problems: {
+      400: "passkey-not-verified: the attestation, its origin, relying party or challenge did not check out",
+      401: "reauthentication-required: the token's PIN login is older than 5 minutes (or was not a PIN login)",
+      403: "forbidden: a delegated token (F14) cannot manage the credential",
+      409: "passkey-limit (5 per holder), passkey-exists",
+    },
+    summary: "Add a passkey (F19): the authenticator's answer to the creation options; every contact is told",
+    body: registerPasskeySchema,
+    responses: { 201: { description: "Passkey added", schema: passkeyAddedSchema } },
+  },
+  {
+    method: "GET",
+    path: "/v1/passkeys",
+    functionName: "passkeys",
+    operationId: "passkeyList",
+    access: { kind: "citizen" },
+    problems: { 403: "forbidden: a delegated token (F14) cannot manage the credential" },
+    summary: "The holder's passkeys (F19)",
+    responses: { 200: { description: "Passkeys, newest first", schema: passkeyListSchema } },
+  },
+  {
+    method: "PATCH",
+    path: "/v1/passkeys/{id}",
+    functionName: "passkeys",
+    operationId: "passkeyUpdates",
+    access: { kind: "citizen" },
+    problems: {
+      403: "forbidden: a delegated token (F14) cannot manage the credential",
+      404: "not-found: no such passkey of the holder's",
+    },
+    summary: "Rename a passkey (F19)",
+    body: renamePasskeySchema,
+    responses: { 200: { description: "Renamed", schema: passkeySchema } },
+  },
+  {
+    method: "DELETE",
+    path: "/v1/passkeys/{id}",
+    functionName: "passkeys",
+    operationId: "passkeyDeletions",
+    access: { kind: "citizen" },
+    problems: {
+      401: "reauthentication-required: the token's login (PIN or passkey) is older than 5 minutes",
+      403: "forbidden: a delegated token (F14) cannot manage the credential",
+      404: "not-found: no such passkey of the holder's",
+    },
+    summary:
+      "Delete a passkey (F19), after a PIN or passkey login of the last 5 minutes; every contact is told",
+    responses: { 204: { description: "Deleted" } },
+  },
+  {
+    method: "POST",
+    path: "/v1/passkey-sessions/options",
+    functionName: "passkeys",
+    operationId: "passkeySessionOptions",
+    access: { kind: "public" },
+    summary: "Start a passkey login (F19): WebAuthn request options without allowCredentials",
+    responses: { 200: { description: "Request options and their challenge", schema: passkeyOptionsSchema } },
+  },
+  {
+    method: "POST",
+    path: "/v1/passkey-sessions",
+    functionName: "passkeys",
+    operationId: "passkeySessions",
+    access: { kind: "public" },
+    problems: {
+      401: "invalid-credentials: the same answer for any failure (challenge, passkey, signature, credential state)",
+    },
+    summary: 'Log in with a passkey (F19): the same answer as POST /v1/sessions, the token with amr ["pop"]',
+    body: passkeyLoginSchema,
+    responses: {
+      200: { description: "Authenticated, or a PIN change is required", schema: loginResultSchema },
+    },
   },
 ];
 

@@ -48,7 +48,12 @@ export type AuditEventType =
   | "appointment-cancelled"
   | "appointment-checked-in"
   | "appointment-reminder-sent"
-  | "appointment-listed";
+  | "appointment-listed"
+  | "passkey-added"
+  | "passkey-renamed"
+  | "passkey-removed"
+  | "passkey-suspect"
+  | "passkey-login-refused";
 
 export interface AuditEvent {
   codiceFiscale: string;

@@ -23,7 +23,15 @@ export interface CitizenPrincipal {
   pinType: "ordinario" | "dispositivo";
   /** Set when a delegate acts for the holder (F14): who acts, and under which delegation. */
   actor?: { codiceFiscale: string; delegationId: string };
+  /**
+   * How the holder proved who they are (RFC 8176 `amr`): `pwd` for the PIN, `pop` for a passkey (F19). With
+   * `authTime` (epoch seconds, the `auth_time` claim) it lets a route ask for a recent login of a given kind.
+   */
+  amr?: LoginMethod[];
+  authTime?: number;
 }
+
+export type LoginMethod = "pwd" | "pop";
 
 /** A verified token's principal with the credential it names, as it is now (PIN type and state come from here). */
 export interface Holder extends CitizenPrincipal {
@@ -55,6 +63,7 @@ export async function issueAccessToken(
       cid: principal.credentialId,
       pin_type: principal.pinType,
       ...(act && principal.actor ? { act: { sub: act }, dlg: principal.actor.delegationId } : {}),
+      ...(principal.amr ? { amr: principal.amr, auth_time: principal.authTime ?? iat } : {}),
       iat,
       exp,
       jti: randomId(),
@@ -117,10 +126,36 @@ export async function verifyAccessToken(token: string): Promise<Holder> {
     credentialId: payload.cid,
     pinType: credential.pinType,
     credential,
+    ...loginClaims(payload),
     ...(actorCodiceFiscale
       ? { actor: { codiceFiscale: actorCodiceFiscale, delegationId: payload.dlg as string } }
       : {}),
   };
+}
+
+function loginClaims(payload: Record<string, unknown>): Pick<CitizenPrincipal, "amr" | "authTime"> {
+  const { amr, auth_time: authTime } = payload;
+  if (!Array.isArray(amr) || typeof authTime !== "number") return {};
+  return { amr: amr.filter((m): m is LoginMethod => m === "pwd" || m === "pop"), authTime };
+}
+
+/** How recent a login must be for a route that binds or removes a way in (F19): 5 minutes. */
+export const RECENT_LOGIN_SECONDS = 5 * 60;
+
+/**
+ * Refuses a token whose login is older than 5 minutes or was made another way than `methods` allow, with
+ * `401 reauthentication-required`: the holder logs in again and retries.
+ */
+export function requireRecentLogin(holder: CitizenPrincipal, methods: readonly LoginMethod[]): void {
+  const fresh = holder.authTime !== undefined && nowEpochSeconds() - holder.authTime <= RECENT_LOGIN_SECONDS;
+  if (!fresh || !holder.amr?.some((m) => methods.includes(m))) {
+    throw new UnauthorizedError(
+      "reauthentication-required",
+      methods.includes("pop")
+        ? "Log in again with your PIN or a passkey, then retry within 5 minutes."
+        : "Log in again with your PIN, then retry within 5 minutes.",
+    );
+  }
 }
 
 /**

@@ -8,6 +8,7 @@ import { generateInitialPin } from "../credentials/pin-rules.ts";
 import { cancelUnprintedLetter } from "../letters/letter.store.ts";
 import { pinReplacedAtBranchNotice } from "../notifications/messages.ts";
 import { commitWithNotices } from "../notifications/outbox.store.ts";
+import { allPasskeysRemoval } from "../passkeys/passkey.store.ts";
 import { addDays, now } from "../platform/clock.ts";
 import { required } from "../platform/config.ts";
 import { ConflictError } from "../platform/errors.ts";
@@ -104,6 +105,8 @@ export async function issueAtBranch(input: BranchIssuance, operatorId: string) {
                 details: { previousStatus: existing.status },
               }),
             },
+            // The replaced PIN's passkeys (F19) end with it.
+            ...(await allPasskeysRemoval(codiceFiscale)),
           ]
         : []),
     ],

@@ -133,12 +133,38 @@ export function recoveryStartedNotice(): Message {
   );
 }
 
-export function recoveryCompletedNotice(): Message {
+/** `passkeys`: the names of the holder's passkeys, which a recovery keeps (F19): the notice lists them. */
+export function recoveryCompletedNotice(passkeys: readonly string[] = []): Message {
+  const list = passkeys.map((name) => `"${name}"`).join(", ");
   return bilingual(
     "PIN ripristinato",
     "PIN recovered",
-    "Il tuo PIN è stato ripristinato: il PIN precedente non è più valido. Riceverai le due parti del nuovo PIN su due canali diversi.",
-    "Your PIN was recovered: the previous PIN no longer works. You will receive the two parts of the new PIN on two different channels.",
+    "Il tuo PIN è stato ripristinato: il PIN precedente non è più valido. Riceverai le due parti del nuovo PIN su due canali diversi." +
+      (list
+        ? ` Le tue passkey restano valide: ${list}. Se non le riconosci, eliminale dall'area personale.`
+        : ""),
+    "Your PIN was recovered: the previous PIN no longer works. You will receive the two parts of the new PIN on two different channels." +
+      (list
+        ? ` Your passkeys still work: ${list}. If you do not recognise one, delete it in your personal area.`
+        : ""),
+  );
+}
+
+export function passkeyAddedNotice(name: string): Message {
+  return bilingual(
+    "Nuova passkey",
+    "New passkey",
+    `È stata aggiunta una passkey al tuo PIN: "${name}". Ora puoi accedere anche con questa passkey.`,
+    `A passkey was added to your PIN: "${name}". You can now also log in with this passkey.`,
+  );
+}
+
+export function passkeyRemovedNotice(name: string): Message {
+  return bilingual(
+    "Passkey eliminata",
+    "Passkey deleted",
+    `La passkey "${name}" è stata eliminata e non può più essere usata per accedere.`,
+    `The passkey "${name}" was deleted and can no longer be used to log in.`,
   );
 }
 

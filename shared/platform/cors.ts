@@ -4,7 +4,7 @@
  * chain all read it. The one allowed origin is the deployment's web origin (`WEB_ORIGIN`, `webOrigin`).
  */
 export const corsPolicy = {
-  allowMethods: ["GET", "POST", "DELETE", "OPTIONS"],
+  allowMethods: ["GET", "POST", "PATCH", "DELETE", "OPTIONS"],
   allowHeaders: ["authorization", "content-type", "idempotency-key"],
   maxAgeSeconds: 3600,
 } as const;

@@ -19,6 +19,7 @@ import {
 } from "../notifications/messages.ts";
 import { type Notice, noticeItems } from "../notifications/outbox.store.ts";
 import { type Channel, contactChannels, deliver } from "../notifications/sender.ts";
+import { allPasskeysRemoval, passkeysOf } from "../passkeys/passkey.store.ts";
 import { now } from "../platform/clock.ts";
 import { config } from "../platform/config.ts";
 import { RetryableError, UnauthorizedError } from "../platform/errors.ts";
@@ -214,7 +215,12 @@ export async function confirmRecovery(token: string) {
       partAChannel: channels.partA.channel,
       partBChannel: channels.partB.channel,
     }),
-    { type: "recovery-completed", to: credential.contacts, message: recoveryCompletedNotice() },
+    {
+      type: "recovery-completed",
+      to: credential.contacts,
+      // Recovery keeps the holder's passkeys (F19): the notice names them, so one the holder does not know stands out.
+      message: recoveryCompletedNotice(await passkeyNames(credential)),
+    },
   );
   countMetric("RecoveryCompleted");
   return {
@@ -317,6 +323,11 @@ export async function requestRevocation(
   });
 }
 
+async function passkeyNames(credential: Credential): Promise<string[]> {
+  const passkeys = await passkeysOf(credential.codiceFiscale);
+  return passkeys.filter((p) => p.boundTo === credential.createdAt).map((p) => p.name);
+}
+
 /** Primary course (F6, confirm): consume the link and revoke the PIN; a letter not yet printed is cancelled. */
 export async function confirmRevocation(token: string) {
   const grant = await readLink(token, "revocation");
@@ -334,6 +345,8 @@ export async function confirmRevocation(token: string) {
       { Update: update },
       { Put: auditEventPut(citizenEvent(credential.codiceFiscale, "revocation-completed", "success")) },
       ...noticeItems({ type: "revoked", to: credential.contacts, message: revokedNotice() }),
+      // Its passkeys (F19) end with it.
+      ...(await allPasskeysRemoval(credential.codiceFiscale)),
     ],
     { otherwise: invalidLink },
   );

@@ -113,9 +113,18 @@ export async function login(codiceFiscale: string, pinInput: string): Promise<Lo
       actor: "citizen",
       outcome: "success",
     }),
-    issueAccessToken({ codiceFiscale, credentialId: credential.credentialId, pinType: credential.pinType }),
+    issueAccessToken({
+      codiceFiscale,
+      credentialId: credential.credentialId,
+      pinType: credential.pinType,
+      amr: ["pwd"],
+    }),
   ]);
   countMetric("LoginSucceeded");
+  return authenticated(credential, accessToken);
+}
+
+function authenticated(credential: Credential, accessToken: string): LoginResult {
   return {
     outcome: "authenticated",
     accessToken,
@@ -123,6 +132,23 @@ export async function login(codiceFiscale: string, pinInput: string): Promise<Lo
     pinType: credential.pinType,
     pinExpiresAt: credential.pinExpiresAt!,
   };
+}
+
+/**
+ * The answer to a login proven another way than the PIN (a passkey, F19), on the credential's own terms: an
+ * expired PIN still has to be renewed (a change token bound to the current PIN's hash, as for a correct expired
+ * PIN), otherwise an access token saying how and when the holder logged in.
+ */
+export async function sessionFor(credential: Credential, amr: CitizenPrincipal["amr"]): Promise<LoginResult> {
+  if (!credential.pinHash || Date.parse(credential.pinExpiresAt ?? "") <= nowMs())
+    return changeRequired(credential, "expired", credential.pinHash ?? "");
+  const accessToken = await issueAccessToken({
+    codiceFiscale: credential.codiceFiscale,
+    credentialId: credential.credentialId,
+    pinType: credential.pinType,
+    ...(amr ? { amr } : {}),
+  });
+  return authenticated(credential, accessToken);
 }
 
 /** A change token bound to the PIN hash the login just checked: it can replace that PIN and no later one. */

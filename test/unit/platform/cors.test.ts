@@ -7,7 +7,7 @@ describe("CORS, as API Gateway applies the shared policy", () => {
   it("answers a preflight from the web origin with the configured methods, headers and max age", () => {
     expect(preflightHeaders(web, [web])).toEqual({
       "access-control-allow-origin": web,
-      "access-control-allow-methods": "GET,POST,DELETE,OPTIONS",
+      "access-control-allow-methods": "GET,POST,PATCH,DELETE,OPTIONS",
       "access-control-allow-headers": "authorization,content-type,idempotency-key",
       "access-control-max-age": String(corsPolicy.maxAgeSeconds),
     });

@@ -16,6 +16,7 @@ import { add, type Child, h, icon } from "../dom.ts";
 import { callout, form, input, markField, submitButton } from "../forms.ts";
 import { countryName, formatDate, type MessageKey, t } from "../i18n.ts";
 import { mountPage, rerender, section } from "../layout.ts";
+import { passkeysSection } from "../passkeys.ts";
 import { pinChooser } from "../pin-rules.ts";
 import { clearToken } from "../session.ts";
 
@@ -242,6 +243,7 @@ mountPage({
       ),
       servicesSection(),
       delegator ? null : activitySection(),
+      delegator ? null : await passkeysSection(),
       delegator ? null : changePinSection(me),
     );
   },

@@ -1,13 +1,15 @@
 /**
  * F3 / F4: log in with codice fiscale and PIN. A first access (16-character PIN) or an expired PIN continues on
  * the same page with the choice of a new 8-character PIN, with live feedback on the rules; the change token
- * stays in this page's memory only.
+ * stays in this page's memory only. F19: or with a passkey, from the button or from the browser's suggestions
+ * in the codice fiscale field (conditional UI); an expired PIN is renewed the same way.
  */
 import { type Answer, ApiError, call } from "../api.ts";
-import { add, h } from "../dom.ts";
-import { callout, form, input, markField, submitButton } from "../forms.ts";
+import { add, h, icon } from "../dom.ts";
+import { callout, form, input, markField, problemText, submitButton } from "../forms.ts";
 import { formatDate, t } from "../i18n.ts";
 import { mountPage, rerender } from "../layout.ts";
+import { loginWithPasskey, passkeysSupported } from "../passkeys.ts";
 import { pinChooser } from "../pin-rules.ts";
 import { saveToken } from "../session.ts";
 
@@ -23,6 +25,49 @@ function nextPath(): string {
   return /^\/(?!\/)[\w\-/]*$/.test(next) ? next : "/area/";
 }
 
+/** A login's answer, whichever way it was proven: to the next page, or on to choosing a new PIN. */
+async function proceed(result: LoginResult): Promise<void> {
+  if (result.outcome === "authenticated") {
+    saveToken("citizen", result.accessToken, result.expiresIn);
+    location.assign(nextPath());
+    return;
+  }
+  change = { reason: result.reason, changeToken: result.changeToken };
+  notice = undefined;
+  await rerender();
+  document.getElementById("change-title")?.focus();
+}
+
+async function withPasskey(autofill: boolean): Promise<void> {
+  try {
+    const result = await loginWithPasskey(autofill);
+    if (result) await proceed(result);
+  } catch (error) {
+    const problem = error instanceof ApiError ? problemText(error.problem).title : t("login.passkeyFailed");
+    notice = { kind: "warning", text: problem };
+    await rerender();
+  }
+}
+
+function passkeyButton(): HTMLElement | null {
+  if (!passkeysSupported()) return null;
+  return h(
+    "div",
+    { class: "mt-3" },
+    h(
+      "button",
+      {
+        type: "button",
+        class: "btn btn-outline-primary",
+        "data-testid": "passkey-login",
+        onclick: () => withPasskey(false),
+      },
+      icon("it-key", "icon-primary me-1"),
+      t("login.passkey"),
+    ),
+  );
+}
+
 function loginForm(): HTMLElement {
   return form(
     async () => {
@@ -30,15 +75,7 @@ function loginForm(): HTMLElement {
         body: { codiceFiscale: state.codiceFiscale.trim(), pin: state.pin },
       });
       state.pin = "";
-      if (result.outcome === "authenticated") {
-        saveToken("citizen", result.accessToken, result.expiresIn);
-        location.assign(nextPath());
-        return;
-      }
-      change = { reason: result.reason, changeToken: result.changeToken };
-      notice = undefined;
-      await rerender();
-      document.getElementById("change-title")?.focus();
+      await proceed(result);
     },
     notice ? callout(notice.kind, notice.text) : null,
     input(state, {
@@ -47,7 +84,8 @@ function loginForm(): HTMLElement {
       required: true,
       upper: true,
       maxlength: 16,
-      autocomplete: "username",
+      // "webauthn": the browser may offer the holder's passkeys here (conditional UI, F19).
+      autocomplete: "username webauthn",
       spellcheck: false,
     }),
     input(state, {
@@ -108,6 +146,8 @@ function changeForm(current: { reason: "first-access" | "expired"; changeToken: 
   );
 }
 
+let conditionalStarted = false;
+
 mountPage({
   title: "login.title",
   render(main) {
@@ -115,10 +155,16 @@ mountPage({
       add(main, changeForm(change));
       return;
     }
+    if (!conditionalStarted) {
+      conditionalStarted = true;
+      // Once the field is in the page: the browser then lists the holder's passkeys in its suggestions.
+      queueMicrotask(() => void withPasskey(true));
+    }
     add(
       main,
       h("p", {}, t("login.intro")),
       loginForm(),
+      passkeyButton(),
       h(
         "ul",
         { class: "mt-4" },
