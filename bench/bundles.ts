@@ -11,7 +11,10 @@
  * Targets (issue 21): importing a function at most 1.3x importing its floor; at most 150 KB beyond the floor per
  * HTTP function. The SDK clients themselves are the design's (and bundled on purpose), so they are the floor.
  *
- *   npm run bench -- bundles [--runs 7] [--top 3] [--only sessions,notifier]
+ *   npm run bench -- bundles [--runs 7] [--top 3] [--only sessions,notifier] [--keep]
+ *
+ * `--keep` leaves the bundles and floors on disk (their directories are printed) to profile an import:
+ * `node --cpu-prof --enable-source-maps -e 'await import("file://…/index.mjs")' --input-type=module`.
  */
 import childProcess, { execFileSync, type SpawnSyncOptions } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
@@ -30,6 +33,7 @@ const option = (name: string) => {
 const runs = Number(option("runs") ?? 7) || 7;
 const top = Number(option("top") ?? 3) || 3;
 const only = option("only")?.split(",");
+const keep = process.argv.includes("--keep");
 
 const KB = 1024;
 const targets = { ratio: 1.3, beyondFloor: 150 * KB };
@@ -134,8 +138,11 @@ try {
   );
   process.exitCode = failures.length ? 1 : 0;
 } finally {
-  rmSync(outdir, { recursive: true, force: true });
-  rmSync(floorEntries, { recursive: true, force: true });
+  if (keep) console.log(`\nkept: bundles under ${outdir}, floors under ${floorEntries}`);
+  else {
+    rmSync(outdir, { recursive: true, force: true });
+    rmSync(floorEntries, { recursive: true, force: true });
+  }
 }
 
 function kb(bytes: number): string {
