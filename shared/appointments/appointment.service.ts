@@ -1,6 +1,6 @@
 import { auditEventPut } from "../audit/audit.store.ts";
 import type { Branch } from "../branches/branch.schema.ts";
-import { branchById } from "../branches/branches.ts";
+import { branchById, branchView } from "../branches/branches.ts";
 import { bookableSlotAt } from "../branches/slot-grid.ts";
 import { assertNamesMatch } from "../credentials/eligibility.ts";
 import type { Recipient } from "../notifications/channels.ts";
@@ -39,11 +39,6 @@ function notOffered(path: string, detail: string): AppError {
   return new AppError(422, "slot-not-offered", "Slot not offered", detail, {
     errors: [{ path, message: detail }],
   });
-}
-
-export function branchView(branch: Branch) {
-  const { id, name, address, timeZone, services } = branch;
-  return { id, name, address, timeZone, services };
 }
 
 export function appointmentView(stored: StoredAppointment, branch: Branch): Appointment {

@@ -6,7 +6,6 @@ import { now, nowMs } from "../platform/clock.ts";
 import { AppError, ConflictError, NotFoundError } from "../platform/errors.ts";
 import { transact } from "../platform/transact.ts";
 import type { DayEntry } from "./appointment.schema.ts";
-import { branchView } from "./appointment.service.ts";
 import { appointmentsOfDay, bookedCounts, checkInUpdate, getAppointment } from "./appointment.store.ts";
 
 function knownBranch(id: string | undefined): Branch {
@@ -16,10 +15,6 @@ function knownBranch(id: string | undefined): Branch {
 }
 
 /** F18: every branch that takes appointments. */
-export function listBranches() {
-  return { items: branches.map(branchView) };
-}
-
 /**
  * Primary course (F18, slots): the branch's grid for the days asked (from tomorrow, at most 30 days ahead), each
  * slot with its free places read from the slots' counters in one Query. A `from` in the past or beyond the

@@ -74,3 +74,17 @@ export const branches: readonly Branch[] = branchListSchema.parse([
 export function branchById(id: string, list: readonly Branch[] = branches): Branch | undefined {
   return list.find((branch) => branch.id === id);
 }
+
+/** A branch as the API shows it (`GET /v1/branches`, an appointment's `branch`): no opening hours or desks. */
+export function branchView(branch: Branch) {
+  const { id, name, address, timeZone, services } = branch;
+  return { id, name, address, timeZone, services };
+}
+
+/**
+ * F18, branches: the list, from this module alone, so that the public `GET /v1/branches` bundles no store and no
+ * SDK client (test/infra/bundle-contents.test.ts).
+ */
+export function listBranches() {
+  return { items: branches.map((branch) => branchView(branch)) };
+}

@@ -44,6 +44,12 @@ describe("bundle contents", () => {
     expect(files.filter((f) => /libphonenumber-js|mobile-metadata/.test(f))).toEqual([]);
   });
 
+  it("the public branch list reads no table: it carries no SDK client", async () => {
+    const files = await bundledFiles("branchList");
+    expect(files.some((f) => f.includes("shared/branches/branches.ts"))).toBe(true);
+    expect(files.filter((f) => /@aws-sdk\/|@smithy\//.test(f))).toEqual([]);
+  });
+
   it("the registry import job carries no HTTP middleware", async () => {
     const files = await bundledFiles("registryImport");
     expect(files.some((f) => f.includes("csv-parse"))).toBe(true);
