@@ -1,6 +1,6 @@
 import { auditEventPut, recordAuditEvents } from "../audit/audit.store.ts";
 import type { Branch, Slot, SlotQuery } from "../branches/branch.schema.ts";
-import { branchById, branches } from "../branches/branches.ts";
+import { branchById } from "../branches/branches.ts";
 import { bookableSlots, bookableWindow, localDate } from "../branches/slot-grid.ts";
 import { now, nowMs } from "../platform/clock.ts";
 import { AppError, ConflictError, NotFoundError } from "../platform/errors.ts";

@@ -27,7 +27,7 @@ describe("synthesis with the npm registry unreachable", () => {
     return join(assembly.directory, `asset.${String(code.S3Key).replace(/\.zip$/, "")}`);
   }
 
-  it("bundles pdfkit's fonts into the functions that render PDFs and the OpenAPI document beside its function, installs nothing, and the bundles run alone; SDK credentials from the environment only", () => {
+  it("bundles pdfkit's fonts into the functions that render PDFs and the OpenAPI document beside its function, installs nothing, and the bundles run alone (passkeys without the X.509 parser); SDK credentials from the environment only", () => {
     const saved = { ...process.env };
     // Any npm install during bundling would fail: no registry, no cache, offline.
     Object.assign(process.env, {
@@ -56,6 +56,10 @@ describe("synthesis with the npm registry unreachable", () => {
       const credentials = new PinFunction(stack, "Credentials", {
         ...common,
         entry: "test/fixtures/credentials-bundle-entry.ts",
+      });
+      const passkeys = new PinFunction(stack, "Passkeys", {
+        ...common,
+        entry: "test/fixtures/passkey-bundle-entry.ts",
       });
       const document = buildOpenApiDocument();
       const openapi = new PinFunction(stack, "OpenApi", {
@@ -121,6 +125,25 @@ describe("synthesis with the npm registry unreachable", () => {
           /\/node_modules\/(fontkit|brotli|@noble\/ciphers)\//.test(source),
         ),
       ).toEqual([]);
+
+      // A passkey registration (attestation "none") and an ES256 login verify with the X.509 parser left out of
+      // the bundle (with the container and polyfill it brings); a forged signature does not.
+      const passkeysAlone = join(work, "passkeys-task");
+      cpSync(assetOf(assembly, stack, passkeys), passkeysAlone, { recursive: true });
+      expect(runAlone(passkeysAlone, { WEB_ORIGIN: "https://pin.example.org" })).toEqual({
+        registered: true,
+        loggedIn: true,
+        forgedLoggedIn: false,
+      });
+      const passkeysMap = JSON.parse(readFileSync(join(passkeysAlone, "index.mjs.map"), "utf8")) as {
+        sources: string[];
+      };
+      expect(
+        passkeysMap.sources.filter((source) =>
+          /\/node_modules\/(@peculiar\/x509|tsyringe|reflect-metadata)\//.test(source),
+        ),
+      ).toEqual([]);
+      expect(passkeysMap.sources.some((source) => source.includes("/@simplewebauthn/server/"))).toBe(true);
 
       // The SDK's credential providers other than the environment's are left out of every bundle, and with them
       // the clients they call; credentials come from the environment, as Lambda sets them, and without them the
