@@ -153,7 +153,8 @@ function kb(bytes: number): string {
 function isSdkPackage(name: string): boolean {
   return (
     /^(@aws-sdk|@smithy|@aws-crypto|@aws)\//.test(name) ||
-    ["tslib", "fast-xml-parser", "strnum", "bowser"].includes(name)
+    // mnemonist and obliterator come with the DynamoDB client's endpoint cache.
+    ["tslib", "fast-xml-parser", "strnum", "bowser", "mnemonist", "obliterator"].includes(name)
   );
 }
 

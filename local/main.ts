@@ -5,6 +5,7 @@
  */
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { branchListSchema } from "#shared/branches/branch.schema";
 import { branches } from "#shared/branches/branches";
 import { type JobDefinition, jobDefinitions } from "#shared/jobs";
 import { buildOpenApiDocument, OPENAPI_DOCUMENT_FILE } from "#shared/openapi";
@@ -191,12 +192,14 @@ async function main(): Promise<void> {
 const jobTime = (job: JobDefinition) =>
   `${job.name} ${String(job.daily.hour).padStart(2, "0")}:${String(job.daily.minute).padStart(2, "0")}`;
 
-/** The branches taking appointments (shared/branches/branches.ts), as the service reads them. */
+/** The branches taking appointments (shared/branches/branches.ts), checked by their schema as synthesis does. */
 function branchLines(): string[] {
-  return branches.map(
-    (b, i) =>
-      `${i === 0 ? "  Branches       " : "                 "}${b.id}: ${b.name}, ${b.address.city}, ${b.desks} desk(s), ${b.slotMinutes}-minute slots`,
-  );
+  return branchListSchema
+    .parse(branches)
+    .map(
+      (b, i) =>
+        `${i === 0 ? "  Branches       " : "                 "}${b.id}: ${b.name}, ${b.address.city}, ${b.desks} desk(s), ${b.slotMinutes}-minute slots`,
+    );
 }
 
 /** The OpenAPI document, which synthesis writes beside the `openapi` function's bundle in AWS; its path. */

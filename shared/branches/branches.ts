@@ -1,4 +1,4 @@
-import { type Branch, branchListSchema } from "./branch.schema.ts";
+import type { Branch } from "./branch.schema.ts";
 
 const weekdayHours = [
   ["08:30", "12:30"],
@@ -7,10 +7,12 @@ const weekdayHours = [
 
 /**
  * The branches that take appointments (SPEC §11), defined once: the service answers from this list, the CDK app
- * validates it at synthesis and schedules the reminders in its time zone, the local stack prints it at start.
- * Parsed here, so a malformed entry fails every reader at once.
+ * validates it by its schema at synthesis (infra/constructs/branch-check.ts: a malformed entry never deploys) and
+ * schedules the reminders in its time zone, the local stack validates it and prints it at start. Not parsed here:
+ * each cold start of the functions that read it would pay for re-checking static data, and the time-zone check's
+ * first `Intl.DateTimeFormat` loads ICU's data (the public branch list answered in ~3x its import time).
  */
-export const branches: readonly Branch[] = branchListSchema.parse([
+export const branches: readonly Branch[] = [
   {
     id: "roma-eur",
     name: "INPS Roma Eur",
@@ -69,7 +71,7 @@ export const branches: readonly Branch[] = branchListSchema.parse([
     closedOn: ["2026-12-08", "2026-12-25", "2027-01-01", "2027-01-06"],
     services: ["pin-issuance", "delegation"],
   },
-]);
+] satisfies Branch[];
 
 export function branchById(id: string, list: readonly Branch[] = branches): Branch | undefined {
   return list.find((branch) => branch.id === id);
