@@ -44,6 +44,17 @@ const outdir = mkdtempSync(join(tmpdir(), "pin-bench-bundles-"));
 // Floor entries sit inside the repository so that esbuild resolves the SDK from the same node_modules.
 const floorEntries = mkdtempSync(join(repositoryRoot, "node_modules", ".pin-bench-floors-"));
 
+/** What the platform floor adds to the SDK names, by kind of function (see buildFloor). */
+const platformImports = {
+  http: `export { handler as platformHandler } from ${JSON.stringify(join(repositoryRoot, "functions/http/health.ts"))};\n`,
+  job: [
+    `export { default as platformChain } from "@middy/core";`,
+    `export { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";`,
+    `export { logger } from ${JSON.stringify(join(repositoryRoot, "shared/platform/logger.ts"))};`,
+    `export { publishMetrics } from ${JSON.stringify(join(repositoryRoot, "shared/platform/metrics.ts"))};\n`,
+  ].join("\n"),
+};
+
 /** The esbuild invocations CDK's local bundling spawns, recorded as it spawns them. */
 const esbuildRuns: Array<{ command: string; args: string[]; options: SpawnSyncOptions }> = [];
 const spawnSync = childProcess.spawnSync;
@@ -66,18 +77,25 @@ try {
     const packages = packagesOf(bundle);
     // A client our sources import but esbuild dropped from this bundle (unused here) stays out of its floor.
     const sdk = new Map([...sdkImportsOf(bundle)].filter(([pkg]) => packages.some((p) => p.name === pkg)));
+    const kind = functionDefinitions[name].entry.startsWith("functions/http/") ? "http" : "job";
     const floor = buildFloor(name, sdk);
+    const platformFloor = buildFloor(name, sdk, kind);
     const bytes = statSync(bundle).size;
     const floorBytes = statSync(floor).size;
-    const { subject: importMs, floor: floorMs } = medianImportMs(bundle, floor);
+    const [importMs, floorMs, platformMs] = medianImportMs([bundle, floor, platformFloor]) as [
+      number,
+      number,
+      number,
+    ];
     return {
       name,
-      kind: functionDefinitions[name].entry.startsWith("functions/http/") ? "http" : "job",
+      kind,
       clients: [...sdk.keys()].map((p) => p.replace("@aws-sdk/", "")).join(", ") || "none",
       bytes,
       beyond: bytes - floorBytes,
       importMs,
       floorMs,
+      platformMs,
       packages,
     };
   });
@@ -85,8 +103,9 @@ try {
   const line = (cells: string[]) => `| ${cells.join(" | ")} |`;
   console.log(
     `\nBundles as \`cdk synth\` builds them beside their SDK floor (${rows.length} functions, synthesised in ` +
-      `${synthSeconds} s); import: median of ${runs} fresh processes each, function and floor alternated, ` +
-      "with --enable-source-maps\n",
+      `${synthSeconds} s); import: median of ${runs} fresh processes each, function and floors taken in turns, ` +
+      "with --enable-source-maps. The last two columns, not judged, set the import beside the SDK floor plus the " +
+      "platform every function of its kind carries (health's chain for HTTP, Logger and Metrics for jobs)\n",
   );
   console.log(
     line([
@@ -98,9 +117,11 @@ try {
       "floor",
       "ratio",
       "largest beyond the SDK (KB)",
+      "SDK + platform",
+      "ratio to it",
     ]),
   );
-  console.log(line(["---", "---", "---:", "---:", "---:", "---:", "---:", "---"]));
+  console.log(line(["---", "---", "---:", "---:", "---:", "---:", "---:", "---", "---:", "---:"]));
   const failures: string[] = [];
   for (const row of rows) {
     const ratio = row.importMs / row.floorMs;
@@ -124,11 +145,18 @@ try {
           .slice(0, top)
           .map((p) => `${p.name} ${(p.bytes / KB).toFixed(0)}`)
           .join(", "),
+        `${row.platformMs.toFixed(0)} ms`,
+        `${(row.importMs / row.platformMs).toFixed(2)}x`,
       ]),
     );
   }
   const worstRatio = Math.max(...rows.filter((r) => r.clients !== "none").map((r) => r.importMs / r.floorMs));
   const mostBeyond = Math.max(...rows.filter((r) => r.kind === "http").map((r) => r.beyond));
+  const platformRatios = rows.map((r) => r.importMs / r.platformMs);
+  console.log(
+    `\nagainst the SDK floor plus the platform (not a target): worst ${Math.max(...platformRatios).toFixed(2)}x, ` +
+      `${platformRatios.filter((ratio) => ratio > targets.ratio).length} of ${rows.length} over ${targets.ratio}x`,
+  );
   console.log(
     `\nworst ratio ${worstRatio.toFixed(2)}x (target ${targets.ratio}x), most beyond the floor for an HTTP function ` +
       `${kb(mostBeyond)} (target ${kb(targets.beyondFloor)}); ` +
@@ -189,18 +217,22 @@ function sdkImportsOf(bundle: string): Map<string, Set<string>> {
 /**
  * The floor of a function: a module re-exporting just those SDK names, bundled by the esbuild command CDK ran
  * for the function (same options, banner, aliases, minification and source map) with entry and output swapped.
+ * With `platform`, the floor also holds what every function of that kind carries whatever it does (shown beside
+ * the targets, not judged): an HTTP function's the `health` handler (the one middy chain, Powertools Logger and
+ * Metrics, zod/mini's core, the error mapping), a job's Powertools Logger and Metrics in a middy chain.
  */
-function buildFloor(name: FunctionName, sdk: Map<string, Set<string>>): string {
+function buildFloor(name: FunctionName, sdk: Map<string, Set<string>>, platform?: "http" | "job"): string {
   const entryPath = join(repositoryRoot, functionDefinitions[name].entry);
   const run = esbuildRuns.find((r) => r.args.some((arg) => resolve(repositoryRoot, arg) === entryPath));
   if (!run) throw new Error(`no esbuild run recorded for ${name} (${entryPath})`);
-  const entry = join(floorEntries, `${name}.mjs`);
-  const out = join(floorEntries, name, "index.mjs");
-  mkdirSync(join(floorEntries, name));
+  const id = platform ? `${name}-platform` : name;
+  const entry = join(floorEntries, `${id}.mjs`);
+  const out = join(floorEntries, id, "index.mjs");
+  mkdirSync(join(floorEntries, id));
   writeFileSync(
     entry,
-    [...sdk].map(([pkg, names]) => `export { ${[...names].join(", ")} } from "${pkg}";\n`).join("") ||
-      "export {};\n",
+    [...sdk].map(([pkg, names]) => `export { ${[...names].join(", ")} } from "${pkg}";\n`).join("") +
+      (platform ? platformImports[platform] : "") || "export {};\n",
   );
   const args = run.args.map((arg) =>
     resolve(repositoryRoot, arg) === entryPath
@@ -215,15 +247,19 @@ function buildFloor(name: FunctionName, sdk: Map<string, Set<string>>): string {
   return out;
 }
 
-/** Median milliseconds to import each bundle in new processes, as a cold Lambda would, the two alternated. */
-function medianImportMs(subject: string, floor: string): { subject: number; floor: number } {
-  const samples = { subject: [] as number[], floor: [] as number[] };
+/**
+ * Median milliseconds to import each bundle in new processes, as a cold Lambda would, taken in turns (the order
+ * rotating each round) so that a busy machine slows them alike.
+ */
+function medianImportMs(bundles: readonly string[]): number[] {
+  const samples = bundles.map(() => [] as number[]);
   for (let i = 0; i < runs; i++) {
-    const order = i % 2 === 0 ? (["subject", "floor"] as const) : (["floor", "subject"] as const);
-    for (const which of order) samples[which].push(importMs(which === "subject" ? subject : floor));
+    for (let k = 0; k < bundles.length; k++) {
+      const which = (i + k) % bundles.length;
+      samples[which]!.push(importMs(bundles[which]!));
+    }
   }
-  const median = (values: number[]) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
-  return { subject: median(samples.subject), floor: median(samples.floor) };
+  return samples.map((values) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)]!);
 }
 
 function importMs(bundle: string): number {
