@@ -80,8 +80,8 @@ const handlerAuthorisation: Record<Exclude<Access["kind"], "operator" | "identit
 
 /**
  * The stateless stack: one function per definition, the HTTP API built from the route table, the operator
- * user pool, the job schedules with their dead-letter queues and alarms, and SES. It can be destroyed and
- * rebuilt without losing data.
+ * user pool, the job schedules with their dead-letter queues, and SES; the alarms, their topic and the dashboard
+ * in a nested stack of its own (constructs/monitoring.ts). It can be destroyed and rebuilt without losing data.
  */
 export class ServiceStack extends Stack {
   readonly api: apigw.HttpApi;
@@ -100,7 +100,7 @@ export class ServiceStack extends Stack {
   constructor(scope: Construct, id: string, props: ServiceStackProps) {
     super(scope, id, props);
     this.data = props.data;
-    this.monitoring = new Monitoring(this, "Alarms", { alarmEmail: props.alarmEmail });
+    this.monitoring = new Monitoring(this, "Monitoring", { alarmEmail: props.alarmEmail });
     this.alarmTopic = this.monitoring.alarmTopic;
 
     const configurationSet = new ses.ConfigurationSet(this, "Email", {
