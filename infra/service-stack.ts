@@ -94,8 +94,9 @@ export class ServiceStack extends Stack {
   readonly failureQueues: Partial<Record<FunctionName, sqs.Queue>> = {};
   /** Where every alarm of the stack notifies (SNS, encrypted); `alarmEmail` subscribes an address. */
   readonly alarmTopic: sns.Topic;
+  /** The nested stack of the alarms, their topic and the dashboard. */
+  readonly monitoring: Monitoring;
   private readonly data: DataResources;
-  private readonly monitoring: Monitoring;
 
   constructor(scope: Construct, id: string, props: ServiceStackProps) {
     super(scope, id, props);
