@@ -192,11 +192,29 @@ describe("alarms", () => {
         },
       ]),
     );
+    // Counted under the service stack's name (not the nested stack's, which CloudFormation generates), from the
+    // API's access logs in the parent.
+    const namespace = `PinService/${stacks.service.stackName}`;
+    const accessLogs = Object.keys(
+      Template.fromStack(stacks.service).findResources("AWS::Logs::LogGroup"),
+    ).filter((id) => id.startsWith("ApiAccessLogs"));
+    expect(accessLogs).toHaveLength(1);
     template().hasResourceProperties("AWS::Logs::MetricFilter", {
+      LogGroupName: { Ref: accessLogs[0] },
       FilterPattern: '{ $.status = "429" }',
-      MetricTransformations: [Match.objectLike({ MetricName: "ApiThrottledRequests", MetricValue: "1" })],
+      MetricTransformations: [
+        Match.objectLike({
+          MetricNamespace: namespace,
+          MetricName: "ApiThrottledRequests",
+          MetricValue: "1",
+        }),
+      ],
     });
-    expect(alarms.some((a) => a.Properties.MetricName === "ApiThrottledRequests")).toBe(true);
+    expect(
+      alarms.filter(
+        (a) => a.Properties.Namespace === namespace && a.Properties.MetricName === "ApiThrottledRequests",
+      ),
+    ).toHaveLength(1);
   });
 });
 
