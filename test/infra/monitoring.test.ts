@@ -1,4 +1,5 @@
 import type { CfnElement } from "aws-cdk-lib";
+import { Template } from "aws-cdk-lib/assertions";
 import { beforeAll, describe, expect, it } from "vitest";
 import { metricNames } from "../../shared/platform/metrics.ts";
 import {
@@ -7,7 +8,6 @@ import {
   monitoringTemplate,
   resourcesOf,
   service,
-  serviceTemplate,
   synthesizeStacks,
 } from "./stacks.ts";
 
@@ -144,7 +144,8 @@ describe("service stack: the dashboard", () => {
   };
 
   it("shows per-route requests, 4xx, 5xx and latency p50/p99, which the stage publishes", () => {
-    serviceTemplate.hasResourceProperties("AWS::ApiGatewayV2::Stage", {
+    // The stage is the parent's; the dashboard, the nested stack's.
+    Template.fromStack(service).hasResourceProperties("AWS::ApiGatewayV2::Stage", {
       StageName: "$default",
       DefaultRouteSettings: { DetailedMetricsEnabled: true },
     });
