@@ -92,9 +92,8 @@ export class ServiceStack extends Stack {
   readonly userPoolDomain: cognito.UserPoolDomain;
   /** Dead-letter queue of each asynchronously invoked function. */
   readonly failureQueues: Partial<Record<FunctionName, sqs.Queue>> = {};
-  /** Where every alarm of the stack notifies (SNS, encrypted); `alarmEmail` subscribes an address. */
+  /** Where every alarm notifies (SNS, encrypted), in the nested `monitoring`; `alarmEmail` subscribes an address. */
   readonly alarmTopic: sns.Topic;
-  /** The nested stack of the alarms, their topic and the dashboard. */
   readonly monitoring: Monitoring;
   private readonly data: DataResources;
 
