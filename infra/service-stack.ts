@@ -80,8 +80,8 @@ const handlerAuthorisation: Record<Exclude<Access["kind"], "operator" | "identit
 
 /**
  * The stateless stack: one function per definition, the HTTP API built from the route table, the operator
- * user pool, the job schedules with their dead-letter queues and alarms, and SES. It can be destroyed and
- * rebuilt without losing data.
+ * user pool, the job schedules with their dead-letter queues, and SES; the alarms, their topic and the dashboard
+ * in a nested stack of its own (constructs/monitoring.ts). It can be destroyed and rebuilt without losing data.
  */
 export class ServiceStack extends Stack {
   readonly api: apigw.HttpApi;
@@ -92,15 +92,15 @@ export class ServiceStack extends Stack {
   readonly userPoolDomain: cognito.UserPoolDomain;
   /** Dead-letter queue of each asynchronously invoked function. */
   readonly failureQueues: Partial<Record<FunctionName, sqs.Queue>> = {};
-  /** Where every alarm of the stack notifies (SNS, encrypted); `alarmEmail` subscribes an address. */
+  /** Where every alarm notifies (SNS, encrypted), in the nested `monitoring`; `alarmEmail` subscribes an address. */
   readonly alarmTopic: sns.Topic;
+  readonly monitoring: Monitoring;
   private readonly data: DataResources;
-  private readonly monitoring: Monitoring;
 
   constructor(scope: Construct, id: string, props: ServiceStackProps) {
     super(scope, id, props);
     this.data = props.data;
-    this.monitoring = new Monitoring(this, "Alarms", { alarmEmail: props.alarmEmail });
+    this.monitoring = new Monitoring(this, "Monitoring", { alarmEmail: props.alarmEmail });
     this.alarmTopic = this.monitoring.alarmTopic;
 
     const configurationSet = new ses.ConfigurationSet(this, "Email", {

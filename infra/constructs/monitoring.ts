@@ -1,4 +1,12 @@
-import { ArnFormat, Aspects, Duration, type IAspect, RemovalPolicy, Stack } from "aws-cdk-lib";
+import {
+  ArnFormat,
+  Aspects,
+  Duration,
+  type IAspect,
+  NestedStack,
+  RemovalPolicy,
+  type Stack,
+} from "aws-cdk-lib";
 import type * as apigw from "aws-cdk-lib/aws-apigatewayv2";
 import * as cloudwatch from "aws-cdk-lib/aws-cloudwatch";
 import * as cloudwatchActions from "aws-cdk-lib/aws-cloudwatch-actions";
@@ -9,7 +17,7 @@ import * as logs from "aws-cdk-lib/aws-logs";
 import * as sns from "aws-cdk-lib/aws-sns";
 import * as subscriptions from "aws-cdk-lib/aws-sns-subscriptions";
 import type * as sqs from "aws-cdk-lib/aws-sqs";
-import { Construct, type IConstruct } from "constructs";
+import type { Construct, IConstruct } from "constructs";
 import { constructId } from "./construct-id.ts";
 import { failedLoginShare, ServiceDashboard, serviceMetric } from "./dashboard.ts";
 
@@ -19,42 +27,48 @@ export interface MonitoringProps {
 }
 
 /**
- * The stack's alarms and where they notify: an SNS topic encrypted under a key of its own that CloudWatch may
- * use for this account's alarms only, TLS only, published to by those alarms alone. Every alarm of the stack,
- * whoever creates it, notifies the topic (an aspect adds the action at synthesis).
+ * The service's monitoring, as a nested stack of the service stack: its alarms, the dashboard, the metric filter
+ * that counts 429s, and where the alarms notify: an SNS topic encrypted under a key of its own that CloudWatch may
+ * use for this account's alarms only, TLS only, published to by those alarms alone. Every alarm of the service
+ * stack, whoever creates it and in whichever of the two templates, notifies the topic (an aspect of the parent
+ * adds the action at synthesis).
  *
- * The topic is this construct's default child, and the key keeps its logical id: both kept what they were when
- * the stack created them itself, so moving them here replaced neither (nor the topic's subscriptions).
+ * A template of its own keeps the parent well under CloudFormation's 500 resources (docs/architecture.md#stacks):
+ * about two alarms per function would otherwise share the parent with the functions themselves. What the alarms
+ * watch (functions, queues, the API, its access logs) stays in the parent and reaches this template as
+ * parameters, which CloudFormation passes on every update: no export ties the two stacks.
  */
-export class Monitoring extends Construct {
+export class Monitoring extends NestedStack {
   readonly alarmTopic: sns.Topic;
   /** The alarms about the service as a whole (not one function's errors): the dashboard shows them first. */
   readonly serviceAlarms: cloudwatch.Alarm[] = [];
   /** The dead-letter queues watched, by function. */
   private readonly deadLetterQueues: Record<string, sqs.IQueue> = {};
+  /** The service stack: its name is the namespace of the metrics counted here from its logs. */
+  private readonly service: Stack;
 
   constructor(scope: Construct, id: string, props: MonitoringProps = {}) {
-    super(scope, id);
-    const stack = Stack.of(this);
-    const alarms = stack.formatArn({
+    super(scope, id, { description: "PIN service: alarms, their topic and the dashboard" });
+    const service = this.nestedStackParent;
+    if (!service) throw new Error("Monitoring is a nested stack: create it in the service stack");
+    this.service = service;
+    const alarms = this.formatArn({
       service: "cloudwatch",
       resource: "alarm",
       resourceName: "*",
       arnFormat: ArnFormat.COLON_RESOURCE_NAME,
     });
     const fromAlarms = {
-      StringEquals: { "aws:SourceAccount": stack.account },
+      StringEquals: { "aws:SourceAccount": this.account },
       ArnLike: { "aws:SourceArn": alarms },
     };
-    const key = new kms.Key(this, "Key", {
+    const key = new kms.Key(this, "TopicKey", {
       description: "PIN service: alarm notifications (SNS)",
       enableKeyRotation: true,
       // Notifications are transient: nothing is kept under this key once the topic is gone.
       removalPolicy: RemovalPolicy.DESTROY,
       pendingWindow: Duration.days(7),
     });
-    // The id the key had as the stack's `AlarmsKey`, before this construct.
-    (key.node.defaultChild as kms.CfnKey).overrideLogicalId("AlarmsKey8B9C40AB");
     key.addToResourcePolicy(
       new iam.PolicyStatement({
         sid: "CloudWatchAlarmsOfThisAccount",
@@ -64,7 +78,7 @@ export class Monitoring extends Construct {
         conditions: fromAlarms,
       }),
     );
-    this.alarmTopic = new sns.Topic(this, "Default", {
+    this.alarmTopic = new sns.Topic(this, "Topic", {
       displayName: "PIN service alarms",
       masterKey: key,
       enforceSSL: true,
@@ -80,7 +94,7 @@ export class Monitoring extends Construct {
     );
     if (props.alarmEmail)
       this.alarmTopic.addSubscription(new subscriptions.EmailSubscription(props.alarmEmail));
-    Aspects.of(stack).add(new NotifyOnAlarm(new cloudwatchActions.SnsAction(this.alarmTopic)));
+    Aspects.of(service).add(new NotifyOnAlarm(new cloudwatchActions.SnsAction(this.alarmTopic)));
   }
 
   /** A function that fails (an error the handler did not turn into an answer, a timeout) or is throttled. */
@@ -148,10 +162,12 @@ export class Monitoring extends Construct {
       datapointsToAlarm: 2,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
+    // The filter lives here, beside the one alarm that reads it, and names the parent's log group (a parameter):
+    // a filter needs only the group's name, and the namespace stays the service stack's, as it always was.
     const throttled = new logs.MetricFilter(this, "ApiThrottledFilter", {
       logGroup: accessLogs,
       filterPattern: logs.FilterPattern.stringValue("$.status", "=", "429"),
-      metricNamespace: `PinService/${Stack.of(this).stackName}`,
+      metricNamespace: `PinService/${this.service.stackName}`,
       metricName: "ApiThrottledRequests",
       metricValue: "1",
       defaultValue: 0,

@@ -8,7 +8,7 @@ import type { DataStack } from "../../infra/data-stack.ts";
 import type { EdgeStack } from "../../infra/edge-stack.ts";
 import type { ServiceStack } from "../../infra/service-stack.ts";
 import { type FunctionName, functionDefinitions } from "../../shared/functions.ts";
-import { testApp } from "./synth.ts";
+import { nestedTemplate, testApp } from "./synth.ts";
 
 /** What this test uses of @aws/cloudformation-validate (typed here: it is reached through aws-cdk-lib). */
 interface Diagnostic {
@@ -68,20 +68,32 @@ describe("cfn-lint rules on the synthesised templates (AWS CloudFormation Valida
     const findings: string[] = [];
     try {
       expect(engine.listRules().filter((rule) => rule.origin === "CFN_LINT").length).toBeGreaterThan(50);
-      for (const stack of Object.values(stacks)) {
-        const template = JSON.stringify(assembly.getStackByName(stack.stackName).template);
+      // Each stack's template as CloudFormation receives it, the nested monitoring stack's with its parameters.
+      const templates = [
+        ...Object.values(stacks).map((stack) => ({
+          name: stack.stackName,
+          region: stack.region,
+          template: assembly.getStackByName(stack.stackName).template,
+        })),
+        {
+          name: stacks.service.monitoring.node.path,
+          region: stacks.service.region,
+          template: Template.fromStack(stacks.service.monitoring).toJSON(),
+        },
+      ];
+      for (const { name, region, template } of templates) {
         const report = engine.validateTemplate(
-          new cloudFormationValidate.TemplateContent(template, stack.stackName),
+          new cloudFormationValidate.TemplateContent(JSON.stringify(template), name),
           {
             severityLevel: "INFO",
-            pseudoParameterOverrides: { region: stack.region, accountId: "123456789012" },
+            pseudoParameterOverrides: { region, accountId: "123456789012" },
             exclude: { ids: Object.keys(excludedRules) },
           },
         );
         findings.push(
           ...report.diagnostics.map(
             (d) =>
-              `${stack.stackName} ${d.severity} ${d.ruleId} ${d.entity?.logicalId ?? ""} ${d.propertyPath ?? ""}: ${d.message}`,
+              `${name} ${d.severity} ${d.ruleId} ${d.entity?.logicalId ?? ""} ${d.propertyPath ?? ""}: ${d.message}`,
           ),
         );
       }
@@ -111,7 +123,8 @@ describe("cfn-lint rules on the synthesised templates (AWS CloudFormation Valida
 });
 
 describe("alarms", () => {
-  const template = () => Template.fromStack(stacks.service);
+  // The service's nested monitoring stack, its parameters replaced by the parent's resources they name.
+  const template = () => nestedTemplate(stacks.service.monitoring);
 
   it("notify one encrypted, TLS-only topic, e-mailed when alarmEmail is given, from every alarm", () => {
     const topics = template().findResources("AWS::SNS::Topic");
@@ -179,11 +192,29 @@ describe("alarms", () => {
         },
       ]),
     );
+    // Counted under the service stack's name (not the nested stack's, which CloudFormation generates), from the
+    // API's access logs in the parent.
+    const namespace = `PinService/${stacks.service.stackName}`;
+    const accessLogs = Object.keys(
+      Template.fromStack(stacks.service).findResources("AWS::Logs::LogGroup"),
+    ).filter((id) => id.startsWith("ApiAccessLogs"));
+    expect(accessLogs).toHaveLength(1);
     template().hasResourceProperties("AWS::Logs::MetricFilter", {
+      LogGroupName: { Ref: accessLogs[0] },
       FilterPattern: '{ $.status = "429" }',
-      MetricTransformations: [Match.objectLike({ MetricName: "ApiThrottledRequests", MetricValue: "1" })],
+      MetricTransformations: [
+        Match.objectLike({
+          MetricNamespace: namespace,
+          MetricName: "ApiThrottledRequests",
+          MetricValue: "1",
+        }),
+      ],
     });
-    expect(alarms.some((a) => a.Properties.MetricName === "ApiThrottledRequests")).toBe(true);
+    expect(
+      alarms.filter(
+        (a) => a.Properties.Namespace === namespace && a.Properties.MetricName === "ApiThrottledRequests",
+      ),
+    ).toHaveLength(1);
   });
 });
 

@@ -1,3 +1,5 @@
+import { NestedStack } from "aws-cdk-lib";
+import { Template } from "aws-cdk-lib/assertions";
 import { describe, expect, it } from "vitest";
 import { definePinService } from "../../infra/app.ts";
 import { testApp } from "./synth.ts";
@@ -31,10 +33,18 @@ describe("logical ids", () => {
     const app = testApp();
     definePinService(app);
     const assembly = app.synth();
-    const ids = assembly.stacks.flatMap((stack) =>
-      Object.entries(stack.template.Resources as Record<string, { Type: string }>)
+    // The deployed stacks, then their nested stacks (a template each, named by construct path).
+    const templates = [
+      ...assembly.stacks.map((stack) => ({ name: stack.stackName, template: stack.template })),
+      ...app.node
+        .findAll()
+        .filter(NestedStack.isNestedStack)
+        .map((stack) => ({ name: stack.node.path, template: Template.fromStack(stack).toJSON() })),
+    ];
+    const ids = templates.flatMap(({ name, template }) =>
+      Object.entries(template.Resources as Record<string, { Type: string }>)
         .filter(([, resource]) => statefulTypes.has(resource.Type))
-        .map(([id, resource]) => `${stack.stackName} ${resource.Type} ${id}`),
+        .map(([id, resource]) => `${name} ${resource.Type} ${id}`),
     );
     expect(ids.length).toBeGreaterThan(0);
     expect(ids.sort()).toMatchSnapshot();

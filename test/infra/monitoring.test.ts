@@ -1,7 +1,15 @@
 import type { CfnElement } from "aws-cdk-lib";
+import { Template } from "aws-cdk-lib/assertions";
 import { beforeAll, describe, expect, it } from "vitest";
 import { metricNames } from "../../shared/platform/metrics.ts";
-import { type Json, logicalId, resourcesOf, service, serviceTemplate, synthesizeStacks } from "./stacks.ts";
+import {
+  type Json,
+  logicalId,
+  monitoringTemplate,
+  resourcesOf,
+  service,
+  synthesizeStacks,
+} from "./stacks.ts";
 
 beforeAll(synthesizeStacks);
 
@@ -11,9 +19,9 @@ const business = (name: string) => ({
   Dimensions: [{ Name: "service", Value: "pin-service" }],
 });
 
-/** Every alarm of the service stack with the metrics it reads (its own, or those of its math expression). */
+/** Every alarm of the service (its nested monitoring stack) with the metrics it reads (its own, or its math expression's). */
 function alarms(): Array<{ id: string; props: Json; metrics: Json[] }> {
-  return Object.entries(resourcesOf(serviceTemplate, "AWS::CloudWatch::Alarm")).map(([id, alarm]) => ({
+  return Object.entries(resourcesOf(monitoringTemplate, "AWS::CloudWatch::Alarm")).map(([id, alarm]) => ({
     id,
     props: alarm.Properties,
     metrics: alarm.Properties.MetricName
@@ -128,7 +136,7 @@ describe("service stack: the alarms of SPEC §13", () => {
 
 describe("service stack: the dashboard", () => {
   const body = (): string => {
-    const dashboards = Object.values(resourcesOf(serviceTemplate, "AWS::CloudWatch::Dashboard"));
+    const dashboards = Object.values(resourcesOf(monitoringTemplate, "AWS::CloudWatch::Dashboard"));
     expect(dashboards).toHaveLength(1);
     const parts = dashboards[0]!.Properties.DashboardBody["Fn::Join"][1] as Json[];
     // Tokens (the API id, queue names) as placeholders: the layout is what is checked.
@@ -136,7 +144,8 @@ describe("service stack: the dashboard", () => {
   };
 
   it("shows per-route requests, 4xx, 5xx and latency p50/p99, which the stage publishes", () => {
-    serviceTemplate.hasResourceProperties("AWS::ApiGatewayV2::Stage", {
+    // The stage is the parent's; the dashboard, the nested stack's.
+    Template.fromStack(service).hasResourceProperties("AWS::ApiGatewayV2::Stage", {
       StageName: "$default",
       DefaultRouteSettings: { DetailedMetricsEnabled: true },
     });

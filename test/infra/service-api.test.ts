@@ -9,6 +9,7 @@ import {
   edgeTemplate,
   functionResource,
   logicalId,
+  monitoringTemplate,
   resourcesOf,
   service,
   serviceTemplate,
@@ -177,7 +178,7 @@ describe("service stack: jobs", () => {
           ]),
         },
       });
-      serviceTemplate.hasResourceProperties("AWS::CloudWatch::Alarm", {
+      monitoringTemplate.hasResourceProperties("AWS::CloudWatch::Alarm", {
         Namespace: "AWS/SQS",
         MetricName: "ApproximateNumberOfMessagesVisible",
         Dimensions: [{ Name: "QueueName", Value: { "Fn::GetAtt": [queueId, "QueueName"] } }],

@@ -14,6 +14,7 @@ import {
   dataTemplate,
   functionResource,
   logicalId,
+  monitoringTemplate,
   resourcesOf,
   service,
   serviceTemplate,
@@ -57,7 +58,7 @@ describe("service stack: notification outbox", () => {
       },
       DestinationConfig: { OnFailure: { Destination: { "Fn::GetAtt": [queue, "Arn"] } } },
     });
-    serviceTemplate.hasResourceProperties("AWS::CloudWatch::Alarm", {
+    monitoringTemplate.hasResourceProperties("AWS::CloudWatch::Alarm", {
       Namespace: "AWS/SQS",
       MetricName: "ApproximateNumberOfMessagesVisible",
       Dimensions: [{ Name: "QueueName", Value: { "Fn::GetAtt": [queue, "QueueName"] } }],

@@ -8,7 +8,7 @@ import type { EdgeStack } from "../../infra/edge-stack.ts";
 import type { ServiceStack } from "../../infra/service-stack.ts";
 import type { Binding, FunctionName } from "../../shared/functions.ts";
 import { tableDefinition } from "../../shared/table.ts";
-import { customWebOrigin, testApp } from "./synth.ts";
+import { customWebOrigin, nestedTemplate, testApp } from "./synth.ts";
 
 // What the stack tests share: the app synthesized (bundling skipped) and helpers to read its templates.
 
@@ -51,6 +51,8 @@ export let service: ServiceStack;
 export let edge: EdgeStack;
 export let dataTemplate: Template;
 export let serviceTemplate: Template;
+/** The service stack's nested monitoring stack (alarms, topic, dashboard), its parameters resolved: nestedTemplate. */
+export let monitoringTemplate: Template;
 export let edgeTemplate: Template;
 
 export function logicalId(element: CfnElement): string {
@@ -109,5 +111,6 @@ export function synthesizeStacks(): void {
   assembly = app.synth();
   dataTemplate = Template.fromStack(data);
   serviceTemplate = Template.fromStack(service);
+  monitoringTemplate = nestedTemplate(service.monitoring);
   edgeTemplate = Template.fromStack(edge);
 }
