@@ -103,8 +103,8 @@ export function actionsOf(name: FunctionName): string[] {
 
 /**
  * Synthesizes the app with a custom web origin, and sets the stacks, their templates and the cloud assembly
- * above. Call it in a beforeAll. The infra project runs its files in one worker without isolation
- * (vitest.config.ts), so this module and the synthesis are shared by every file that calls it: no test changes
+ * above. Call it in a beforeAll. The infra project's workers run file after file without isolation
+ * (vitest.config.ts), so this module and the synthesis are shared by every file a worker runs: no test changes
  * the shared stacks (a test that needs other settings synthesizes an app of its own).
  */
 export function synthesizeStacks(): void {
