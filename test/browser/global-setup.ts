@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { TestProject } from "vitest/node";
 import { startLocalStack } from "../e2e/stack.ts";
+import { startStackLock } from "../e2e/stack-lock.ts";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -25,8 +26,11 @@ export default async function setup(project: TestProject) {
   project.provide("apiUrl", stack.apiUrl);
   project.provide("logFile", stack.logFile);
   project.provide("localDir", localDir);
+  const lock = await startStackLock();
+  project.provide("stackLock", lock.url);
   project.provide("webOrigin", stack.apiUrl.replace("127.0.0.1", "localhost"));
   return async () => {
+    await lock.close();
     await stack.stop();
     rmSync(localDir, { recursive: true, force: true });
   };

@@ -3,12 +3,15 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { TestProject } from "vitest/node";
 import { startLocalStack } from "./stack.ts";
+import { startStackLock } from "./stack-lock.ts";
 
 declare module "vitest" {
   export interface ProvidedContext {
     apiUrl: string;
     logFile: string;
     localDir: string;
+    /** The lock each test file holds on the stack (test/e2e/stack-lock.ts). */
+    stackLock: string;
   }
 }
 
@@ -27,7 +30,10 @@ export default async function setup(project: TestProject) {
   project.provide("apiUrl", stack.apiUrl);
   project.provide("logFile", stack.logFile);
   project.provide("localDir", localDir);
+  const lock = await startStackLock();
+  project.provide("stackLock", lock.url);
   return async () => {
+    await lock.close();
     await stack.stop();
     rmSync(localDir, { recursive: true, force: true });
   };

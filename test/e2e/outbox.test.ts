@@ -1,6 +1,3 @@
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { ScanCommand } from "@aws-sdk/lib-dynamodb";
 import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
 import { pinRequestBody } from "../fixtures/requests.ts";
@@ -17,7 +14,6 @@ import {
   waitForOutbox,
 } from "./helpers.ts";
 import { type RequestBody, tableClient } from "./journeys.ts";
-import { javaProcessesFor, startLocalStack } from "./stack.ts";
 
 /**
  * The transactional outbox (docs/product/README.md#architecture) on the local stack: a notice is written with the state change it reports,
@@ -149,53 +145,5 @@ describe("notification outbox", () => {
     const settled = lockNotices(await settledOutbox(), person);
     expect(settled.sms).toHaveLength(1);
     expect(settled.emails).toHaveLength(1);
-  });
-});
-
-describe("notification outbox across a crash", () => {
-  const dir = mkdtempSync(join(tmpdir(), "pin-outbox-"));
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-  it("loses nothing when the whole stack dies between the commit and the delivery", async () => {
-    const person = pinRequestBody();
-    const { contacts: _c, partAChannel: _p, hasItalianIdDocument: _h, ...record } = person;
-    const post = (api: string, path: string, body: unknown) =>
-      fetch(`${api}${path}`, {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify(body),
-      });
-    const first = await startLocalStack(dir);
-    try {
-      expect((await post(first.apiUrl, "/_local/registry", record)).status).toBe(201);
-      expect((await post(first.apiUrl, "/v1/pin-requests", person)).status).toBe(202);
-      // Nothing reads the stream from now on; the second request for the same person commits its notice.
-      expect((await post(first.apiUrl, "/_local/streams", { running: false })).status).toBe(200);
-      expect((await post(first.apiUrl, "/v1/pin-requests", person)).status).toBe(202);
-    } finally {
-      await first.crash();
-    }
-    expect(javaProcessesFor(dir)).toEqual([]);
-
-    const second = await startLocalStack(dir);
-    try {
-      const deadline = Date.now() + 20_000;
-      let notices: Array<{ to: string; text: string }> = [];
-      while (notices.length === 0 && Date.now() < deadline) {
-        await new Promise((resolve) => setTimeout(resolve, 200));
-        const box = (await (await fetch(`${second.apiUrl}/_local/outbox`)).json()) as Outbox;
-        notices = box.sms.filter(
-          (m) => m.to === person.contacts.mobile && /Revoca PIN|Revoke PIN/.test(m.text),
-        );
-      }
-      expect(notices).toHaveLength(1);
-      expect(notices[0]!.text).not.toMatch(/[0-9A-F]{8}/);
-      await post(second.apiUrl, "/_local/streams/drain", {});
-      const box = (await (await fetch(`${second.apiUrl}/_local/outbox`)).json()) as Outbox;
-      expect(box.sms.filter((m) => m.to === person.contacts.mobile)).toHaveLength(1);
-      expect(readFileSync(second.logFile, "utf8")).toMatch(/table pin-local \(reused\)/);
-    } finally {
-      expect(await second.stop()).toBe(0);
-    }
   });
 });

@@ -3,7 +3,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { pinRequestBody } from "../fixtures/requests.ts";
+import { leavesSharedStackAlone } from "./one-file-at-a-time.ts";
 import { javaProcessesFor, startLocalStack } from "./stack.ts";
+
+// Stacks of its own, started and stopped here: the shared one stays free for the other files meanwhile.
+leavesSharedStackAlone();
 
 const dir = mkdtempSync(join(tmpdir(), "pin-restart-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

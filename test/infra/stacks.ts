@@ -102,10 +102,13 @@ export function actionsOf(name: FunctionName): string[] {
 }
 
 /**
- * Synthesizes the app once per test file (each file has a module graph of its own), with a custom web origin,
- * and sets the stacks, their templates and the cloud assembly above. Call it in a beforeAll.
+ * Synthesizes the app with a custom web origin, and sets the stacks, their templates and the cloud assembly
+ * above. Call it in a beforeAll. The infra project's workers run file after file without isolation
+ * (vitest.config.ts), so this module and the synthesis are shared by every file a worker runs: no test changes
+ * the shared stacks (a test that needs other settings synthesizes an app of its own).
  */
 export function synthesizeStacks(): void {
+  if (assembly) return;
   const app = testApp({ webOrigin: customWebOrigin });
   ({ data, service, edge } = definePinService(app));
   assembly = app.synth();
