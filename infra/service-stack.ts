@@ -26,7 +26,6 @@ import { jobDefinitions } from "#shared/jobs";
 import { buildOpenApiDocument, OPENAPI_DOCUMENT_FILE } from "#shared/openapi";
 import { corsPolicy } from "#shared/platform/cors";
 import {
-  type Access,
   fallbackFunction,
   openApiFunction,
   type RouteDefinition,
@@ -39,6 +38,7 @@ import { JobSchedule } from "./constructs/job-schedule.ts";
 import { Monitoring } from "./constructs/monitoring.ts";
 import { Operators } from "./constructs/operators.ts";
 import { PinFunction } from "./constructs/pin-function.ts";
+import { accessKindsByFunction, handlerAuthorisation } from "./constructs/route-access.ts";
 import { webOriginParameterName } from "./constructs/web-origin.ts";
 import type { DataResources } from "./data-stack.ts";
 import { acknowledge } from "./nag.ts";
@@ -67,16 +67,6 @@ export interface ServiceStackProps extends StackProps {
   /** Address e-mailed by the alarm topic (its owner confirms the subscription). @default - no subscription */
   readonly alarmEmail?: string;
 }
-
-/** Why API Gateway itself does not authorise a route; the handler does (APIG4). */
-const handlerAuthorisation: Record<Exclude<Access["kind"], "operator" | "identity">, string> = {
-  public:
-    "Public by design (docs/product/http-api.md#conventions): anonymous callers request a PIN, log in, or read health, JWKS and OpenAPI; abuse is bounded by stage throttling and the per-credential attempt budget in the handler.",
-  citizen:
-    "Authorised in the handler with the service's own ES256 access and change tokens (KMS-signed, JWKS at /.well-known/jwks.json), which API Gateway cannot verify.",
-  "citizen-or-identity":
-    "Authorised in the handler: it accepts either the service's own access token or an SPID/CIE/CNS identity token, which one JWT authorizer cannot express.",
-};
 
 /**
  * The stateless stack: one function per definition, the HTTP API built from the route table, the operator
@@ -390,17 +380,4 @@ export class ServiceStack extends Stack {
     this.failureQueues[name] = queue;
     return queue;
   }
-}
-
-/** The access kinds of the routes each function serves. */
-function accessKindsByFunction(
-  routeTable: readonly RouteDefinition[],
-): Map<FunctionName, Set<Access["kind"]>> {
-  const kinds = new Map<FunctionName, Set<Access["kind"]>>();
-  for (const route of routeTable) {
-    const set = kinds.get(route.functionName) ?? new Set();
-    set.add(route.access.kind);
-    kinds.set(route.functionName, set);
-  }
-  return kinds;
 }
