@@ -25,13 +25,7 @@ import {
 import { jobDefinitions } from "#shared/jobs";
 import { buildOpenApiDocument, OPENAPI_DOCUMENT_FILE } from "#shared/openapi";
 import { corsPolicy } from "#shared/platform/cors";
-import {
-  fallbackFunction,
-  openApiFunction,
-  type RouteDefinition,
-  routeKeysOf,
-  routes,
-} from "#shared/routes";
+import { fallbackFunction, openApiFunction, type RouteDefinition, routeKeysOf, routes } from "#shared/routes";
 import { checkBranches } from "./constructs/branch-check.ts";
 import { constructId } from "./constructs/construct-id.ts";
 import { JobSchedule } from "./constructs/job-schedule.ts";
