@@ -14,7 +14,6 @@ function knownBranch(id: string | undefined): Branch {
   return branch;
 }
 
-/** F18: every branch that takes appointments. */
 /**
  * Primary course (F18, slots): the branch's grid for the days asked (from tomorrow, at most 30 days ahead), each
  * slot with its free places read from the slots' counters in one Query. A `from` in the past or beyond the
